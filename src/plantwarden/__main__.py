@@ -1,0 +1,3 @@
+from plantwarden.cli.app import main
+
+main()

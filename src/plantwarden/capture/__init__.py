@@ -1,0 +1,1 @@
+"""Capture readers: pcap, pcapng (either gzip-compressed), stdin and live child processes."""

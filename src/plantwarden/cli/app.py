@@ -1,0 +1,76 @@
+"""Root of the ``plantwarden`` command.
+
+Sub-command groups live in their own modules and are registered here. ``main`` turns every
+:class:`~plantwarden.errors.PlantwardenError` into one line on stderr and its exit code;
+anything else is an internal error reported in one line (traceback with PLANTWARDEN_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from plantwarden import __version__
+from plantwarden.cli import analyze_cmd, db_cmd, demo_cmd, site_cmd
+from plantwarden.cli.console import err
+from plantwarden.errors import EXIT_INTERNAL, PlantwardenError
+from plantwarden.settings import ENV_DEBUG
+
+app = typer.Typer(
+    name="plantwarden",
+    help="Passive OT/IT visibility and production-continuity analysis. "
+    "Never sends a packet into the monitored network.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"plantwarden {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
+) -> None:
+    """plantwarden: does this keep production safe and running?"""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+app.add_typer(site_cmd.app, name="site")
+app.add_typer(db_cmd.app, name="db")
+analyze_cmd.register(app)
+demo_cmd.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point. Usage errors exit 2 (Click's own handling)."""
+    try:
+        app(args=argv, prog_name="plantwarden")
+    except PlantwardenError as exc:
+        for line in exc.lines():
+            err.print(f"plantwarden: error: {line}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("plantwarden: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line, never a traceback unless asked for
+        if os.environ.get(ENV_DEBUG):
+            raise
+        err.print(
+            f"plantwarden: internal error: {type(exc).__name__}: {exc} (set {ENV_DEBUG}=1 for a traceback)",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERNAL)

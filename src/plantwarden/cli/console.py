@@ -1,0 +1,8 @@
+"""Rich consoles: results on stdout, diagnostics on stderr."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)

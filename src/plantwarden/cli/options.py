@@ -1,0 +1,28 @@
+"""Options shared by every command, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store URL (sqlite:///file.db, postgresql+psycopg://user@host/db) or a SQLite "
+        "file path. Default: $PLANTWARDEN_DB or ./plantwarden.db.",
+        show_default=False,
+    ),
+]
+
+SiteOption = Annotated[
+    Path | None,
+    typer.Option("--site", help="Site model YAML file; validated and stored first."),
+]
+
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Write machine-readable JSON (with a 'schema' field) to stdout."),
+]

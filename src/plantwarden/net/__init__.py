@@ -1,0 +1,1 @@
+"""Link, network and transport layers: headers, flows and TCP reassembly."""
