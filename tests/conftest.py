@@ -1,0 +1,37 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SHARED_CAPTURES = SHARED / "captures"
+TRUTH = SHARED_CAPTURES / "truth"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def shared_captures() -> list[Path]:
+    """Every public capture in ../shared/captures (sorted), for parametrised tests."""
+    return sorted(p for p in SHARED_CAPTURES.glob("*") if p.suffix in (".pcap", ".pcapng"))
+
+
+def truth_for(capture: Path) -> dict[str, Any]:
+    """The tshark ground truth of a shared or generated capture."""
+    for folder in (TRUTH, capture.parent / "truth", capture.parent):
+        path = folder / (capture.stem + ".json")
+        if path.exists():
+            data: dict[str, Any] = json.loads(path.read_text())
+            return data
+    raise FileNotFoundError(f"no truth file for {capture}")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_CAPTURES.is_dir():
+        pytest.fail(f"{SHARED_CAPTURES} is missing: the suite needs ../shared beside the project")
+    return SHARED
