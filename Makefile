@@ -28,6 +28,7 @@ check: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test
+	$(PIP) install -q -e ".[test,dev,bench]"
 	$(BIN)/python bench/run.py
 
 clean:

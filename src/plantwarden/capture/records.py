@@ -19,6 +19,21 @@ LINKTYPE_IPV4 = 228
 LINKTYPE_IPV6 = 229
 LINKTYPE_LINUX_SLL2 = 276
 
+# The link types the L2-L4 decoder understands; frames of any other type are counted in the
+# reader's SkipReport as ``unknown_linktype`` and not yielded.
+SUPPORTED_LINKTYPES = frozenset(
+    {
+        LINKTYPE_NULL,
+        LINKTYPE_ETHERNET,
+        LINKTYPE_RAW,
+        LINKTYPE_LOOP,
+        LINKTYPE_LINUX_SLL,
+        LINKTYPE_IPV4,
+        LINKTYPE_IPV6,
+        LINKTYPE_LINUX_SLL2,
+    }
+)
+
 
 @dataclass(slots=True)
 class RawFrame:
@@ -51,6 +66,18 @@ class SkipReport:
             self.entries[reason] = SkipEntry(reason, 1, frame, detail)
         else:
             entry.count += 1
+
+    def add_count(self, reason: str, first_frame: int, count: int, detail: str = "") -> None:
+        """Add ``count`` occurrences at once (a reader's tally kept in locals on the hot path)."""
+        if count <= 0:
+            return
+        entry = self.entries.get(reason)
+        if entry is None:
+            self.entries[reason] = SkipEntry(reason, count, first_frame, detail)
+        else:
+            entry.count += count
+            if first_frame < entry.first_frame:
+                entry.first_frame, entry.detail = first_frame, detail
 
     def total(self) -> int:
         return sum(e.count for e in self.entries.values())

@@ -2,8 +2,95 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from plantwarden import jsonout
+from plantwarden.analyze.pipeline import CaptureResult, analyze_capture
+from plantwarden.cli.console import err, out
+from plantwarden.cli.options import DbOption, SiteOption
+from plantwarden.errors import EXIT_INPUT, CaptureError
+from plantwarden.settings import Settings
+
+ANALYZE_SCHEMA = 1
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the root app."""
+    app.command("analyze")(analyze)
+
+
+def analyze(
+    captures: Annotated[
+        list[str], typer.Argument(help="Capture files (pcap/pcapng, may be gzipped); - for stdin.")
+    ],
+    json_path: Annotated[
+        str | None, typer.Option("--json", help="Write the analysis document to PATH (- for stdout).")
+    ] = None,
+    db: DbOption = None,
+    site: SiteOption = None,
+    store: Annotated[bool, typer.Option("--store/--no-store", help="Record results in the store.")] = True,
+) -> None:
+    """Analyse captures: hosts, flows, industrial operations, anomalies. Sends nothing."""
+    settings = Settings.load(db)
+    if site is not None:
+        from plantwarden.site.use import site_from_option
+
+        site_from_option(site, db)
+    docs: list[dict[str, Any]] = []
+    failed = 0
+    for name in captures:
+        try:
+            result = _run_one(name)
+        except CaptureError as exc:
+            err.print(f"plantwarden: error: {exc}", markup=False)
+            failed += 1
+            continue
+        docs.append(result.doc)
+        if store:
+            from plantwarden.store.imports import record_capture
+
+            record_capture(settings.db_url, result.doc)
+        if json_path != "-":
+            _summary(result)
+    if json_path is not None:
+        jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, {"captures": docs}), json_path)
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _run_one(name: str) -> CaptureResult:
+    total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
+    if not err.is_terminal or total is None or total < (8 << 20):
+        return analyze_capture(name)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(Path(name).name, total=total)
+        return analyze_capture(name, progress=lambda done: bar.update(task, completed=done))
+
+
+def _summary(result: CaptureResult) -> None:
+    doc = result.doc
+    out.print(
+        f"[bold]{doc['name']}[/]: {doc['packets']:,} packets, {doc['bytes']:,} bytes, "
+        f"{doc['flows']['total']:,} flows, {len(doc['hosts']['ipv4']) + len(doc['hosts']['ipv6'])} IP hosts"
+    )
+    if doc["protocols"]:
+        table = Table("protocol", "PDUs", "top codes", box=None, pad_edge=False)
+        for proto, info in doc["protocols"].items():
+            top = sorted(info["codes"].items(), key=lambda kv: -kv[1]["count"])[:4]
+            table.add_row(
+                proto, f"{info['pdus']:,}", ", ".join(f"{c} {v['name']} x{v['count']}" for c, v in top)
+            )
+        out.print(table)
+    if doc["anomaly_counts"]:
+        out.print("anomalies: " + ", ".join(f"{k} x{v}" for k, v in doc["anomaly_counts"].items()))
+    for s in doc["skipped"]:
+        out.print(
+            f"[yellow]skipped[/] {s['count']} ({s['reason']}, "
+            f"first at frame {s['first_frame']}): {s['detail']}"
+        )

@@ -2,8 +2,83 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from plantwarden import jsonout
+from plantwarden.cli.console import out
+from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.errors import SiteModelError
+from plantwarden.site.loader import load_site
+from plantwarden.site.model import SiteModel
+from plantwarden.site.schema import site_schema
 
 app = typer.Typer(
     help="The declared site model (zones, conduits, assets, lines, RACI, windows).", no_args_is_help=True
 )
+
+FileArg = Annotated[Path, typer.Argument(help="Site model YAML file.", show_default=False)]
+FilesArg = Annotated[list[Path], typer.Argument(help="Site model YAML file(s).", show_default=False)]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
+
+
+def summary(model: SiteModel, source: str) -> dict[str, object]:
+    """What the site declares, in numbers."""
+    return {
+        "file": source,
+        "site": model.site.name,
+        "timezone": model.site.timezone,
+        "currency": model.site.currency,
+        "counts": model.counts(),
+        "downtime_cost_per_hour": {x.name: x.downtime_cost_per_hour for x in model.lines},
+    }
+
+
+def _print_summary(model: SiteModel, source: str) -> None:
+    out.print(
+        f"[bold green]ok[/] {source}: site [bold]{model.site.name}[/] "
+        f"({model.site.timezone}, {model.site.currency})"
+    )
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("section")
+    table.add_column("count", justify="right")
+    for section, count in model.counts().items():
+        table.add_row(section.replace("_", " "), str(count))
+    out.print(table)
+
+
+@app.command()
+def validate(files: FilesArg, as_json: JsonOption = False) -> None:
+    """Check site files; print a summary, or every problem as file:line:col (exit 2)."""
+    models, problems = [], []
+    for file in files:
+        try:
+            models.append((load_site(file), str(file)))
+        except SiteModelError as exc:
+            problems += exc.problems
+    if problems:
+        raise SiteModelError(problems)
+    if as_json:
+        sites = [summary(model, source) for model, source in models]
+        jsonout.write(jsonout.document("site.summary", 1, {"sites": sites}), "-")
+        return
+    for model, source in models:
+        _print_summary(model, source)
+
+
+@app.command()
+def schema(out_file: OutOption = None) -> None:
+    """Print the JSON Schema of the site file (for editors)."""
+    jsonout.write(site_schema(), out_file or "-")
+
+
+@app.command()
+def load(file: FileArg, db: DbOption = None) -> None:
+    """Validate a site file and store it as a new version of the site model."""
+    from plantwarden.site.use import store_site
+
+    model, version = store_site(file, db)
+    out.print(f"stored site [bold]{model.site.name}[/] from {file} as version {version}")

@@ -122,10 +122,19 @@ class Session(Protocol):
 class ProtocolSpec(Protocol):
     """How the engine finds, frames and decodes a protocol."""
 
-    name: str  # the flow-level protocol name, e.g. "modbus", "s7comm", "enip", "dnp3"
-    tcp_ports: frozenset[int]
-    udp_ports: frozenset[int]
-    ethertypes: frozenset[int]
+    @property
+    def name(self) -> str:
+        """The flow-level protocol name, e.g. "modbus", "s7comm", "enip", "dnp3"."""
+        ...
+
+    @property
+    def tcp_ports(self) -> frozenset[int]: ...
+
+    @property
+    def udp_ports(self) -> frozenset[int]: ...
+
+    @property
+    def ethertypes(self) -> frozenset[int]: ...
 
     def probe(self, payload: bytes, transport: str) -> bool:
         """True when the first payload of a flow looks like this protocol (any port)."""

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Capture-engine benchmark: plantwarden against tshark, nfstream and dpkt, in one run.
+
+    make bench                      # 1 M and 10 M packets (makes the captures once)
+    .venv/bin/python bench/run.py --sizes 1000000
+
+Makes the reference plant capture with ../shared/tools/plantcap (real stacks on
+loopback: needs root and tcpdump; about a minute), scales it to each size, then runs every
+tool on every size and prints packets/s, MB/s and peak RSS (GNU time's maximum resident
+set size) side by side. Captures live in bench/out/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANTCAP = ROOT.parent / "shared" / "tools" / "plantcap"
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def seed() -> Path:
+    path = OUT / "seed.pcap"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run([PY, str(PLANTCAP / "gen_seed.py"), str(path), "--seconds", "30"], check=True)
+    return path
+
+
+def scaled(n: int) -> Path:
+    path = OUT / f"plant-{n}.pcap"
+    if not path.exists():
+        subprocess.run([PY, str(PLANTCAP / "scale_pcap.py"), str(seed()), str(path), str(n)], check=True)
+    return path
+
+
+def measure(cmd: str) -> tuple[float, float, bool]:
+    """Wall seconds and peak RSS (MiB) of a shell command, via GNU time."""
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "bash", "-c", cmd],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - t0
+    rss_kib = int(p.stderr.strip().splitlines()[-1]) if p.stderr.strip() else 0
+    return wall, rss_kib / 1024, p.returncode == 0
+
+
+def tools(path: Path) -> list[tuple[str, str]]:
+    pw = BIN / "plantwarden"
+    out = [
+        ("plantwarden analyze (file)", f"{pw} analyze --no-store {path} > /dev/null"),
+        ("plantwarden analyze (stdin)", f"cat {path} | {pw} analyze --no-store - > /dev/null"),
+        ("dpkt loop", f"{PY} {ROOT / 'bench' / 'dpkt_peer.py'} {path} > /dev/null"),
+    ]
+    try:
+        import nfstream  # noqa: F401
+
+        out.append(("nfstream", f"{PY} {ROOT / 'bench' / 'nfstream_peer.py'} {path} > /dev/null"))
+    except ImportError:
+        pass
+    if shutil.which("tshark"):
+        fields = "-T fields -e ip.src -e ip.dst -e modbus.func_code"
+        out.append(("tshark -T fields", f"tshark -n -r {path} {fields} > /dev/null"))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000000,10000000", help="comma-separated packet counts")
+    ap.add_argument("--skip", default="", help="comma-separated tool name prefixes to skip")
+    args = ap.parse_args()
+    console = Console()
+    skip = [s for s in args.skip.split(",") if s]
+    table = Table("capture", "tool", "packets/s", "MB/s", "peak RSS MiB", "seconds", title="capture engine")
+    for n in (int(s) for s in args.sizes.split(",")):
+        path = scaled(n)
+        size_mb = os.path.getsize(path) / 1e6
+        for name, cmd in tools(path):
+            if any(name.startswith(s) for s in skip):
+                continue
+            wall, rss, ok = measure(cmd)
+            status = "" if ok else " (failed)"
+            table.add_row(
+                f"{n:,}",
+                name + status,
+                f"{n / wall / 1e6:.3f} M",
+                f"{size_mb / wall:.1f}",
+                f"{rss:.0f}",
+                f"{wall:.1f}",
+            )
+            console.print(f"{n:,} {name}: {wall:.1f} s, {rss:.0f} MiB{status}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The analysis pipeline: capture -> packets -> flows -> protocol records -> one document."""

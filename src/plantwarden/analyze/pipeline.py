@@ -1,0 +1,96 @@
+"""Run one capture through the whole engine and return its result document."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plantwarden import __version__
+from plantwarden.analyze.collect import NS, Collector
+from plantwarden.capture.records import RawFrame
+from plantwarden.capture.source import open_capture
+from plantwarden.net.decode import Decoder
+from plantwarden.net.detect import ProtocolIndex
+from plantwarden.net.flows import FlowEngine
+from plantwarden.protocols.registry import SPECS
+
+Progress = Callable[[int], None]  # called with bytes read so far
+
+
+@dataclass
+class CaptureResult:
+    """Everything one capture showed; ``doc`` is its JSON form (docs/analyze-json.md)."""
+
+    doc: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def conversations(self) -> list[dict[str, Any]]:
+        convs: list[dict[str, Any]] = self.doc["conversations"]
+        return convs
+
+    @property
+    def packets(self) -> int:
+        return int(self.doc["packets"])
+
+
+def file_sha256(path: str) -> str | None:
+    if path == "-" or not os.path.isfile(path):
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def analyze_capture(path: Path | str, progress: Progress | None = None) -> CaptureResult:
+    """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture."""
+    path = str(path)
+    with open_capture(path) as source:
+        name = os.path.basename(source.name) if path != "-" else "-"
+        collector = Collector()
+        engine = FlowEngine(name, ProtocolIndex(SPECS), collector, on_end=collector.flow_ended)
+        decoder = Decoder()
+        frame: RawFrame
+        for step, frame in enumerate(source.frames(), 1):
+            pkt = decoder.decode(frame)
+            collector.packet(pkt)
+            engine.packet(pkt)
+            if progress is not None and step & 0x3FFF == 0:
+                progress(source.bytes_read)
+        engine.finish()
+        skipped = source.skipped.as_list()
+        size = source.bytes_read
+    if decoder.defrag.expired:
+        skipped.append(
+            {
+                "reason": "ip_fragments_incomplete",
+                "count": decoder.defrag.expired,
+                "first_frame": 0,
+                "detail": "fragmented datagrams never completed",
+            }
+        )
+    doc: dict[str, Any] = {
+        "name": name,
+        "path": path,
+        "sha256": file_sha256(path),
+        "size": size,
+        "plantwarden": __version__,
+        "packets": collector.packets,
+        "bytes": collector.bytes,
+        "first_ts": collector.first_ns / NS if collector.first_ns is not None else None,
+        "last_ts": collector.last_ns / NS if collector.last_ns is not None else None,
+        "skipped": skipped,
+        "flows": {
+            "total": engine.total,
+            "by_transport": dict(sorted(collector.flow_count.items())),
+            "tcp_retransmissions": engine.retransmissions,
+            "tcp_gaps": engine.gaps,
+        },
+        **collector.sections(),
+    }
+    return CaptureResult(doc)

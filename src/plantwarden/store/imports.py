@@ -1,0 +1,177 @@
+"""Importing one capture's analysis in one transaction.
+
+The rule (docs/store.md): a capture's rows land together or not at all. Everything
+:func:`write_capture` does runs inside the caller's transaction, so an exception anywhere
+(bad data refused by a constraint, a crash) rolls the store back to exactly what it was.
+
+Captures are keyed by the SHA-256 of their file. Importing an identical analysis again
+changes nothing; a different analysis of the same file replaces that capture's rows (its id
+is kept); a different file only adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from plantwarden import __version__
+from plantwarden.errors import InputError
+from plantwarden.store.capture_doc import CaptureDoc, HostEntry, HostKind, parse_capture_doc
+from plantwarden.store.captures import capture_documents, list_captures
+from plantwarden.store.engine import connected, reason
+from plantwarden.store.models import Anomaly, Capture, CaptureHost, Conversation, Host
+from plantwarden.store.types import utc_now
+
+__all__ = ["capture_documents", "list_captures", "record_capture", "write_capture"]
+
+CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
+
+
+def record_capture(db_url: str, doc: dict[str, Any]) -> int:
+    """Validate and import one capture's analysis document; returns the capture's id."""
+    capture = parse_capture_doc(doc)
+    with connected(db_url, writes=True) as engine, Session(engine) as session:
+        try:
+            with session.begin():
+                return write_capture(session, capture, doc)
+        except IntegrityError as exc:
+            raise InputError(
+                f"capture {capture.name}: the store refused the analysis ({reason(exc)}); nothing was stored"
+            ) from exc
+
+
+def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any] | None = None) -> int:
+    """Write one validated capture inside the session's open transaction.
+
+    ``document`` is the whole analysis document as given (kept for inventory and reports).
+    """
+    fingerprint = capture.fingerprint() if document is None else _fingerprint(document)
+    existing = session.scalars(select(Capture).where(Capture.sha256 == capture.sha256.lower())).first()
+    if existing is not None and existing.analysis_sha256 == fingerprint:
+        return existing.id
+    old_hosts = _clear(session, existing.id) if existing is not None else set()
+    row = existing or Capture(sha256=capture.sha256.lower())
+    _fill(row, capture, fingerprint)
+    row.document = document if document is not None else capture.model_dump(mode="json")
+    session.add(row)
+    session.flush()
+    links = _host_links(session, row.id, capture)
+    touched = old_hosts | {link["host_id"] for link in links}
+    _lock_hosts(session, touched)
+    if links:
+        session.execute(insert(CaptureHost), links)
+    _insert_children(session, row.id, capture)
+    _refresh_hosts(session, touched)
+    return row.id
+
+
+def _fingerprint(document: dict[str, Any]) -> str:
+    """SHA-256 of the whole document, less what depends on how it was invoked."""
+    body = {k: v for k, v in document.items() if k not in ("path", "schema")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _fill(row: Capture, capture: CaptureDoc, fingerprint: str) -> None:
+    row.name = capture.name
+    row.size = capture.size
+    row.packets = capture.packets
+    row.byte_count = capture.bytes
+    row.first_ts = capture.first_ts
+    row.last_ts = capture.last_ts
+    row.skipped = [entry.model_dump(mode="json") for entry in capture.skipped]
+    row.protocols = capture.protocols
+    row.analysed_at = utc_now()
+    row.plantwarden_version = capture.plantwarden_version or __version__
+    row.analysis_sha256 = fingerprint
+
+
+def _clear(session: Session, capture_id: int) -> set[int]:
+    """Remove a capture's child rows; returns the hosts it was linked to."""
+    hosts = set(session.scalars(select(CaptureHost.host_id).where(CaptureHost.capture_id == capture_id)))
+    for model in (Conversation, Anomaly, CaptureHost):
+        session.execute(delete(model).where(model.capture_id == capture_id))
+    return hosts
+
+
+def _unique(entries: Iterable[HostEntry]) -> dict[str, HostEntry]:
+    seen: dict[str, HostEntry] = {}
+    for entry in entries:
+        seen.setdefault(entry.address, entry)
+    return seen
+
+
+def _host_ids(session: Session, kind: HostKind, addresses: list[str]) -> dict[str, int]:
+    """Ids of the hosts of one kind, created where missing (safe against a concurrent import)."""
+    if addresses:
+        insert_new = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        statement = insert_new(Host).on_conflict_do_nothing(index_elements=["kind", "address"])
+        session.execute(statement, [{"kind": kind, "address": a} for a in addresses])
+    found: dict[str, int] = {}
+    for start in range(0, len(addresses), CHUNK):
+        chunk = addresses[start : start + CHUNK]
+        query = select(Host.address, Host.id).where(Host.kind == kind, Host.address.in_(chunk))
+        found.update({address: host_id for address, host_id in session.execute(query)})
+    return found
+
+
+def _host_links(session: Session, capture_id: int, capture: CaptureDoc) -> list[dict[str, Any]]:
+    """The capture_hosts rows of a capture (its hosts are created where missing)."""
+    links: list[dict[str, Any]] = []
+    for kind, entries in capture.hosts.by_kind().items():
+        unique = _unique(entries)
+        ids = _host_ids(session, kind, sorted(unique))  # one lock order for concurrent imports
+        links += [
+            {"capture_id": capture_id, "host_id": ids[a], **e.model_dump(exclude={"address"})}
+            for a, e in unique.items()
+        ]
+    return links
+
+
+def _chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[start : start + CHUNK] for start in range(0, len(ordered), CHUNK)]
+
+
+def _lock_hosts(session: Session, host_ids: set[int]) -> None:
+    """Lock the hosts this import changes, in id order, before linking to them.
+
+    On PostgreSQL concurrent imports sharing hosts then queue here (no deadlock between their
+    foreign-key locks), and each later statement sees the links the earlier import committed.
+    SQLite has one writer at a time anyway (``BEGIN IMMEDIATE``) and ignores FOR UPDATE.
+    """
+    for chunk in _chunks(host_ids):
+        session.execute(select(Host.id).where(Host.id.in_(chunk)).order_by(Host.id).with_for_update())
+
+
+def _insert_children(session: Session, capture_id: int, capture: CaptureDoc) -> None:
+    for model, entries in ((Conversation, capture.conversations), (Anomaly, capture.anomalies)):
+        rows = [{"capture_id": capture_id, **entry.model_dump()} for entry in entries]
+        if rows:
+            session.execute(insert(model), rows)
+
+
+def _refresh_hosts(session: Session, host_ids: set[int]) -> None:
+    """Recompute each host's aggregate over its captures; drop hosts no capture shows any more."""
+    for chunk in _chunks(host_ids):
+        mine = CaptureHost.host_id == Host.id
+        session.execute(
+            update(Host)
+            .where(Host.id.in_(chunk))
+            .values(
+                first_seen=select(func.min(CaptureHost.first_seen)).where(mine).scalar_subquery(),
+                last_seen=select(func.max(CaptureHost.last_seen)).where(mine).scalar_subquery(),
+                packets=select(func.sum(CaptureHost.packets)).where(mine).scalar_subquery(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        orphan = ~select(CaptureHost.host_id).where(mine).exists()
+        session.execute(
+            delete(Host).where(Host.id.in_(chunk), orphan).execution_options(synchronize_session=False)
+        )

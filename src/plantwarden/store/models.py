@@ -1,0 +1,165 @@
+"""The store's tables (SQLAlchemy 2 typed declarative).
+
+The schema itself is created and changed only by the Alembic revisions in
+``store/migrations/versions``; these classes must agree with them (a test compares the two on
+every database). Times follow :mod:`plantwarden.store.types`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from plantwarden.store.types import BigId, Json, UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+HOST_KINDS = ("mac", "ipv4", "ipv6")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        int: BigInteger(),
+        float: Double(),
+        str: Text(),
+        datetime: UtcDateTime(),
+        dict[str, Any]: Json,
+        list[dict[str, Any]]: Json,
+    }
+
+
+class SiteVersion(Base):
+    """One loaded version of a site model; exactly one row (of any site) is current."""
+
+    __tablename__ = "site_versions"
+    __table_args__ = (
+        UniqueConstraint("site_name", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index(
+            "uq_site_versions_one_current",
+            "is_current",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_name: Mapped[str]
+    version: Mapped[int]
+    loaded_at: Mapped[datetime]
+    source_path: Mapped[str]
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]]
+    is_current: Mapped[bool] = mapped_column(Boolean())
+
+
+class Capture(Base):
+    """One analysed capture, keyed by the SHA-256 of its file."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str]
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int]
+    packets: Mapped[int]
+    byte_count: Mapped[int] = mapped_column("bytes", BigInteger())
+    first_ts: Mapped[float | None]
+    last_ts: Mapped[float | None]
+    skipped: Mapped[list[dict[str, Any]]]
+    protocols: Mapped[dict[str, Any]]
+    document: Mapped[dict[str, Any]]  # the whole analysis document (docs/analyze-json.md)
+    analysed_at: Mapped[datetime]
+    plantwarden_version: Mapped[str] = mapped_column(String(40))
+    analysis_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class Host(Base):
+    """An address seen in any capture; times and packets aggregate its captures' figures."""
+
+    __tablename__ = "hosts"
+    __table_args__ = (
+        UniqueConstraint("kind", "address"),
+        CheckConstraint("kind IN ('mac', 'ipv4', 'ipv6')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    address: Mapped[str]
+    kind: Mapped[str] = mapped_column(String(4))
+    first_seen: Mapped[float | None]
+    last_seen: Mapped[float | None]
+    packets: Mapped[int | None]
+
+
+class CaptureHost(Base):
+    """A host as one capture saw it."""
+
+    __tablename__ = "capture_hosts"
+
+    capture_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("captures.id", ondelete="CASCADE"), primary_key=True
+    )
+    host_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    first_seen: Mapped[float | None]
+    last_seen: Mapped[float | None]
+    packets: Mapped[int | None]
+
+
+class Conversation(Base):
+    """One (src, dst, proto, code) tuple of a capture and how often it occurred."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("capture_id", "src", "dst", "proto", "code"),
+        CheckConstraint("count >= 1", name="count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(BigId, ForeignKey("captures.id", ondelete="CASCADE"))
+    src: Mapped[str]
+    dst: Mapped[str]
+    proto: Mapped[str]
+    code: Mapped[str]
+    count: Mapped[int]
+    first_ts: Mapped[float]
+    last_ts: Mapped[float]
+
+
+class Anomaly(Base):
+    """A named anomaly a decoder raised, at a frame of a capture."""
+
+    __tablename__ = "anomalies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(BigId, ForeignKey("captures.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str]
+    frame: Mapped[int]
+    ts: Mapped[float | None]
+    src: Mapped[str | None]
+    dst: Mapped[str | None]
+    detail: Mapped[str]

@@ -1,0 +1,31 @@
+"""Random and mutated input never makes the S7comm decoder raise."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from s7comm_pdus import DATA, capture_pdus, replay
+
+from plantwarden.protocols.s7comm import SPEC
+
+PDUS = capture_pdus(DATA / "s7comm-snap7.pcap", SPEC, 102)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes(data: bytes) -> None:
+    n = SPEC.pdu_length(data)
+    assert n == 0 or n >= 2 or n == -1
+    replay(SPEC, [(PDUS[0][0], data)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, len(PDUS) - 1),
+       st.lists(st.tuples(st.integers(0, 300), st.integers(0, 255)), max_size=4), st.integers(0, 300))
+def test_mutated_real_apdus(index: int, flips: list[tuple[int, int]], cut: int) -> None:
+    ctx, pdu = PDUS[index]
+    data = bytearray(pdu)
+    for pos, value in flips:
+        if data:
+            data[pos % len(data)] = value
+    replay(SPEC, [(ctx, bytes(data[: max(cut, 1)])), (ctx, bytes(data))])

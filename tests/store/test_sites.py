@@ -1,0 +1,90 @@
+"""Site model versions: a new version becomes current, history is kept, the same file is no new version."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from pydantic import BaseModel
+
+from plantwarden.errors import InputError
+from plantwarden.store.sites import current_site_document, site_history, store_site_version
+
+
+class Site(BaseModel):
+    name: str
+
+
+class Asset(BaseModel):
+    name: str
+    ip: str
+
+
+class SiteModel(BaseModel):
+    """A stand-in with the shape of plantwarden.site's model: ``site.name`` plus content."""
+
+    site: Site
+    assets: list[Asset] = []
+
+
+def model(name: str = "plant-a", *assets: str) -> SiteModel:
+    return SiteModel(
+        site=Site(name=name), assets=[Asset(name=a, ip=f"10.0.0.{i + 1}") for i, a in enumerate(assets)]
+    )
+
+
+def test_a_new_store_has_no_site(store_url: str) -> None:
+    assert current_site_document(store_url) is None
+    assert site_history(store_url) == []
+
+
+def test_first_version_is_stored_and_current(store_url: str) -> None:
+    m = model("plant-a", "plc1")
+    assert store_site_version(store_url, m, "site.yaml", "text v1") == 1
+    assert current_site_document(store_url) == m.model_dump(mode="json")
+    (only,) = site_history(store_url)
+    assert (only.site_name, only.version, only.source_path, only.is_current) == (
+        "plant-a",
+        1,
+        "site.yaml",
+        True,
+    )
+    assert only.loaded_at.tzinfo == UTC
+    assert len(only.source_sha256) == 64
+
+
+def test_a_new_version_replaces_the_current_and_keeps_history(store_url: str) -> None:
+    store_site_version(store_url, model("plant-a", "plc1"), "site.yaml", "text v1")
+    v2 = model("plant-a", "plc1", "hmi1")
+    assert store_site_version(store_url, v2, "site.yaml", "text v2") == 2
+    assert current_site_document(store_url) == v2.model_dump(mode="json")
+    history = site_history(store_url)
+    assert [(h.version, h.is_current) for h in history] == [(1, False), (2, True)]
+    assert history[0].source_sha256 != history[1].source_sha256
+
+
+def test_the_same_file_twice_is_no_new_version(store_url: str) -> None:
+    assert store_site_version(store_url, model("plant-a", "plc1"), "site.yaml", "text v1") == 1
+    assert store_site_version(store_url, model("plant-a", "plc1"), "other/site.yaml", "text v1") == 1
+    assert len(site_history(store_url)) == 1
+
+
+def test_going_back_to_an_older_file_is_a_new_version(store_url: str) -> None:
+    store_site_version(store_url, model("plant-a", "plc1"), "site.yaml", "text v1")
+    store_site_version(store_url, model("plant-a", "plc2"), "site.yaml", "text v2")
+    assert store_site_version(store_url, model("plant-a", "plc1"), "site.yaml", "text v1") == 3
+    assert [h.is_current for h in site_history(store_url)] == [False, False, True]
+
+
+def test_versions_count_per_site_and_one_site_is_current(store_url: str) -> None:
+    store_site_version(store_url, model("plant-a"), "a.yaml", "a1")
+    assert store_site_version(store_url, model("plant-b"), "b.yaml", "b1") == 1
+    assert store_site_version(store_url, model("plant-a"), "a.yaml", "a2") == 2
+    current = [(h.site_name, h.version) for h in site_history(store_url) if h.is_current]
+    assert current == [("plant-a", 2)]
+
+
+def test_a_model_without_a_site_name_is_refused(store_url: str) -> None:
+    with pytest.raises(InputError, match=r"^site.yaml: the site model has no site.name"):
+        store_site_version(store_url, Asset(name="x", ip="1.2.3.4"), "site.yaml", "text")
+    assert site_history(store_url) == []
