@@ -17,19 +17,6 @@ from plantwarden.net import l2, transport
 from plantwarden.net.ip import Defragmenter, ipv4, ipv6
 from plantwarden.net.packet import IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, Packet
 
-SUPPORTED_LINKTYPES = frozenset(
-    {
-        LINKTYPE_ETHERNET,
-        LINKTYPE_NULL,
-        LINKTYPE_LOOP,
-        LINKTYPE_RAW,
-        LINKTYPE_IPV4,
-        LINKTYPE_IPV6,
-        LINKTYPE_LINUX_SLL,
-        LINKTYPE_LINUX_SLL2,
-    }
-)
-
 
 class Decoder:
     """Decodes frames through L4; holds the fragment table (per capture)."""
