@@ -52,6 +52,32 @@ class PointStats:
 
 
 @dataclass(slots=True)
+class Binding:
+    """An (Ethernet source, outer IP source) pair as frames showed it."""
+
+    packets: int
+    first_frame: int
+    first_ns: int
+    last_ns: int
+
+
+# Non-IP ethertypes worth naming when counting what a capture holds (IEEE registry).
+INDUSTRIAL_ETHERTYPES = {
+    0x8892: "profinet",
+    0x88B8: "goose",
+    0x88BA: "sampled_values",
+    0x88A4: "ethercat",
+    0x88AB: "powerlink",
+    0x88F7: "ptp",
+    0x88CC: "lldp",
+    0x0806: "arp",
+    0x88E3: "mrp",
+    0x8100: "vlan",
+    0x0000: "llc",  # 802.3 length field: LLC (STP, CDP)
+}
+
+
+@dataclass(slots=True)
 class EdgeStats:
     flows: int = 0
     packets: int = 0
@@ -73,6 +99,9 @@ class Collector:
     ipv6: set[str] = field(default_factory=set)
     l2_notes: Counter[str] = field(default_factory=Counter)
     conversations: dict[tuple[str, str, str, str], Span] = field(default_factory=dict)
+    conversation_classes: dict[tuple[str, str, str, str], Counter[str]] = field(default_factory=dict)
+    bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
+    ethertypes: Counter[int] = field(default_factory=Counter)
     codes: dict[str, Counter[str]] = field(default_factory=dict)
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     op_classes: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -100,8 +129,20 @@ class Collector:
         elif pkt.ip_version == 6:
             self.ipv6.add(pkt.ip_src or "")
             self.ipv6.add(pkt.ip_dst or "")
+        elif pkt.ethertype is not None:
+            self.ethertypes[pkt.ethertype] += 1
+        if pkt.ip_version and pkt.eth_src is not None and pkt.ip_src is not None:
+            self._bind(pkt.eth_src, pkt.ip_src, pkt)
         for note in pkt.notes:
             self.l2_notes[note] += 1
+
+    def _bind(self, mac: str, ip: str, pkt: Packet) -> None:
+        b = self.bindings.get((mac, ip))
+        if b is None:
+            self.bindings[(mac, ip)] = Binding(1, pkt.frame, pkt.ts_ns, pkt.ts_ns)
+        else:
+            b.packets += 1
+            b.last_ns = pkt.ts_ns
 
     def flow_ended(self, flow: Flow) -> None:
         key = (flow.client, flow.server, flow.transport, flow.server_port, flow.proto)
@@ -122,8 +163,10 @@ class Collector:
         span = self.conversations.get(key)
         if span is None:
             self.conversations[key] = Span(1, ctx.ts_ns, ctx.ts_ns)
+            self.conversation_classes[key] = Counter()
         else:
             span.hit(ctx.ts_ns)
+        self.conversation_classes[key][op.op_class.value] += 1
         codes = self.codes.get(op.proto)
         if codes is None:
             codes = self.codes[op.proto] = Counter()
@@ -151,7 +194,25 @@ class Collector:
     def sections(self) -> dict[str, Any]:
         """The JSON sections this collector owns (see docs/analyze-json.md)."""
         return {
-            "hosts": {"mac": sorted(self.macs), "ipv4": sorted(self.ipv4), "ipv6": sorted(self.ipv6)},
+            "hosts": {
+                "mac": sorted(self.macs),
+                "ipv4": sorted(self.ipv4),
+                "ipv6": sorted(self.ipv6),
+                "bindings": [
+                    {
+                        "mac": m,
+                        "ip": ip,
+                        "packets": b.packets,
+                        "first_frame": b.first_frame,
+                        "first_ts": b.first_ns / NS,
+                        "last_ts": b.last_ns / NS,
+                    }
+                    for (m, ip), b in sorted(self.bindings.items())
+                ],
+            },
+            "ethertypes": {
+                INDUSTRIAL_ETHERTYPES.get(t, f"0x{t:04x}"): n for t, n in sorted(self.ethertypes.items())
+            },
             "protocols": {
                 proto: {
                     "pdus": sum(c.values()),
@@ -171,6 +232,7 @@ class Collector:
                     "count": sp.count,
                     "first_ts": sp.first_ns / NS,
                     "last_ts": sp.last_ns / NS,
+                    "op_classes": dict(sorted(self.conversation_classes[(s, d, p, c)].items())),
                 }
                 for (s, d, p, c), sp in sorted(self.conversations.items())
             ],

@@ -1,0 +1,257 @@
+"""``plantwarden assets``, ``asset``, ``map`` and ``export``: the asset inventory and the
+communication map, from the store or straight from capture files (docs/inventory.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from plantwarden import jsonout
+from plantwarden.cli.console import out
+from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.errors import InputError, NotFoundError, UsageError
+from plantwarden.inventory.build import InventoryReport, make_inventory
+from plantwarden.inventory.model import Asset
+from plantwarden.settings import Settings
+from plantwarden.site.model import SiteModel
+
+Captures = Annotated[
+    list[str] | None,
+    typer.Argument(help="Capture files (or analyze --json documents); default: every stored capture."),
+]
+Site = Annotated[Path | None, typer.Option("--site", help="Site model YAML file (read only).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assets")(assets)
+    app.command("asset")(asset)
+    app.command("map")(comm_map)
+    app.command("export")(export_cmd)
+
+
+def _documents(captures: list[str] | None, db: str | None) -> list[dict[str, Any]]:
+    if not captures:
+        from plantwarden.store.imports import capture_documents
+
+        return capture_documents(Settings.load(db).db_url)
+    from plantwarden.analyze.pipeline import analyze_capture
+
+    docs: list[dict[str, Any]] = []
+    for path in captures:
+        if path.endswith(".json"):
+            docs.extend(_json_documents(Path(path)))
+        else:
+            docs.append(analyze_capture(path).doc)
+    return docs
+
+
+def _json_documents(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable analysis JSON document ({exc})") from exc
+    captures = data.get("captures") if isinstance(data, dict) else None
+    if not isinstance(captures, list):
+        raise InputError(f"{path}: not a plantwarden.analyze document (no 'captures' list)")
+    return [c for c in captures if isinstance(c, dict)]
+
+
+def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | None:
+    if path is not None:
+        from plantwarden.site.use import read_site
+
+        return read_site(path)[0]
+    if not from_store:
+        return None
+    from plantwarden.store.sites import current_site_document
+
+    doc = current_site_document(Settings.load(db).db_url)
+    return None if doc is None else SiteModel.model_validate(doc)
+
+
+def _report(captures: list[str] | None, db: str | None, site: Path | None) -> InventoryReport:
+    return make_inventory(_documents(captures, db), _site(site, db, not captures))
+
+
+def assets(
+    captures: Captures = None,
+    as_json: JsonOption = False,
+    zone: Annotated[str | None, typer.Option("--zone", help="Only assets in this zone.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Only assets with this inferred role.")] = None,
+    unmanaged: Annotated[
+        bool, typer.Option("--unmanaged", help="Only assets the site does not declare.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also group addresses (multicast, broadcast).")
+    ] = False,
+    site: Site = None,
+    db: DbOption = None,
+) -> None:
+    """List the assets the captures show: addresses, role, vendor, product, firmware."""
+    report = _report(captures, db, site)
+    if unmanaged and report.site is None:
+        raise UsageError(
+            "--unmanaged needs a site model (--site FILE, or one stored with 'plantwarden site')"
+        )
+    chosen = [a for a in report.inventory.assets if _keep(a, zone, role, unmanaged, show_all)]
+    if as_json:
+        from plantwarden.inventory.document import SCHEMA_KIND, SCHEMA_VERSION, inventory_body
+
+        jsonout.write(jsonout.document(SCHEMA_KIND, SCHEMA_VERSION, inventory_body(report, chosen)), "-")
+        return
+    _table(chosen)
+
+
+def _keep(a: Asset, zone: str | None, role: str | None, unmanaged: bool, show_all: bool) -> bool:
+    return (
+        (show_all or a.kind != "group")
+        and (zone is None or a.zone == zone)
+        and (role is None or (a.role is not None and a.role.role == role))
+        and (not unmanaged or (a.declared is None and a.kind != "group"))
+    )
+
+
+def _table(chosen: list[Asset]) -> None:
+    from plantwarden.inventory.document import summary_row
+
+    table = Table("asset", "role", "addresses", "vendor", "product / model", "firmware", "zone", box=None)
+    for a in chosen:
+        r = summary_row(a)
+        table.add_row(
+            r["name"] if r["name"] == r["id"] else f"{r['name']} ({r['id']})",
+            f"{r['role']} ({r['role_confidence']})" if r["role"] else "",
+            " ".join(filter(None, (r["ips"], r["macs"]))),
+            r["vendor"] + (" (OUI)" if r["vendor_source"] == "oui" else ""),
+            r["product"] or r["model"] or r["order_number"],
+            r["firmware"],
+            r["zone"],
+        )
+    out.print(table)
+    out.print(f"{len(chosen)} assets")
+
+
+def asset(
+    key: Annotated[str, typer.Argument(help="Asset name, id, IP or MAC address.")],
+    captures: Captures = None,
+    as_json: JsonOption = False,
+    site: Site = None,
+    db: DbOption = None,
+) -> None:
+    """Everything known about one asset, each value with its source and confidence."""
+    from plantwarden.inventory.document import SCHEMA_VERSION, asset_doc
+
+    report = _report(captures, db, site)
+    found = report.inventory.find(key)
+    if not found:
+        raise NotFoundError(f"no asset {key!r} in the inventory ({len(report.inventory.assets)} assets)")
+    docs = [asset_doc(a) for a in found]
+    if as_json:
+        jsonout.write(jsonout.document("asset", SCHEMA_VERSION, {"assets": docs}), "-")
+        return
+    for d in docs:
+        _show(d)
+
+
+def _show(d: dict[str, Any]) -> None:
+    out.print(
+        f"[bold]{d['name']}[/] ({d['id']}, {d['kind']}) zone {d['zone'] or '-'}"
+        + (f", declared as {d['declared']}" if d["declared"] else "")
+    )
+    for r in d["roles"]:
+        out.print(f"  role {r['role']} ({r['confidence']}): " + "; ".join(r["reasons"]), markup=False)
+    for kind in ("macs", "ips"):
+        for s in d[kind]:
+            how = ", ".join(sorted({x["proto"] for x in s["sources"]}))
+            out.print(
+                f"  {kind[:-1]} {s['address']} seen {_ts(s['first_ts'])} .. {_ts(s['last_ts'])} via {how}"
+            )
+    for name, values in d["fields"].items():
+        for v in values:
+            src = "; ".join(
+                f"{s['proto']} {s['capture']}" + (f" frame {s['frame']}" if s["frame"] else "")
+                for s in v["sources"][:3]
+            )
+            out.print(f"  {name} = {v['value']} [{v['confidence']}] ({src})", markup=False)
+    for c in d["conflicts"]:
+        out.print(f"  [yellow]{c['kind']}[/] {c['field']}: " + " | ".join(c["values"]))
+    for note in d["notes"]:
+        out.print(f"  note: {note}", markup=False)
+
+
+def _ts(ts: float | None) -> str:
+    if ts is None:
+        return "?"
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def comm_map(
+    captures: Captures = None,
+    as_json: JsonOption = False,
+    dot: Annotated[bool, typer.Option("--dot", help="Write Graphviz DOT to stdout.")] = False,
+    asset_key: Annotated[str | None, typer.Option("--asset", help="Only edges of this asset.")] = None,
+    zone: Annotated[str | None, typer.Option("--zone", help="Only edges with an end in this zone.")] = None,
+    proto: Annotated[str | None, typer.Option("--proto", help="Only edges of this protocol.")] = None,
+    site: Site = None,
+    db: DbOption = None,
+) -> None:
+    """The communication map: who talks to whom, over what, doing what."""
+    from plantwarden.inventory.commap import filter_map
+
+    if as_json and dot:
+        raise UsageError("--json and --dot exclude each other")
+    report = _report(captures, db, site)
+    inv = report.inventory
+    ids = None
+    if asset_key is not None:
+        ids = {a.id for a in inv.find(asset_key)}
+        if not ids:
+            raise NotFoundError(f"no asset {asset_key!r} in the inventory")
+    zone_of = {a.id: a.zone for a in inv.assets}
+    edges = filter_map(report.edges, ids, {proto} if proto else None, zone_of, {zone} if zone else None)
+    if as_json:
+        jsonout.write(jsonout.document("map", 1, {"edges": [e.as_dict() for e in edges]}), "-")
+    elif dot:
+        from plantwarden.inventory.dot import to_dot
+
+        typer.echo(to_dot(inv, edges), nl=False)
+    else:
+        table = Table("client", "server", "protocol", "operations", "packets", "first", "last", box=None)
+        for e in edges:
+            table.add_row(
+                e.client,
+                e.server,
+                e.proto + (f"/{e.port}" if e.port and "/" not in e.proto else ""),
+                ", ".join(sorted(e.op_classes)),
+                f"{e.packets:,}",
+                _ts(e.first_ts),
+                _ts(e.last_ts),
+            )
+        out.print(table)
+
+
+def export_cmd(
+    fmt: Annotated[str, typer.Argument(metavar="{csv,json,cyclonedx}", help="Export format.")],
+    captures: Captures = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write to FILE (default stdout).")] = None,
+    site: Site = None,
+    db: DbOption = None,
+) -> None:
+    """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM."""
+    from plantwarden.inventory.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    text = export(_report(captures, db, site), fmt)
+    if out_path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out_path}: cannot write the export: {exc.strerror}") from exc

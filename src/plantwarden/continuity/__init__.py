@@ -1,0 +1,1 @@
+"""Production continuity: what a failure costs, single points of failure, segmentation, RACI, lifecycle."""

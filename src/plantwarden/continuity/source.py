@@ -1,0 +1,69 @@
+"""Where the continuity commands get their site model and captures from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from plantwarden.errors import InputError
+from plantwarden.settings import Settings
+from plantwarden.site.model import SiteModel
+
+NO_SITE = (
+    "no site model: give --site FILE, or store one first with 'plantwarden site load FILE' "
+    "(see examples/dairy/site.yaml)"
+)
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(min|d|h|m|s)?", re.IGNORECASE)
+_UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "min": 1.0, "s": 1 / 60}
+
+
+def stored_site(db: str | None) -> SiteModel | None:
+    """The current stored site model, or None (a SQLite store that does not exist is not created)."""
+    url = Settings.load(db).db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    from plantwarden.store.sites import current_site_document
+
+    doc = current_site_document(url)
+    if doc is None:
+        return None
+    try:
+        return SiteModel.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(
+            f"the stored site model is no longer valid ({exc.error_count()} problems); load it again"
+        ) from None
+
+
+def optional_site(path: Path | None, db: str | None) -> SiteModel | None:
+    """``--site FILE`` (validated and stored), else the stored site, else None."""
+    from plantwarden.site.use import site_from_option
+
+    return site_from_option(path, db) if path is not None else stored_site(db)
+
+
+def require_site(path: Path | None, db: str | None) -> SiteModel:
+    model = optional_site(path, db)
+    if model is None:
+        raise InputError(NO_SITE)
+    return model
+
+
+def parse_duration(text: str) -> float:
+    """Minutes in ``4h``, ``90m``, ``1h30m``, ``2d``, ``45min``; a bare number is hours."""
+    cleaned = text.strip().replace(" ", "")
+    parts = list(_DURATION.finditer(cleaned))
+    if not cleaned or "".join(p.group(0) for p in parts) != cleaned:
+        raise InputError(f"--for {text!r} is not a duration (expected e.g. 4h, 90m, 1h30m, 2d)")
+    if len(parts) > 1 and any(p.group(2) is None for p in parts):
+        raise InputError(f"--for {text!r}: give a unit for every number (expected e.g. 1h30m)")
+    return sum(float(p.group(1)) * _UNIT_MINUTES[(p.group(2) or "h").lower()] for p in parts)
+
+
+def analyse_paths(paths: list[Path]) -> list[dict[str, Any]]:
+    from plantwarden.continuity.observed_edges import analyse
+
+    return analyse(paths)

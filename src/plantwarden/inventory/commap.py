@@ -1,0 +1,180 @@
+"""The communication map: who talks to whom, over what, doing what, between assets.
+
+One edge per (client asset, server asset, protocol, transport, server port), summed over
+captures, with the operation classes of the conversations it carried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from plantwarden.inventory.inventory import Inventory
+from plantwarden.inventory.opclasses import conversation_classes
+
+FAMILY = {
+    "cip": "enip",
+    "cipio": "enip",
+    "cotp": "s7comm",
+    "s7comm-plus": "s7comm",
+    "bvlc": "bacnet",
+    "bacapp": "bacnet",
+}
+PORT_SERVICES = {
+    88: "kerberos",
+    389: "ldap",
+    445: "smb",
+    139: "smb",
+    9100: "jetdirect",
+    515: "lpd",
+    631: "ipp",
+    3389: "rdp",
+    5900: "vnc",
+    5901: "vnc",
+    22: "ssh",
+    5938: "teamviewer",
+    7070: "anydesk",
+    1433: "tds",
+    5450: "pi",
+    80: "http",
+    443: "tls",
+    53: "dns",
+    123: "ntp",
+    161: "snmp",
+    514: "syslog",
+    21: "ftp",
+    69: "tftp",
+}  # IT services by registered port, until a decoder names them; an industrial protocol counts only decoded
+
+Key = tuple[str, str, str, str, int]
+
+
+@dataclass
+class MapEdge:
+    client: str
+    server: str
+    proto: str
+    transport: str
+    port: int
+    flows: int = 0
+    packets: int = 0
+    bytes: int = 0
+    first_ts: float | None = None
+    last_ts: float | None = None
+    op_classes: dict[str, int] = field(default_factory=dict)
+    captures: set[str] = field(default_factory=set)
+
+    def span(self, first: float | None, last: float | None) -> None:
+        if first is not None:
+            self.first_ts = first if self.first_ts is None else min(self.first_ts, first)
+        if last is not None:
+            self.last_ts = last if self.last_ts is None else max(self.last_ts, last)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "server": self.server,
+            "proto": self.proto,
+            "transport": self.transport,
+            "port": self.port,
+            "op_classes": dict(sorted(self.op_classes.items())),
+            "flows": self.flows,
+            "packets": self.packets,
+            "bytes": self.bytes,
+            "first_ts": self.first_ts,
+            "last_ts": self.last_ts,
+            "captures": sorted(self.captures),
+        }
+
+
+def service(proto: str, transport: str, port: int) -> str:
+    """An edge's protocol: the decoder's name, else the registered port's, else tcp/PORT."""
+    if proto:
+        return proto
+    return PORT_SERVICES.get(port, f"{transport}/{port}" if port else transport)
+
+
+class _Edges(dict[Key, MapEdge]):
+    """Edges by key, and the first key of each (unordered asset pair, protocol)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: dict[tuple[str, str, str], Key] = {}
+
+    def get_or_add(self, key: Key) -> MapEdge:
+        edge = self.get(key)
+        if edge is None:
+            edge = self[key] = MapEdge(*key)
+            pair = (min(key[0], key[1]), max(key[0], key[1]), key[2])
+            self.pairs[pair] = min(key, self.pairs.get(pair, key))
+        return edge
+
+
+def communication_map(inv: Inventory) -> list[MapEdge]:
+    edges = _Edges()
+    for doc in inv.documents:
+        name = str(doc.get("name"))
+        for e in doc.get("edges") or []:
+            _add_edge(inv, edges, name, e)
+        for conv in doc.get("conversations") or []:
+            _add_conversation(inv, edges, name, doc, conv)
+    return [edges[k] for k in sorted(edges)]
+
+
+def _asset_id(inv: Inventory, address: str, ts: float | None) -> str:
+    asset = inv.at(address, ts)
+    return address if asset is None else asset.id
+
+
+def _add_edge(inv: Inventory, edges: _Edges, capture: str, e: dict[str, Any]) -> None:
+    transport, port = str(e.get("transport", "")), int(e.get("port") or 0)
+    client, server = (
+        _asset_id(inv, e["client"], e.get("first_ts")),
+        _asset_id(inv, e["server"], e.get("first_ts")),
+    )
+    key = (client, server, service(str(e.get("proto") or ""), transport, port), transport, port)
+    edge = edges.get_or_add(key)
+    edge.flows += int(e.get("flows", 0))
+    edge.packets += int(e.get("packets", 0))
+    edge.bytes += int(e.get("bytes", 0))
+    edge.span(e.get("first_ts"), e.get("last_ts"))
+    edge.captures.add(capture)
+
+
+def _add_conversation(
+    inv: Inventory, edges: _Edges, capture: str, doc: dict[str, Any], conv: dict[str, Any]
+) -> None:
+    classes = conversation_classes(doc, conv)
+    if not classes:
+        return
+    src, dst = (
+        _asset_id(inv, conv["src"], conv.get("first_ts")),
+        _asset_id(inv, conv["dst"], conv.get("first_ts")),
+    )
+    proto = FAMILY.get(conv["proto"], conv["proto"])
+    key = edges.pairs.get((min(src, dst), max(src, dst), proto), (src, dst, proto, "", 0))
+    edge = edges.get_or_add(key)
+    for cls, n in classes.items():
+        edge.op_classes[cls] = edge.op_classes.get(cls, 0) + n
+    edge.span(conv.get("first_ts"), conv.get("last_ts"))
+    edge.captures.add(capture)
+
+
+def filter_map(
+    edges: list[MapEdge],
+    asset_ids: set[str] | None = None,
+    protocols: set[str] | None = None,
+    zone_of: dict[str, str | None] | None = None,
+    zones: set[str] | None = None,
+) -> list[MapEdge]:
+    """Edges touching one of ``asset_ids``, of one of ``protocols``, with an end in ``zones``."""
+    out = []
+    for e in edges:
+        if asset_ids is not None and not {e.client, e.server} & asset_ids:
+            continue
+        if protocols is not None and e.proto not in protocols:
+            continue
+        if zones is not None and not {(zone_of or {}).get(e.client), (zone_of or {}).get(e.server)} & zones:
+            continue
+        out.append(e)
+    return out

@@ -1,0 +1,82 @@
+"""The continuity commands through the real CLI: JSON schemas, text, exit codes 0 and 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.continuity.helpers import DAIRY, DATA, ZONES_CAPTURE
+
+
+def run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "plantwarden", *args, "--db", str(tmp / "pw.db")]
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=60)
+
+
+def json_of(r: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert r.returncode == 0, r.stderr
+    doc: dict[str, Any] = json.loads(r.stdout)
+    return doc
+
+
+def test_impact_json_and_text(tmp_path: Path) -> None:
+    args = ("impact", "--fail", "lblprt-1", "--fail", "lblprt-2", "--for", "4h", "--site", str(DAIRY))
+    doc = json_of(run(tmp_path, *args, "--json"))
+    assert doc["schema"] == "plantwarden.continuity.impact/1" and doc["currency"] == "EUR"
+    (line,) = doc["lines"]
+    assert (line["line"], line["after_minutes"], line["cost_per_hour"]) == ("packaging", 35.0, 6500)
+    assert round(doc["cost"], 2) == round(6500 * 205 / 60, 2)
+    stored = run(tmp_path, "impact", "--fail", "prt-srv-01")  # the site stored by the first call
+    assert stored.returncode == 0 and "packaging stops after 50 min" in stored.stdout
+    assert "labeller-01 (+30 min, down at 45 min)" in stored.stdout
+
+
+def test_impact_errors_exit_2(tmp_path: Path) -> None:
+    r = run(tmp_path, "impact", "--fail", "lblprt-3", "--site", str(DAIRY))
+    assert r.returncode == 2 and "'lblprt-3'" in r.stderr and "did you mean" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run(tmp_path, "impact", "--fail", "a", "--site", str(DATA / "cycle.yaml"))
+    assert r.returncode == 2 and "dependency cycle: a -> b -> c -> a" in r.stderr
+
+
+def test_no_site_model_exits_2_with_a_hint(tmp_path: Path) -> None:
+    r = run(tmp_path, "spof")
+    assert r.returncode == 2 and "no site model" in r.stderr
+    assert not (tmp_path / "pw.db").exists()
+
+
+def test_spof_json_with_pairs(tmp_path: Path) -> None:
+    doc = json_of(run(tmp_path, "spof", "--pairs", "--json", "--site", str(DATA / "spof30.yaml")))
+    assert doc["schema"] == "plantwarden.continuity.spof/1"
+    assert [s["name"] for s in doc["singles"][:3]] == ["core-sw", "hmi-1", "plc-1"]
+    assert doc["pairs"][0]["members"] == ["scada-a", "scada-b"]
+
+
+def test_segmentation_json(tmp_path: Path) -> None:
+    r = run(tmp_path, "segmentation", str(ZONES_CAPTURE), "--json", "--site", str(DATA / "zones.yaml"))
+    doc = json_of(r)
+    assert doc["schema"] == "plantwarden.continuity.segmentation/1"
+    assert len(doc["violations"]) == 3 and doc["model"] is True
+
+
+def test_raci_csv_and_json(tmp_path: Path) -> None:
+    r = run(tmp_path, "raci", "--csv", "--site", str(DATA / "raci.yaml"))
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {row["subject"] for row in rows} >= {"shared-plc", "orphan", "line-c"}
+
+
+def test_lifecycle_and_dependencies_json(tmp_path: Path) -> None:
+    doc = json_of(
+        run(tmp_path, "lifecycle", "--at", "2025-01-01", "--json", "--site", str(DATA / "lifecycle.yaml"))
+    )
+    assert doc["schema"] == "plantwarden.continuity.lifecycle/1" and doc["at"] == "2025-01-01"
+    args = ("dependencies", str(ZONES_CAPTURE), "--json", "--site", str(DATA / "zones.yaml"))
+    deps = json_of(run(tmp_path, *args))
+    assert deps["schema"] == "plantwarden.continuity.dependencies/1"
+    assert len(deps["missing_dependencies"]) == 5
