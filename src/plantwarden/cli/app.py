@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from plantwarden import __version__
-from plantwarden.cli import analyze_cmd, continuity_cmd, db_cmd, demo_cmd, inventory_cmd, site_cmd
+from plantwarden.cli import analyze_cmd, continuity_cmd, db_cmd, demo_cmd, detect_cmd, inventory_cmd, site_cmd
 from plantwarden.cli.console import err
 from plantwarden.errors import EXIT_INTERNAL, PlantwardenError
 from plantwarden.settings import ENV_DEBUG
@@ -55,6 +55,7 @@ analyze_cmd.register(app)
 demo_cmd.register(app)
 inventory_cmd.register(app)
 continuity_cmd.register(app)
+detect_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from plantwarden.protocols.cdp import SPEC as CDP_SPEC
 from plantwarden.protocols.dnp3 import SPEC as DNP3_SPEC
 from plantwarden.protocols.enip import SPEC as ENIP_SPEC
 from plantwarden.protocols.iec104 import SPEC as IEC104_SPEC
+from plantwarden.protocols.itkit.catalog import IT_SPECS
 from plantwarden.protocols.lldp import SPEC as LLDP_SPEC
 from plantwarden.protocols.modbus import SPEC as MODBUS_SPEC
 from plantwarden.protocols.opcua import SPEC as OPCUA_SPEC
@@ -27,4 +28,5 @@ SPECS: list[ProtocolSpec] = [
     S7COMM_SPEC,
     MODBUS_SPEC,
     DNP3_SPEC,
+    *IT_SPECS,
 ]

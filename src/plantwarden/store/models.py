@@ -163,3 +163,6 @@ class Anomaly(Base):
     src: Mapped[str | None]
     dst: Mapped[str | None]
     detail: Mapped[str]
+
+
+from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)

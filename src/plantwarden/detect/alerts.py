@@ -1,0 +1,91 @@
+"""Merging findings into alerts, and the alert lifecycle's states and actions.
+
+Lifecycle: ``new -> acknowledged -> closed``; ``learn`` (add what the alert saw to the
+baseline, then close) and ``mute`` (suppress this rule for this src/dst pair, then close)
+are actions that close too. Every action records who, when and why; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from plantwarden.detect.attack import technique
+from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding
+from plantwarden.detect.sitectx import SiteContext
+
+STATES = ("new", "acknowledged", "closed")
+ACTIONS = {"ack": "acknowledged", "close": "closed", "learn": "closed", "mute": "closed"}
+
+MuteCheck = Callable[[str, str, str], bool]
+ImpactFn = Callable[[list[str]], dict[str, Any] | None]
+
+
+def alert_id(rule: str, src: str, dst: str, first_ts: float) -> str:
+    text = f"{rule}|{src}|{dst}|{first_ts:.6f}"
+    return "A" + hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def techniques_json(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    for tid in ids:
+        t = technique(tid)
+        out.append({"id": t.id, "name": t.name, "tactics": list(t.tactics), "url": t.url})
+    return out
+
+
+class AlertBook:
+    """Open alerts by (rule, src, dst); a finding more than the window after the last one opens another."""
+
+    def __init__(
+        self, site: SiteContext, muted: MuteCheck | None = None, window_s: float = MERGE_WINDOW_S
+    ) -> None:
+        self.site = site
+        self.muted = muted
+        self.window_s = window_s
+        self.alerts: list[Alert] = []
+        self.open: dict[tuple[str, str, str], Alert] = {}
+        self.suppressed = 0
+
+    def add(self, finding: Finding) -> None:
+        rule = finding.rule
+        if self.muted is not None and self.muted(rule.name, finding.src, finding.dst):
+            self.suppressed += 1
+            return
+        key = (rule.name, finding.src, finding.dst)
+        alert = self.open.get(key)
+        if alert is not None and finding.ts - alert.last_ts <= self.window_s:
+            alert.add(finding)
+            return
+        self.open[key] = self._new(finding)
+
+    def _new(self, finding: Finding) -> Alert:
+        rule = finding.rule
+        addresses = tuple(a for a in (finding.src, finding.dst) if a and a != "*")
+        severity = self.site.weigh(finding.severity or rule.severity, addresses)
+        alert = Alert(
+            id=alert_id(rule.name, finding.src, finding.dst, finding.ts),
+            rule=rule.name,
+            title=rule.title,
+            severity=severity,
+            techniques=techniques_json(rule.techniques),
+            src=finding.src,
+            dst=finding.dst,
+            assets=[self.site.describe(a) for a in addresses],
+            first_ts=finding.ts,
+            last_ts=finding.ts,
+            count=0,
+            evidence=[Evidence(finding.capture)],
+            response=rule.response,
+        )
+        alert.add(finding)
+        self.alerts.append(alert)
+        return alert
+
+    def attach_impact(self, impact: ImpactFn) -> None:
+        """Alerts on named assets gain ``impact``: what stops if those assets fail (continuity)."""
+        for alert in self.alerts:
+            names = [a["name"] for a in alert.assets if "name" in a]
+            if names:
+                alert.impact = impact(names)

@@ -1,0 +1,94 @@
+"""The detector: consumes the per-PDU stream in capture order and returns alerts.
+
+The API the analysis pipeline calls (or :mod:`plantwarden.detect.stream` for now):
+``observe_packet``, ``observe_operation``, ``observe_anomaly``, ``observe_identity``,
+``observe_flow_end``, then ``finish() -> list[Alert]``. Rules that compare with a baseline
+(``RuleInfo.needs_baseline``) stay silent while no baseline is set.
+"""
+
+from __future__ import annotations
+
+from plantwarden.detect.alerts import AlertBook, ImpactFn, MuteCheck
+from plantwarden.detect.baseline import Baseline
+from plantwarden.detect.convkey import Orienter
+from plantwarden.detect.known import Known
+from plantwarden.detect.model import Alert, Finding
+from plantwarden.detect.rules import all_rules
+from plantwarden.detect.rules.base import INDUSTRIAL, Shared
+from plantwarden.detect.sitectx import SiteContext
+from plantwarden.net.detect import ProtocolIndex
+from plantwarden.net.flows import Flow
+from plantwarden.net.packet import TCP_ACK, TCP_RST, TCP_SYN, Packet
+from plantwarden.protocols.base import Anomaly, Identity, Operation
+from plantwarden.protocols.registry import SPECS
+from plantwarden.site.model import SiteModel
+
+MAX_OT_HOSTS = 100_000
+
+
+class Detector:
+    def __init__(
+        self,
+        baseline: Baseline | None = None,
+        site: SiteModel | None = None,
+        muted: MuteCheck | None = None,
+        impact: ImpactFn | None = None,
+        index: ProtocolIndex | None = None,
+    ) -> None:
+        self.site = SiteContext(site)
+        self.book = AlertBook(self.site, muted)
+        self.shared = Shared(site=self.site, report=self._report)
+        self.orienter = Orienter(index or ProtocolIndex(SPECS))
+        self.rules = all_rules(self.shared)
+        self.impact = impact
+        self.findings = 0
+        if baseline is not None:
+            self.set_baseline(baseline)
+
+    def set_baseline(self, baseline: Baseline) -> None:
+        known = Known.of(baseline)
+        self.shared.known = known
+        self.orienter.known = known.conversations
+
+    def begin_capture(self, name: str) -> None:
+        self.shared.capture = name
+
+    def _report(self, finding: Finding) -> None:
+        self.findings += 1
+        self.book.add(finding)
+
+    # -- the stream ----------------------------------------------------------------
+    def observe_packet(self, pkt: Packet) -> None:
+        shared = self.shared
+        shared.now_ns = pkt.ts_ns
+        shared.last_frame = pkt.frame
+        shared.conv = self.orienter.key(pkt)
+        flags = pkt.tcp_flags
+        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
+        for rule in self.rules:
+            rule.on_packet(pkt)
+
+    def observe_operation(self, op: Operation) -> None:
+        if op.proto in INDUSTRIAL and len(self.shared.ot_hosts) < MAX_OT_HOSTS:
+            self.shared.ot_hosts.update((op.ctx.src, op.ctx.dst))
+        for rule in self.rules:
+            rule.on_operation(op)
+
+    def observe_anomaly(self, anomaly: Anomaly) -> None:
+        for rule in self.rules:
+            rule.on_anomaly(anomaly)
+
+    def observe_identity(self, identity: Identity) -> None:
+        for rule in self.rules:
+            rule.on_identity(identity)
+
+    def observe_flow_end(self, flow: Flow) -> None:
+        for rule in self.rules:
+            rule.on_flow_end(flow)
+
+    def finish(self) -> list[Alert]:
+        for rule in self.rules:
+            rule.finish()
+        if self.impact is not None:
+            self.book.attach_impact(self.impact)
+        return sorted(self.book.alerts, key=lambda a: (a.first_ts, a.rule, a.src, a.dst))

@@ -1,0 +1,151 @@
+"""What detection produces: findings (one detection) and alerts (findings merged).
+
+A :class:`Finding` is one detection by one rule at one frame. Findings of the same rule
+between the same source and destination within :data:`MERGE_WINDOW_S` of the alert's last
+detection merge into one :class:`Alert` with a count, a first and last time and the frames
+as evidence. The alert JSON shape is documented in docs/detection.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+MERGE_WINDOW_S = 3600.0
+MAX_EVIDENCE_FRAMES = 200
+
+
+class Severity(IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A named rule: what it means, how bad it is, which ATT&CK for ICS techniques it maps to."""
+
+    name: str
+    title: str
+    severity: Severity
+    techniques: tuple[str, ...]
+    response: str
+    needs_baseline: bool = False
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: RuleInfo
+    src: str
+    dst: str
+    capture: str
+    frame: int
+    ts: float
+    detail: str
+    severity: Severity | None = None  # None: the rule's own, raised by the site model
+    learn: dict[str, Any] | None = None  # what ``alert learn`` adds to the baseline (detect.edit)
+
+
+@dataclass(slots=True)
+class Evidence:
+    capture: str
+    frames: list[int] = field(default_factory=list)
+
+    def add(self, frame: int) -> None:
+        if len(self.frames) < MAX_EVIDENCE_FRAMES and frame not in self.frames[-8:]:
+            self.frames.append(frame)
+
+
+@dataclass(slots=True)
+class Alert:
+    id: str
+    rule: str
+    title: str
+    severity: Severity
+    techniques: list[dict[str, Any]]
+    src: str
+    dst: str
+    assets: list[dict[str, Any]]
+    first_ts: float
+    last_ts: float
+    count: int
+    evidence: list[Evidence]
+    response: str
+    details: list[str] = field(default_factory=list)
+    state: str = "new"
+    impact: dict[str, Any] | None = None
+    learn: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.count += 1
+        self.first_ts = min(self.first_ts, finding.ts)
+        self.last_ts = max(self.last_ts, finding.ts)
+        if finding.detail and finding.detail not in self.details and len(self.details) < 20:
+            self.details.append(finding.detail)
+        ev = next((e for e in self.evidence if e.capture == finding.capture), None)
+        if ev is None:
+            ev = Evidence(finding.capture)
+            self.evidence.append(ev)
+        ev.add(finding.frame)
+        if finding.learn is not None and finding.learn not in self.learn and len(self.learn) < 50:
+            self.learn.append(finding.learn)
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "id": self.id,
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity.label,
+            "state": self.state,
+            "techniques": self.techniques,
+            "src": self.src,
+            "dst": self.dst,
+            "assets": self.assets,
+            "first_ts": self.first_ts,
+            "last_ts": self.last_ts,
+            "count": self.count,
+            "evidence": [{"capture": e.capture, "frames": e.frames} for e in self.evidence],
+            "details": self.details,
+            "response": self.response,
+            "learn": self.learn,
+        }
+        if self.impact is not None:
+            doc["impact"] = self.impact
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Alert:
+        return cls(
+            id=doc["id"],
+            rule=doc["rule"],
+            title=doc["title"],
+            severity=Severity.parse(doc["severity"]),
+            techniques=list(doc["techniques"]),
+            src=doc["src"],
+            dst=doc["dst"],
+            assets=list(doc["assets"]),
+            first_ts=float(doc["first_ts"]),
+            last_ts=float(doc["last_ts"]),
+            count=int(doc["count"]),
+            evidence=[Evidence(e["capture"], list(e["frames"])) for e in doc["evidence"]],
+            response=doc["response"],
+            details=list(doc.get("details", [])),
+            state=doc.get("state", "new"),
+            impact=doc.get("impact"),
+            learn=list(doc.get("learn", [])),
+        )

@@ -1,0 +1,118 @@
+"""What the ``detect``, ``baseline`` and ``alert`` commands do, without the terminal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from plantwarden import __version__, jsonout
+from plantwarden.detect import edit, outputs
+from plantwarden.detect.baseline import Baseline
+from plantwarden.detect.engine import Detector
+from plantwarden.detect.model import Alert
+from plantwarden.detect.store_alerts import act, mutes, record_alerts
+from plantwarden.detect.store_baselines import load_baseline, store_baseline
+from plantwarden.detect.stream import RunResult, detect_captures
+from plantwarden.errors import UsageError
+from plantwarden.site.model import SiteModel
+
+UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """``90``, ``90s``, ``10m``, ``1h30m``, ``2d`` -> seconds."""
+    t = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    parts = re.findall(r"(\d+(?:\.\d+)?)([smhd])", t)
+    if not parts or "".join(n + u for n, u in parts) != t:
+        raise UsageError(f"duration {text!r}: expected e.g. 90s, 10m, 1h30m")
+    return sum(float(n) * UNITS_S[u] for n, u in parts)
+
+
+@dataclass
+class DetectOptions:
+    captures: list[str]
+    db_url: str
+    site: SiteModel | None = None
+    learn_for_s: float | None = None
+    store: bool = True
+    jsonl: str | None = None
+    syslog: str | None = None
+    webhook: str | None = None
+
+
+@dataclass
+class DetectReport:
+    alerts: list[Alert]
+    run: RunResult
+    baseline_version: int | None
+    notes: list[str] = field(default_factory=list)
+
+    def document(self) -> dict[str, Any]:
+        return jsonout.document(
+            "detect",
+            1,
+            {
+                "plantwarden": __version__,
+                "captures": self.run.captures,
+                "packets": self.run.packets,
+                "baseline_version": self.baseline_version,
+                "notes": self.notes,
+                "alerts": [a.to_json() for a in self.alerts],
+            },
+        )
+
+
+def site_name(site: SiteModel | None) -> str | None:
+    return site.site.name if site is not None else None
+
+
+def run_detect(opts: DetectOptions) -> DetectReport:
+    name = site_name(opts.site)
+    notes: list[str] = []
+    baseline: Baseline | None = None
+    version: int | None = None
+    if opts.learn_for_s is None:
+        baseline = load_baseline(opts.db_url, name) if opts.store else None
+        version = baseline.version if baseline is not None else None
+        if baseline is None:
+            notes.append(
+                "no baseline: rules that compare with a baseline are off (use --learn-for or baseline learn)"
+            )
+    muted = mutes(opts.db_url) if opts.store else set()
+    detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted)
+    run = detect_captures(opts.captures, detector, opts.learn_for_s, name)
+    if run.learned is not None:
+        notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
+        if opts.store:
+            version = store_baseline(
+                opts.db_url, run.learned, f"learned from the first {opts.learn_for_s:g} s"
+            )
+    alerts = record_alerts(opts.db_url, run.alerts) if opts.store else run.alerts
+    send(alerts, opts)
+    return DetectReport(alerts, run, version, notes)
+
+
+def send(alerts: list[Alert], opts: DetectOptions) -> None:
+    if opts.jsonl is not None:
+        outputs.write_jsonl(alerts, opts.jsonl)
+    if opts.syslog is not None and alerts:
+        outputs.send_syslog(alerts, opts.syslog, __version__)
+    if opts.webhook is not None and alerts:
+        outputs.post_webhook(alerts, opts.webhook)
+
+
+def alert_action(
+    db_url: str, alert_id: str, action: str, by: str, why: str, site: str | None
+) -> tuple[Alert, int | None]:
+    """Record the action; ``learn`` also stores a new baseline version with the alert's facts."""
+    alert = act(db_url, alert_id, action, by, why)
+    version = None
+    if action == "learn":
+        current = load_baseline(db_url, site) or Baseline(site=site)
+        version = store_baseline(
+            db_url, edit.apply(current, alert.learn), f"alert {alert.id} learned by {by}: {why}"
+        )
+    return alert, version

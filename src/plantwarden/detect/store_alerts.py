@@ -1,0 +1,153 @@
+"""Alerts in the store: recording (merging with open ones), listing, lifecycle actions, mutes.
+
+Recording a run's alerts merges each into a stored alert of the same rule, source and
+destination that is not closed and whose last detection is within the merge window of it
+(count added, times widened, evidence appended); the same alert recorded again (same id, a
+capture analysed twice) changes nothing. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plantwarden.detect.alerts import ACTIONS
+from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Severity
+from plantwarden.errors import NotFoundError, UsageError
+from plantwarden.store.detect_models import DetectAlert, DetectAlertEvent, DetectMute
+from plantwarden.store.engine import connected
+from plantwarden.store.types import utc_now
+
+
+def record_alerts(db_url: str, alerts: list[Alert]) -> list[Alert]:
+    """Store a run's alerts in one transaction; returns them as stored (merged ids and counts)."""
+    out: list[Alert] = []
+    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+        for alert in alerts:
+            out.append(_record(session, alert))
+    return out
+
+
+def _record(session: Session, alert: Alert) -> Alert:
+    if session.scalar(select(DetectAlert).where(DetectAlert.alert_id == alert.id)) is not None:
+        row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == alert.id)).one()
+        return Alert.from_json(row.document)
+    rows = session.scalars(
+        select(DetectAlert)
+        .where(DetectAlert.rule == alert.rule, DetectAlert.src == alert.src, DetectAlert.dst == alert.dst)
+        .where(DetectAlert.state != "closed")
+        .order_by(DetectAlert.last_ts.desc())
+    )
+    now = utc_now()
+    for row in rows:
+        if alert.first_ts - row.last_ts <= MERGE_WINDOW_S and row.first_ts - alert.last_ts <= MERGE_WINDOW_S:
+            merged = _merge(Alert.from_json(row.document), alert)
+            _write(row, merged)
+            row.updated_at = now
+            return merged
+    row = DetectAlert(alert_id=alert.id, created_at=now, updated_at=now)
+    _write(row, alert)
+    session.add(row)
+    return alert
+
+
+def _merge(stored: Alert, new: Alert) -> Alert:
+    stored.count += new.count
+    stored.first_ts, stored.last_ts = min(stored.first_ts, new.first_ts), max(stored.last_ts, new.last_ts)
+    stored.severity = max(stored.severity, new.severity)
+    stored.evidence.extend(e for e in new.evidence if e.frames)
+    stored.details.extend(d for d in new.details if d not in stored.details)
+    stored.learn.extend(h for h in new.learn if h not in stored.learn)
+    return stored
+
+
+def _write(row: DetectAlert, alert: Alert) -> None:
+    row.rule, row.src, row.dst = alert.rule, alert.src, alert.dst
+    row.severity, row.state = alert.severity.label, alert.state
+    row.first_ts, row.last_ts, row.count = alert.first_ts, alert.last_ts, alert.count
+    row.document = alert.to_json()
+
+
+def list_alerts(db_url: str, state: str | None = None, severity: str | None = None) -> list[Alert]:
+    """Stored alerts, oldest first; ``severity`` keeps that level and above."""
+    floor = Severity.parse(severity) if severity is not None else Severity.INFO
+    with connected(db_url) as engine, Session(engine) as session:
+        query = select(DetectAlert).order_by(DetectAlert.first_ts, DetectAlert.id)
+        if state is not None:
+            query = query.where(DetectAlert.state == state)
+        alerts = [Alert.from_json(r.document) for r in session.scalars(query)]
+    return [a for a in alerts if a.severity >= floor]
+
+
+def alert_history(db_url: str, alert_id: str) -> list[dict[str, Any]]:
+    with connected(db_url) as engine, Session(engine) as session:
+        row = _find(session, alert_id)
+        events = session.scalars(select(DetectAlertEvent).where(DetectAlertEvent.alert_pk == row.id))
+        return [
+            {
+                "action": e.action,
+                "by": e.by_name,
+                "why": e.why,
+                "at": e.at.isoformat(),
+                "state": e.state_after,
+            }
+            for e in events
+        ]
+
+
+def _find(session: Session, alert_id: str) -> DetectAlert:
+    row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == alert_id)).first()
+    if row is None:
+        raise NotFoundError(f"no alert {alert_id!r} (see plantwarden alerts)")
+    return row
+
+
+def act(db_url: str, alert_id: str, action: str, by: str, why: str) -> Alert:
+    """Record one lifecycle action (ack, close, learn, mute) and return the alert after it."""
+    if action not in ACTIONS:
+        raise UsageError(f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
+    if not by.strip() or not why.strip():
+        raise UsageError("every alert action needs --by NAME and --why TEXT")
+    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+        row = _find(session, alert_id)
+        alert = Alert.from_json(row.document)
+        before, after = row.state, ACTIONS[action]
+        if before == "closed" and action in ("ack", "close"):
+            raise UsageError(f"alert {alert_id} is already closed")
+        if action == "learn" and not alert.learn:
+            raise UsageError(f"rule {alert.rule} has nothing to add to the baseline; mute the alert instead")
+        now = utc_now()
+        if action == "mute":
+            _mute(session, alert, by, why, now)
+        alert.state = after
+        _write(row, alert)
+        row.updated_at = now
+        session.add(
+            DetectAlertEvent(
+                alert_pk=row.id,
+                action=action,
+                by_name=by,
+                why=why,
+                at=now,
+                state_before=before,
+                state_after=after,
+            )
+        )
+        return alert
+
+
+def _mute(session: Session, alert: Alert, by: str, why: str, now: Any) -> None:
+    exists = session.scalars(
+        select(DetectMute).where(
+            DetectMute.rule == alert.rule, DetectMute.src == alert.src, DetectMute.dst == alert.dst
+        )
+    ).first()
+    if exists is None:
+        session.add(DetectMute(rule=alert.rule, src=alert.src, dst=alert.dst, by_name=by, why=why, at=now))
+
+
+def mutes(db_url: str) -> set[tuple[str, str, str]]:
+    with connected(db_url) as engine, Session(engine) as session:
+        return {(m.rule, m.src, m.dst) for m in session.scalars(select(DetectMute))}

@@ -1,0 +1,68 @@
+"""Baselines in the store: one row per site and version; the highest version is current."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from plantwarden.detect.baseline import Baseline, from_json
+from plantwarden.errors import NotFoundError
+from plantwarden.store.detect_models import DetectBaseline
+from plantwarden.store.engine import connected
+from plantwarden.store.types import utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineInfo:
+    site_name: str
+    version: int
+    created_at: datetime
+    source: str
+
+
+def store_baseline(db_url: str, baseline: Baseline, source: str) -> int:
+    """Store a new version for the baseline's site; returns its version number."""
+    site = baseline.site or ""
+    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+        return _add(session, site, baseline, source)
+
+
+def _add(session: Session, site: str, baseline: Baseline, source: str) -> int:
+    last = session.scalar(select(func.max(DetectBaseline.version)).where(DetectBaseline.site_name == site))
+    version = (last or 0) + 1
+    doc = baseline.model_copy(update={"version": version}).to_json()
+    session.add(
+        DetectBaseline(site_name=site, version=version, created_at=utc_now(), source=source, document=doc)
+    )
+    return version
+
+
+def load_baseline(db_url: str, site: str | None = None, version: int | None = None) -> Baseline | None:
+    """The given version of a site's baseline, or its newest; None when none was stored."""
+    with connected(db_url) as engine, Session(engine) as session:
+        return _load(session, site or "", version)
+
+
+def _load(session: Session, site: str, version: int | None) -> Baseline | None:
+    query = select(DetectBaseline).where(DetectBaseline.site_name == site)
+    if version is not None:
+        query = query.where(DetectBaseline.version == version)
+    row = session.scalars(query.order_by(DetectBaseline.version.desc()).limit(1)).first()
+    if row is None:
+        if version is not None:
+            raise NotFoundError(f"no baseline version {version} for site {site or '(none)'!r}")
+        return None
+    return from_json(row.document, f"baseline {site or '(no site)'} v{row.version}")
+
+
+def baseline_history(db_url: str, site: str | None = None) -> list[BaselineInfo]:
+    with connected(db_url) as engine, Session(engine) as session:
+        rows = session.scalars(
+            select(DetectBaseline)
+            .where(DetectBaseline.site_name == (site or ""))
+            .order_by(DetectBaseline.version)
+        )
+        return [BaselineInfo(r.site_name, r.version, r.created_at, r.source) for r in rows]

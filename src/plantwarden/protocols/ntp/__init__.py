@@ -1,0 +1,5 @@
+"""NTP (RFC 5905): modes, strata and reference sources."""
+
+from plantwarden.protocols.ntp.session import SPEC
+
+__all__ = ["SPEC"]

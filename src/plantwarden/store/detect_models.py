@@ -1,0 +1,88 @@
+"""Detection's tables: baselines (per site and version), alerts, their lifecycle events, mutes.
+
+Created by revision ``0002``. Nothing here is ever deleted: an alert's state changes through
+events that record who, when and why; a new baseline is a new version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from plantwarden.store.models import Base
+from plantwarden.store.types import BigId
+
+
+class DetectBaseline(Base):
+    """One version of a learned (or imported, or edited) baseline of a site ("" without a site)."""
+
+    __tablename__ = "detect_baselines"
+    __table_args__ = (
+        UniqueConstraint("site_name", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_name: Mapped[str]
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    source: Mapped[str]  # "learned from a.pcap, b.pcap", "imported from x.yaml", "alert A1b2 learned"
+    document: Mapped[dict[str, Any]]
+
+
+class DetectAlert(Base):
+    """An alert: one rule between one source and destination, merged over a window."""
+
+    __tablename__ = "detect_alerts"
+    __table_args__ = (
+        CheckConstraint("state IN ('new', 'acknowledged', 'closed')", name="state_known"),
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_detect_alerts_rule_src_dst", "rule", "src", "dst"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(24), unique=True)
+    rule: Mapped[str]
+    severity: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(12))
+    src: Mapped[str]
+    dst: Mapped[str]
+    first_ts: Mapped[float]
+    last_ts: Mapped[float]
+    count: Mapped[int]
+    document: Mapped[dict[str, Any]]  # the alert JSON (docs/detection.md)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DetectAlertEvent(Base):
+    """One lifecycle action on an alert: ack, close, learn, mute (who, when, why)."""
+
+    __tablename__ = "detect_alert_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    alert_pk: Mapped[int] = mapped_column(BigId, ForeignKey("detect_alerts.id"), index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    by_name: Mapped[str]
+    why: Mapped[str]
+    at: Mapped[datetime]
+    state_before: Mapped[str] = mapped_column(String(12))
+    state_after: Mapped[str] = mapped_column(String(12))
+
+
+class DetectMute(Base):
+    """A rule suppressed for one src/dst pair."""
+
+    __tablename__ = "detect_mutes"
+    __table_args__ = (UniqueConstraint("rule", "src", "dst"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule: Mapped[str]
+    src: Mapped[str]
+    dst: Mapped[str]
+    by_name: Mapped[str]
+    why: Mapped[str]
+    at: Mapped[datetime]
