@@ -1,0 +1,1 @@
+"""Helpers of the dairy demo plant generator (``examples/dairy/generate.py``)."""
