@@ -94,3 +94,13 @@ def test_the_whole_document_is_stored_for_inventory_and_reports(tmp_path: Path) 
     assert sorted(d["name"] for d in docs) == sorted([MODBUS.name, s7.name])
     s7doc = next(d for d in docs if d["name"] == s7.name)
     assert any(i["proto"] == "s7comm" for i in s7doc["identities"])
+
+
+def test_json_gains_assets_and_asset_edges_across_captures() -> None:
+    s7 = SHARED_CAPTURES / "s7comm-iti-downloading_block_db1.pcap"
+    doc = json.loads(run(str(s7), "--json", "-").stdout)
+    roles = {a["id"]: {r["role"] for r in a["roles"]} for a in doc["assets"]}
+    ips = {a["id"]: {i["address"] for i in a["ips"]} for a in doc["assets"]}
+    plc = next(aid for aid, r in roles.items() if "plc" in r)
+    assert "192.168.1.40" in ips[plc]
+    assert any(e["server"] == plc and e["proto"].startswith("s7comm") for e in doc["edges"])

@@ -16,6 +16,7 @@ from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError
 from plantwarden.settings import Settings
+from plantwarden.site.model import SiteModel
 
 ANALYZE_SCHEMA = 1
 
@@ -37,10 +38,11 @@ def analyze(
 ) -> None:
     """Analyse captures: hosts, flows, industrial operations, anomalies. Sends nothing."""
     settings = Settings.load(db)
+    model = None
     if site is not None:
         from plantwarden.site.use import site_from_option
 
-        site_from_option(site, db)
+        model = site_from_option(site, db)
     docs: list[dict[str, Any]] = []
     failed = 0
     for name in captures:
@@ -58,9 +60,19 @@ def analyze(
         if json_path != "-":
             _summary(result)
     if json_path is not None:
-        jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, {"captures": docs}), json_path)
+        body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
+        jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str, Any]:
+    """Assets and the asset-level communication map over every capture of this run."""
+    from plantwarden.inventory.build import make_inventory
+    from plantwarden.inventory.document import inventory_body
+
+    body = inventory_body(make_inventory(docs, model))
+    return {"assets": body["assets"], "edges": body["map"]}
 
 
 def _run_one(name: str) -> CaptureResult:
