@@ -70,3 +70,12 @@ def test_icmp_errors_do_not_leak_inner_addresses_into_flows() -> None:
     errors = [p for p in seen.packets if p.ip_proto in (1, 58) and p.sport in (1, 3)]
     assert errors, "the capture holds ICMP port-unreachable errors"
     assert all(p.dport is not None for p in errors)
+
+
+def test_non_ip_industrial_ethertypes_are_named_and_counted() -> None:
+    from plantwarden.analyze.pipeline import analyze_capture
+
+    dcp = analyze_capture(DATA / "captures" / "profinet-scapy.pcap").doc
+    l2 = analyze_capture(DATA / "captures" / "l2-lldp-cdp-arp.pcap").doc
+    assert dcp["ethertypes"] == {"profinet": truth_for(DATA / "captures" / "profinet-scapy.pcap")["packets"]}
+    assert l2["ethertypes"] == {"arp": 2, "lldp": 1, "llc": 1}
