@@ -121,3 +121,12 @@ def test_cli_reads_the_store(tmp_path: Path, args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--db", db])
     assert result.exit_code == 0, result.output
     assert "127.0.3.1" in result.stdout
+
+
+def test_documents_of_several_captures_with_a_site_serialise() -> None:
+    # provenance without a frame (e.g. a declared value) must sort with framed sources
+    from plantwarden.inventory.document import inventory_body
+
+    docs = [doc_of(LEMAY), doc_of(SHARED_CAPTURES / "modbus-iti-modbus_test_data_part1.pcap")]
+    body = inventory_body(make_inventory(docs, load_site_text(SITE, "site.yaml"), as_of=AS_OF))
+    assert body["assets"] and json.dumps(body)

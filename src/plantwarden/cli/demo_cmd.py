@@ -1,22 +1,27 @@
-"""``plantwarden demo``: the bundled demo plant end to end.
+"""``plantwarden demo``: the dairy demo plant end to end.
 
-Until the dairy demo plant's own captures are bundled (examples/dairy/captures), the demo
-analyses the real public ICS captures in ../shared/captures.
+Loads examples/dairy/site.yaml into the store, analyses normal.pcap and incidents.pcap into
+it, learns the baseline from normal.pcap, detects on incidents.pcap, prints what it means for
+production and writes demo-report.html. Running it again changes nothing in the store.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
-from plantwarden.cli.console import out
+from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption
+from plantwarden.continuity.text import minutes, money
 from plantwarden.errors import InputError
+from plantwarden.report.facts import DemoFacts, role_counts
+from plantwarden.report.text import NEXT_STEPS, SEVERITIES, names, risk_text, verdict, violation_groups
 from plantwarden.settings import Settings
 
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".gz")
+TOP_ALERTS = 12
 
 
 def register(app: typer.Typer) -> None:
@@ -26,46 +31,116 @@ def register(app: typer.Typer) -> None:
 def demo_root() -> Path:
     """examples/dairy of the source tree (editable install or a checkout)."""
     for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
-        if (base / "examples" / "dairy").is_dir():
+        if (base / "examples" / "dairy" / "site.yaml").is_file():
             return base / "examples" / "dairy"
     raise InputError("examples/dairy not found: run `plantwarden demo` from the plantwarden checkout")
 
 
-def demo_captures(root: Path) -> list[Path]:
-    bundled = sorted(p for p in (root / "captures").glob("*") if p.name.endswith(CAPTURE_SUFFIXES))
-    if bundled:
-        return bundled
-    shared = root.parents[1].parent / "shared" / "captures"
-    return sorted(p for p in shared.glob("*") if p.suffix in (".pcap", ".pcapng"))
-
-
 def demo(
     db: DbOption = None,
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Also write the analysis JSON here.")
-    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory for demo-report.html (default: the current one).")
+    ] = Path("."),
 ) -> None:
-    """Analyse the bundled demo plant into the store and summarise what it shows."""
-    from plantwarden.cli.analyze_cmd import analyze
+    """The dairy demo plant: store, analyse, learn, detect; what it means for production."""
+    from plantwarden.report.html import write_report
+    from plantwarden.report.run import DemoPaths, run_demo
 
-    root = demo_root()
-    captures = demo_captures(root)
-    if not captures:
-        raise InputError(f"no demo captures in {root / 'captures'} nor in ../shared/captures")
     settings = Settings.load(db)
-    site = root / "site.yaml"
-    out.rule("[bold]plantwarden demo[/]")
-    out.print(f"site model: {site if site.exists() else '(none yet)'}")
-    out.print(f"store:      {settings.db_url}")
-    out.print(f"captures:   {len(captures)} in {captures[0].parent}\n")
-    analyze(
-        [str(p) for p in captures],
-        json_path=json_path,
-        db=db,
-        site=site if site.exists() else None,
-        store=True,
-    )
+    paths = DemoPaths(demo_root())
+    out.rule("[bold]plantwarden demo[/]: Molkerei Talblick, a dairy")
+    run = run_demo(paths, settings.db_url, lambda text: err.print(f"[dim]{text}[/]"))
+    facts = run.facts
+    for note in run.notes:
+        out.print(f"[dim]{note}[/]")
+    summary(facts)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = write_report(facts, out_dir / "demo-report.html")
+    out.rule("stored")
+    out.print(f"store:  {settings.db_url} (site, 2 captures, baseline v{run.baseline_version}, alerts)")
+    out.print(f"report: {report.resolve()}  (open it in a browser)")
     out.rule("next")
-    out.print("plantwarden analyze CAPTURE.pcap --json -    # your own capture, machine-readable")
-    out.print("plantwarden site validate examples/dairy/site.yaml")
-    out.print("plantwarden db status")
+    for command, why in NEXT_STEPS:
+        out.print(f"[bold]{command}[/]  [dim]# {why}[/]")
+
+
+def summary(facts: DemoFacts) -> None:
+    out.rule("does this keep production safe and running?")
+    for line in verdict(facts):
+        out.print(line)
+    out.print(_lines(facts))
+    out.print(_alerts(facts))
+    out.print(_inventory(facts))
+    out.print(_spof(facts))
+    out.print(_segmentation(facts))
+    out.print(_legacy(facts))
+
+
+def _lines(facts: DemoFacts) -> Table:
+    table = Table("line", "cost/h", "at risk", "stops after", "alerts", title="Production at risk", box=None)
+    for x in sorted(facts.lines, key=lambda r: -r.cost_per_hour):
+        state = {"stops": "[red]stops[/]", "covered": "[yellow]redundancy[/]", "safe": "[green]safe[/]"}[
+            x.state
+        ]
+        table.add_row(
+            x.line, money(x.cost_per_hour, facts.currency), state, minutes(x.buffer_minutes), str(x.alerts)
+        )
+    return table
+
+
+def _alerts(facts: DemoFacts) -> Table:
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    ordered = sorted(facts.alerts, key=lambda a: (rank[a["severity"]], a["first_ts"]))
+    tally = {s: sum(a["severity"] == s for a in ordered) for s in SEVERITIES}
+    counts = ", ".join(f"{s} {n}" for s, n in tally.items() if n)
+    title = f"Alerts by severity ({counts}; top {min(TOP_ALERTS, len(ordered))} of {len(ordered)})"
+    table = Table("severity", "rule", "src -> dst", "production at risk", title=title, box=None)
+    shown = _one_per_rule_and_target(ordered)[:TOP_ALERTS]
+    for a in shown:
+        src, dst = names(a)
+        table.add_row(a["severity"], a["rule"], f"{src} -> {dst}", risk_text(a))
+    return table
+
+
+def _one_per_rule_and_target(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The worst alert of each rule first, so that twelve rows show every kind of finding."""
+    seen: set[object] = set()
+    first: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for a in alerts:
+        (rest if a["rule"] in seen else first).append(a)
+        seen.add(a["rule"])
+    return first + rest
+
+
+def _inventory(facts: DemoFacts) -> Table:
+    table = Table("zone", "assets", "seen", "roles", title="Assets by zone and role", box=None)
+    for zone, _ in facts.zones:
+        assets = facts.zone_assets(zone)
+        roles = ", ".join(f"{r} {n}" for r, n in role_counts(assets).most_common())
+        seen = sum(a.observed for a in assets)
+        table.add_row(zone, str(len(assets)), str(seen), roles)
+    return table
+
+
+def _spof(facts: DemoFacts) -> Table:
+    table = Table("asset", "stops alone", "lines (after)", title="Top single points of failure", box=None)
+    for s in facts.spof:
+        lines = ", ".join(f"{line} ({minutes(t)})" for line, t in s.lines.items())
+        table.add_row(s.name, money(s.cost_per_hour, facts.currency) + "/h", lines)
+    return table
+
+
+def _segmentation(facts: DemoFacts) -> Table:
+    title = f"Segmentation violations ({len(facts.violations)} flows)"
+    table = Table("client zone", "server zone", "flows", "reason", "services", title=title, box=None)
+    for a, b, reason, n, services in violation_groups(facts)[:8]:
+        table.add_row(a, b, str(n), reason, ", ".join(services))
+    return table
+
+
+def _legacy(facts: DemoFacts) -> Table:
+    table = Table("zone", "assets", "legacy share", "out of support", title="Legacy share per zone", box=None)
+    for zone, z in facts.legacy.items():
+        table.add_row(zone, str(z["assets"]), f"{z['legacy_share']:.0%}", ", ".join(z["legacy"]) or "-")
+    return table

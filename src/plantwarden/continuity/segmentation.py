@@ -96,6 +96,7 @@ def audit(model: SiteModel | None, docs: list[dict[str, Any]]) -> dict[str, Any]
         body["violations"] = []
     else:
         zoning = Zoning(model.zones, vendor_points(model))
+        edges = [e for e in edges if not zoning.directed_broadcast(e.server)]
         found = (violation(model, zoning, e) for e in edges)
         body["violations"] = [v for v in found if v is not None]
     body["flat_networks"] = flat_networks(zoning, hosts)

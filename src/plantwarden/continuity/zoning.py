@@ -47,6 +47,20 @@ class Zoning:
     vendor_points: dict[str, str] = field(default_factory=dict)  # address -> who reaches in through it
     _cache: dict[str, str | None] = field(default_factory=dict)
 
+    def directed_broadcast(self, address: str) -> bool:
+        """True for the broadcast address of a network that holds whole zones (a zone's own
+        /24, or the plant's /16 when the zones are /24s inside it): not a host of any zone."""
+        ip = as_ip(address)
+        if ip is None or ip.version != 4:
+            return False
+        nets = [n for z in self.zones for n in z.cidrs if n.version == 4]
+        for n in nets:
+            for prefix in range(8, n.prefixlen + 1):
+                outer = n.supernet(new_prefix=prefix)
+                if ip == outer.broadcast_address:
+                    return True
+        return False
+
     def zone_of(self, address: str) -> str | None:
         """The zone name holding ``address``; None when it is not an address or outside every zone."""
         if address not in self._cache:

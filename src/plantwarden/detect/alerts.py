@@ -84,8 +84,19 @@ class AlertBook:
         return alert
 
     def attach_impact(self, impact: ImpactFn) -> None:
-        """Alerts on named assets gain ``impact``: what stops if those assets fail (continuity)."""
+        """Alerts on a named asset gain ``impact``: what stops if it fails (continuity)."""
         for alert in self.alerts:
-            names = [a["name"] for a in alert.assets if "name" in a]
+            names = at_risk(alert)
             if names:
                 alert.impact = impact(names)
+
+
+#: Rules whose subject is the source (a new or moved host, a sweeper, a bridging host).
+SOURCE_SUBJECT = frozenset({"new-asset", "address-moved", "dual-homed-host", "host-sweep", "arp-sweep"})
+
+
+def at_risk(alert: Alert) -> list[str]:
+    """The named asset the alert's action targets: its destination, else (or for host rules) its source."""
+    names = {a["address"]: a["name"] for a in alert.assets if "name" in a}
+    order = (alert.src, alert.dst) if alert.rule in SOURCE_SUBJECT else (alert.dst, alert.src)
+    return next(([names[x]] for x in order if x in names), [])

@@ -60,6 +60,8 @@ class Period(_Doc):
     median_s: float = Field(gt=0)
     mad_s: float = Field(ge=0)
     samples: int = Field(ge=1)
+    low_s: float | None = Field(default=None, ge=0)  # smallest and largest window median while learning
+    high_s: float | None = Field(default=None, ge=0)
 
 
 class Channel(_Doc):

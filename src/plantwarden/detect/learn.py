@@ -1,10 +1,12 @@
 """Learning a baseline from known-good traffic (the same stream the detector reads).
 
-Robust statistics: a polling period is the median of the intervals between successive
-requests of the same symbol, its jitter the median absolute deviation (MAD); a period is
-kept once :data:`MIN_INTERVALS` intervals were seen. A channel's request-sequence automaton
-is enforced (``sequence_trained``) once it saw :data:`MIN_SEQUENCE_REQUESTS` requests and
-learned no new transition during the second half of them (it converged).
+Robust statistics: a polling period is the median, over every window of :data:`WINDOW`
+successive intervals between requests of the same symbol, of the window's median interval
+(the statistic the polling rules compare); its jitter is the median absolute deviation (MAD)
+of those window medians; a period is kept once :data:`MIN_INTERVALS` intervals were seen.
+A channel's request-sequence automaton is enforced (``sequence_trained``) once it saw
+:data:`MIN_SEQUENCE_REQUESTS` requests and learned no new transition during the second half
+of them (it converged).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Operation
 
 MIN_INTERVALS = 8
+WINDOW = 8  # intervals per window, as the polling rules' RECENT
 MIN_SEQUENCE_REQUESTS = 100
 MAX_INTERVALS = 2000
 NS = 1e9
@@ -30,6 +33,15 @@ def robust(values: list[float]) -> tuple[float, float]:
     """(median, median absolute deviation)."""
     med = statistics.median(values)
     return med, statistics.median(abs(v - med) for v in values)
+
+
+def window_medians(values: list[float], width: int = WINDOW) -> list[float]:
+    """The median of every ``width`` successive intervals: the statistic the detector compares.
+
+    Requests that come in bursts (two reads per cycle) alternate short and long intervals; the
+    median of all intervals is then the short one, while a window's median is stable.
+    """
+    return [statistics.median(values[i : i + width]) for i in range(len(values) - width + 1)]
 
 
 @dataclass
@@ -137,15 +149,21 @@ class Learner:
         )
 
 
+def _period(sym: str, med: float, mad: float, windows: list[float], samples: int) -> Period:
+    low, high = round(min(windows), 6), round(max(windows), 6)
+    return Period(
+        symbol=sym, median_s=round(med, 6), mad_s=round(mad, 6), samples=samples, low_s=low, high_s=high
+    )
+
+
 def _channel(key: ops.ChannelKey, ch: _Channel) -> Channel:
     periods = []
     for sym, values in sorted(ch.intervals.items()):
-        if len(values) >= MIN_INTERVALS:
-            med, mad = robust(values)
+        if len(values) >= max(MIN_INTERVALS, WINDOW):
+            windows = window_medians(values)
+            med, mad = robust(windows)
             if med > 0:
-                periods.append(
-                    Period(symbol=sym, median_s=round(med, 6), mad_s=round(mad, 6), samples=len(values))
-                )
+                periods.append(_period(sym, med, mad, windows, len(values)))
     trained = ch.requests >= MIN_SEQUENCE_REQUESTS and ch.last_new * 2 <= ch.requests
     codes = [
         Code(

@@ -50,8 +50,25 @@ def point_range(op: Operation) -> tuple[int, int] | None:
     return address, address + max(quantity or 1, 1) - 1
 
 
+def items_text(op: Operation) -> str | None:
+    """Memory areas of a request's variable items (S7 Read/Write Var: ``DB1.0+32``), if decoded."""
+    items = op.details.get("items")
+    if not isinstance(items, list) or not items:
+        return None
+    parts = []
+    for item in items[:4]:
+        if not isinstance(item, dict) or "area" not in item:
+            return None
+        parts.append(f"{item['area']}.{item.get('byte', 0)}+{item.get('length', 1)}")
+    return ",".join(parts)
+
+
 def symbol(op: Operation) -> str:
-    """The request as the sequence automaton and polling periods see it: code, unit, address."""
+    """The request as the sequence automaton and polling periods see it: code, unit, address.
+
+    Requests of one code to different addresses (two data blocks read every cycle) are
+    different symbols, each with its own period.
+    """
     parts = [op.code]
     u = unit(op)
     if u is not None:
@@ -59,6 +76,8 @@ def symbol(op: Operation) -> str:
     rng = point_range(op)
     if rng is not None:
         parts.append(f"@{rng[0]}+{rng[1] - rng[0] + 1}")
+    elif (areas := items_text(op)) is not None:
+        parts.append(f"@{areas}")
     return "".join(parts)
 
 

@@ -10,6 +10,7 @@ from plantwarden import __version__, jsonout
 from plantwarden.detect import edit, outputs
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
+from plantwarden.detect.impact import impact_fn
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
 from plantwarden.detect.store_baselines import load_baseline, store_baseline
@@ -75,14 +76,17 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     baseline: Baseline | None = None
     version: int | None = None
     if opts.learn_for_s is None:
-        baseline = load_baseline(opts.db_url, name) if opts.store else None
+        baseline, note = _stored_baseline(opts.db_url, name) if opts.store else (None, None)
         version = baseline.version if baseline is not None else None
+        if note is not None:
+            notes.append(note)
         if baseline is None:
             notes.append(
                 "no baseline: rules that compare with a baseline are off (use --learn-for or baseline learn)"
             )
     muted = mutes(opts.db_url) if opts.store else set()
-    detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted)
+    impact = impact_fn(opts.site) if opts.site is not None else None
+    detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted, impact=impact)
     run = detect_captures(opts.captures, detector, opts.learn_for_s, name)
     if run.learned is not None:
         notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
@@ -93,6 +97,21 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     alerts = record_alerts(opts.db_url, run.alerts) if opts.store else run.alerts
     send(alerts, opts)
     return DetectReport(alerts, run, version, notes)
+
+
+def _stored_baseline(db_url: str, name: str | None) -> tuple[Baseline | None, str | None]:
+    """The site's newest baseline; without one, the newest learned without a site (with a note).
+
+    ``baseline learn`` without ``--site`` stores under no site; a later ``detect --site``
+    then still compares with it instead of silently turning the baseline rules off.
+    """
+    baseline = load_baseline(db_url, name)
+    if baseline is not None or name is None:
+        return baseline, None
+    fallback = load_baseline(db_url, None)
+    if fallback is None:
+        return None, None
+    return fallback, f"no baseline for site {name!r}: using version {fallback.version} learned without a site"
 
 
 def send(alerts: list[Alert], opts: DetectOptions) -> None:

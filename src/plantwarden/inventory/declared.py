@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plantwarden.inventory.inventory import Inventory
-from plantwarden.inventory.model import Asset, Confidence
+from plantwarden.inventory.model import Asset, Confidence, Source
 from plantwarden.site.model import Asset as Declared
 from plantwarden.site.model import SiteModel
 
@@ -112,7 +112,7 @@ def _mismatches(inv: Inventory, asset: Asset, declared: Declared) -> list[dict[s
                 name,
                 expected,
                 [v.value for v in observed],
-                [s.as_dict() for v in observed for s in sorted(v.sources)],
+                [s.as_dict() for v in observed for s in sorted(v.sources, key=Source.key)],
             )
         )
     out.extend(_mac_mismatches(inv, asset, declared))
@@ -141,7 +141,7 @@ def _mac_mismatches(inv: Inventory, asset: Asset, declared: Declared) -> list[di
         macs = sorted(m for a in inv.find(ip) for m in a.macs)
         other = [m for m in macs if m not in declared.macs]
         if declared.macs and other:
-            evidence = [s.as_dict() for a in inv.find(ip) for s in sorted(a.ips[ip].sources)]
+            evidence = [s.as_dict() for a in inv.find(ip) for s in sorted(a.ips[ip].sources, key=Source.key)]
             out.append(_row(asset, declared, f"mac of {ip}", ", ".join(declared.macs), other, evidence))
     return out
 

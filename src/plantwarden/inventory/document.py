@@ -6,7 +6,7 @@ from typing import Any
 
 from plantwarden.inventory.build import InventoryReport
 from plantwarden.inventory.conflicts import conflicts
-from plantwarden.inventory.model import Asset, Seen, Value
+from plantwarden.inventory.model import Asset, Seen, Source, Value
 
 SCHEMA_KIND, SCHEMA_VERSION = "inventory", 1
 
@@ -16,7 +16,7 @@ def _seen(address: str, s: Seen) -> dict[str, Any]:
         "address": address,
         "first_ts": s.first_ts,
         "last_ts": s.last_ts,
-        "sources": [x.as_dict() for x in sorted(s.sources)],
+        "sources": [x.as_dict() for x in sorted(s.sources, key=Source.key)],
     }
 
 
@@ -26,7 +26,7 @@ def _value(v: Value) -> dict[str, Any]:
         "confidence": v.confidence.value,
         "first_ts": v.first_ts(),
         "last_ts": v.last_ts(),
-        "sources": [s.as_dict() for s in sorted(v.sources)],
+        "sources": [s.as_dict() for s in sorted(v.sources, key=Source.key)],
     }
 
 

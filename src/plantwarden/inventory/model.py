@@ -28,6 +28,10 @@ class Source:
     def as_dict(self) -> dict[str, Any]:
         return {"proto": self.proto, "capture": self.capture, "frame": self.frame, "ts": self.ts}
 
+    def key(self) -> tuple[str, str, int, float]:
+        """A total order (frame and time may be unknown)."""
+        return (self.proto, self.capture, -1 if self.frame is None else self.frame, self.ts or 0.0)
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:

@@ -11,6 +11,7 @@ from plantwarden.detect.rules.inventory import InventoryRules
 from plantwarden.detect.rules.polling import PollingRules
 from plantwarden.detect.rules.remote import RemoteRules
 from plantwarden.detect.rules.scans import ScanRules
+from plantwarden.detect.rules.silence import SilenceRules
 from plantwarden.detect.rules.zones import ZoneRules
 
 FAMILIES: tuple[type[Rule], ...] = (
@@ -18,6 +19,7 @@ FAMILIES: tuple[type[Rule], ...] = (
     CommandRules,
     DeviationRules,
     PollingRules,
+    SilenceRules,
     ScanRules,
     AnomalyRules,
     RemoteRules,

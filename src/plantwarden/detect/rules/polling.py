@@ -1,7 +1,9 @@
 """Polling that changes its period or stops (loss of view).
 
-A learned period (median ``m``, MAD ``d`` of the intervals) is out of bounds when the median
-of the last :data:`RECENT` intervals leaves ``m ± max(TOLERANCE * m, 6 * 1.4826 * d)``. Polling
+A learned period (median ``m`` and MAD ``d`` of the window medians, see detect.learn) is out
+of bounds when the median of the last :data:`RECENT` intervals leaves
+``m ± max(TOLERANCE * m, 6 * 1.4826 * d, JITTER_FLOOR_S)`` and also the range of window
+medians seen while learning, widened by ``TOLERANCE`` and ``JITTER_FLOOR_S``. Polling
 has stopped when nothing of a symbol came for ``max(STOP_PERIODS * m, MIN_STOP_S)``; the check
 runs on the capture's clock (every packet moves it), and once more at the end.
 """
@@ -12,16 +14,19 @@ import statistics
 from collections import deque
 
 from plantwarden.detect import ops
+from plantwarden.detect.baseline import Period
+from plantwarden.detect.learn import WINDOW
 from plantwarden.detect.model import RuleInfo, Severity
 from plantwarden.detect.rules.base import NS, Rule, Shared
 from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Operation
 
-RECENT = 8
+RECENT = WINDOW
 TOLERANCE = 0.5
 STOP_PERIODS = 10
 MIN_STOP_S = 30.0
 CHECK_EVERY_NS = 1_000_000_000
+JITTER_FLOOR_S = 0.05  # host scheduling and capture timestamps: changes below this are not a new period
 
 PERIOD = RuleInfo(
     "polling-period-changed",
@@ -41,6 +46,17 @@ STOPPED = RuleInfo(
     "its link and the master; do not restart the controller without the process owner.",
     needs_baseline=True,
 )
+
+
+def usual(med: float, period: Period) -> bool:
+    """Within the learned median's bound, or within the learned range of window medians (± 50 %)."""
+    bound = max(TOLERANCE * period.median_s, 6 * 1.4826 * period.mad_s, JITTER_FLOOR_S)
+    if abs(med - period.median_s) <= bound:
+        return True
+    if period.low_s is None or period.high_s is None:
+        return False
+    low = period.low_s * (1 - TOLERANCE) - JITTER_FLOOR_S
+    return low <= med <= period.high_s * (1 + TOLERANCE) + JITTER_FLOOR_S
 
 
 class PollingRules(Rule):
@@ -81,8 +97,7 @@ class PollingRules(Rule):
         if len(recent) < RECENT:
             return
         med = statistics.median(recent)
-        bound = max(TOLERANCE * period.median_s, 6 * 1.4826 * period.mad_s)
-        if abs(med - period.median_s) <= bound:
+        if usual(med, period):
             self.off.discard(key)
         elif key not in self.off:
             self.off.add(key)
