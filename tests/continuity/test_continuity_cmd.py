@@ -36,6 +36,14 @@ def test_impact_json_and_text(tmp_path: Path) -> None:
     assert "labeller-01 (+30 min, down at 45 min)" in stored.stdout
 
 
+def test_impact_takes_several_names_after_one_fail(tmp_path: Path) -> None:
+    forms = (["lblprt-1", "lblprt-2"], ["lblprt-1,lblprt-2"])
+    docs = [
+        json_of(run(tmp_path, "impact", "--fail", *names, "--site", str(DAIRY), "--json")) for names in forms
+    ]
+    assert [[ln["line"] for ln in d["lines"]] for d in docs] == [["packaging"], ["packaging"]]
+
+
 def test_impact_errors_exit_2(tmp_path: Path) -> None:
     r = run(tmp_path, "impact", "--fail", "lblprt-3", "--site", str(DAIRY))
     assert r.returncode == 2 and "'lblprt-3'" in r.stderr and "did you mean" in r.stderr

@@ -42,8 +42,12 @@ def _emit(kind: str, model: SiteModel | None, body: dict[str, Any]) -> None:
 
 def impact(
     fail: Annotated[
-        list[str], typer.Option("--fail", help="Asset, service, line or group that fails (repeat).")
+        list[str],
+        typer.Option("--fail", help="Asset, service, line or group that fails; more names may follow."),
     ],
+    more: Annotated[
+        list[str] | None, typer.Argument(help="More names failing at the same time.", show_default=False)
+    ] = None,
     outage: Annotated[str | None, typer.Option("--for", help="Outage duration, e.g. 4h, 90m, 1h30m.")] = None,
     as_json: JsonOption = False,
     site: SiteOption = None,
@@ -52,7 +56,8 @@ def impact(
     """What-if: which lines stop when these fail, after how long, and what it costs."""
     minutes = parse_duration(outage) if outage is not None else None
     model = require_site(site, db)
-    result = what_if(build_graph(model), list(fail), minutes)
+    names = [n for item in [*fail, *(more or [])] for n in item.split(",") if n]
+    result = what_if(build_graph(model), names, minutes)
     if as_json:
         _emit("continuity.impact", model, result.as_dict())
         return
