@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from plantwarden.detect.baseline import Baseline, Channel, Period
 from plantwarden.detect.convkey import ConvKey
-from plantwarden.detect.ops import COMMANDS, ChannelKey
+from plantwarden.detect.ops import COMMANDS, INDUSTRIAL, ChannelKey
 
 
 @dataclass
@@ -54,4 +54,5 @@ class Known:
             self.periods[(key, p.symbol)] = p
         if ch.sequence_trained:
             self.transitions[key] = {(a, b) for a, b in ch.transitions}
-        self.ot_hosts.update((ch.client, ch.server))
+        if ch.proto in INDUSTRIAL:  # an SMB or SSH channel alone does not make a host OT
+            self.ot_hosts.update((ch.client, ch.server))

@@ -6,8 +6,34 @@ from plantwarden.protocols.base import Direction, Operation
 
 ChannelKey = tuple[str, str, str]  # client, server, proto
 
+#: Protocols that make both ends of a channel OT hosts (and whose anomalies are ``malformed-pdu``).
+INDUSTRIAL = frozenset(
+    {
+        "modbus",
+        "s7comm",
+        "s7comm-plus",
+        "enip",
+        "cip",
+        "dnp3",
+        "iec104",
+        "opcua",
+        "bacnet",
+        "profinet",
+        "pn_dcp",
+    }
+)
+
 #: Operation classes that change something on the device (a write or a command).
 COMMANDS = frozenset({"write", "program_download", "mode_change", "firmware_update", "restart"})
+
+#: Requests that write a file to the server: FTP STOR, APPE, STOU (RFC 959 4.1.3) and the TFTP
+#: write request (RFC 1350 section 5, opcode 2).
+FILE_WRITES = frozenset({("ftp", "STOR"), ("ftp", "APPE"), ("ftp", "STOU"), ("tftp", "2")})
+
+
+def firmware_push(op: Operation) -> bool:
+    """A file transfer that writes a firmware image (the decoder's ``firmware_like``) to the server."""
+    return op.details.get("firmware_like") is True and (op.proto, op.code) in FILE_WRITES
 
 
 def channel(op: Operation) -> ChannelKey:

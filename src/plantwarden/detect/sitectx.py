@@ -6,7 +6,7 @@ Without a site model every answer is neutral: no names, no zones, severity uncha
 from __future__ import annotations
 
 from functools import lru_cache
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 from typing import Any
 
 from plantwarden.detect.model import Severity
@@ -31,11 +31,29 @@ OT_ROLES = frozenset(
 )
 
 
+#: Address space a site uses inside (RFC 1918, RFC 6598 shared, loopback, link-local, RFC 4193
+#: unique local) or that never is a host (this-network, multicast, reserved, limited broadcast).
+#: Everything else is outside the site, documentation ranges (RFC 5737) included: they never
+#: belong to a plant either, so traffic with them is spoofed or leaked from outside.
+SITE_LOCAL = tuple(
+    ip_network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.168.0.0/16", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10", "ff00::/8",
+    )
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
 def is_public(address: str) -> bool:
+    """An address outside every site-local range (see :data:`SITE_LOCAL`)."""
     try:
-        return ip_address(address).is_global
+        ip = ip_address(address)
     except ValueError:
         return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not any(ip in net for net in SITE_LOCAL)
 
 
 class SiteContext:

@@ -9,27 +9,13 @@ from typing import Any
 from plantwarden.detect.convkey import ConvKey
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Finding, RuleInfo, Severity
+from plantwarden.detect.ops import INDUSTRIAL as INDUSTRIAL
 from plantwarden.detect.sitectx import SiteContext
 from plantwarden.net.flows import Flow
 from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Anomaly, Identity, Operation
 
 NS = 1e9
-INDUSTRIAL = frozenset(
-    {
-        "modbus",
-        "s7comm",
-        "s7comm-plus",
-        "enip",
-        "cip",
-        "dnp3",
-        "iec104",
-        "opcua",
-        "bacnet",
-        "profinet",
-        "pn_dcp",
-    }
-)
 REMOTE_ACCESS = frozenset({"ssh", "rdp", "vnc", "teamviewer", "anydesk", "telnet"})
 
 

@@ -2,12 +2,14 @@
 
 Program, mode, firmware and restart operations alert unless the baseline learned that
 operation class on that very channel (e.g. a nightly program backup by a known server).
+A firmware image written by file transfer (FTP, TFTP) to an OT host is a firmware update too:
+devices without a firmware service in their industrial protocol are updated that way.
 """
 
 from __future__ import annotations
 
 from plantwarden.detect.model import RuleInfo, Severity
-from plantwarden.detect.ops import COMMANDS, channel, code_hint, is_request
+from plantwarden.detect.ops import COMMANDS, channel, code_hint, firmware_push, is_request
 from plantwarden.detect.rules.base import Bursts, Rule, Shared
 from plantwarden.protocols.base import Operation
 
@@ -81,9 +83,11 @@ class CommandRules(Rule):
 
     def on_operation(self, op: Operation) -> None:
         klass = op.op_class.value
+        client, server, proto = channel(op)
+        if firmware_push(op) and self.shared.is_ot(server):
+            klass = "firmware_update"
         if klass not in COMMANDS and klass != "program_upload":
             return
-        client, server, proto = channel(op)
         known = self.shared.known
         learned = known.op_classes.get((client, server, proto), set()) if known is not None else set()
         info = BY_CLASS.get(klass)

@@ -94,7 +94,7 @@ class RemoteRules(Rule):
             info = REMOTE
         else:
             return
-        if self.bursts.fresh((client, server), ts):
+        if self.bursts.fresh((client, server, tool), ts):  # RDP then VNC: both in the alert
             self.fire(info, client, server, frame, ts, f"{tool} session: {what}", learn=self._hint())
 
     def _hint(self) -> dict[str, object] | None:
