@@ -67,7 +67,7 @@ def tools(path: Path) -> list[tuple[str, str]]:
         ("dpkt loop", f"{PY} {ROOT / 'bench' / 'dpkt_peer.py'} {path} > /dev/null"),
     ]
     try:
-        import nfstream  # noqa: F401
+        import nfstream  # type: ignore[import-untyped]  # noqa: F401
 
         out.append(("nfstream", f"{PY} {ROOT / 'bench' / 'nfstream_peer.py'} {path} > /dev/null"))
     except ImportError:
@@ -78,12 +78,32 @@ def tools(path: Path) -> list[tuple[str, str]]:
     return out
 
 
+def check_equal(n: int, console: Console) -> bool:
+    """Fast and pure-Python engines must give the same conversation table (and counts)."""
+    from plantwarden.analyze.pipeline import analyze_capture
+
+    path = scaled(n)
+    t0 = time.perf_counter()
+    python = analyze_capture(path, engine="python").doc
+    t1 = time.perf_counter()
+    fast = analyze_capture(path, engine="fast").doc
+    keys = ("packets", "bytes", "hosts", "conversations", "protocols", "flows")
+    same = all(python[k] == fast[k] for k in keys)
+    verdict = "equal" if same else "DIFFERENT: " + ", ".join(k for k in keys if python[k] != fast[k])
+    console.print(f"{n:,} packets, fast vs python engine ({t1 - t0:.1f} s pure Python): {verdict}")
+    return same
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000000,10000000", help="comma-separated packet counts")
     ap.add_argument("--skip", default="", help="comma-separated tool name prefixes to skip")
+    ap.add_argument("--check", type=int, default=200_000,
+                    help="packets of the fast/python equality check (0: none)")
     args = ap.parse_args()
     console = Console()
+    if args.check and not check_equal(args.check, console):
+        sys.exit(1)
     skip = [s for s in args.skip.split(",") if s]
     table = Table("capture", "tool", "packets/s", "MB/s", "peak RSS MiB", "seconds", title="capture engine")
     for n in (int(s) for s in args.sizes.split(",")):

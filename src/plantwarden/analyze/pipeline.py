@@ -12,7 +12,9 @@ from typing import Any
 from plantwarden import __version__
 from plantwarden.analyze.collect import NS, Collector
 from plantwarden.capture.records import RawFrame
-from plantwarden.capture.source import open_capture
+from plantwarden.capture.source import STDIN_NAME, CaptureSource, open_capture
+from plantwarden.capture.stream import STREAM_CHUNK
+from plantwarden.errors import CaptureError
 from plantwarden.net.decode import Decoder
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.flows import FlowEngine
@@ -47,10 +49,35 @@ def file_sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def analyze_capture(path: Path | str, progress: Progress | None = None) -> CaptureResult:
-    """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture."""
+ENGINES = ("fast", "python")
+
+
+def analyze_capture(
+    path: Path | str, progress: Progress | None = None, engine: str | None = None
+) -> CaptureResult:
+    """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture.
+
+    ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` (default) runs
+    the numba kernel where the input allows it (classic Ethernet pcap), ``python`` forces
+    the pure-Python engine.
+    """
     path = str(path)
-    with open_capture(path) as source:
+    choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
+    if choice not in ENGINES:
+        raise CaptureError(f"unknown engine {choice!r}; use one of {', '.join(ENGINES)}")
+    if choice == "fast":
+        from plantwarden.fast.engine import analyze_fast
+
+        fast = analyze_fast(path, progress)
+        if isinstance(fast, dict):
+            return CaptureResult(fast)
+        if fast is not None:  # stdin that is not a classic pcap: the header is already read
+            return _analyze_python(path, progress, CaptureSource(STDIN_NAME, fast, STREAM_CHUNK))
+    return _analyze_python(path, progress, None)
+
+
+def _analyze_python(path: str, progress: Progress | None, opened: CaptureSource | None) -> CaptureResult:
+    with opened or open_capture(path) as source:
         name = os.path.basename(source.name) if path != "-" else "-"
         collector = Collector()
         engine = FlowEngine(name, ProtocolIndex(SPECS), collector, on_end=collector.flow_ended)
@@ -92,5 +119,6 @@ def analyze_capture(path: Path | str, progress: Progress | None = None) -> Captu
             "tcp_gaps": engine.gaps,
         },
         **collector.sections(),
+        "sampling": {"engine": "python"},
     }
     return CaptureResult(doc)

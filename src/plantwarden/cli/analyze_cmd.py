@@ -35,6 +35,9 @@ def analyze(
     db: DbOption = None,
     site: SiteOption = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Record results in the store.")] = True,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="fast (default; numba kernel) or python (pure Python).")
+    ] = None,
 ) -> None:
     """Analyse captures: hosts, flows, industrial operations, anomalies. Sends nothing."""
     settings = Settings.load(db)
@@ -47,7 +50,7 @@ def analyze(
     failed = 0
     for name in captures:
         try:
-            result = _run_one(name)
+            result = _run_one(name, engine)
         except CaptureError as exc:
             err.print(f"plantwarden: error: {exc}", markup=False)
             failed += 1
@@ -75,14 +78,14 @@ def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str,
     return {"assets": body["assets"], "edges": body["map"]}
 
 
-def _run_one(name: str) -> CaptureResult:
+def _run_one(name: str, engine: str | None = None) -> CaptureResult:
     total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
     if not err.is_terminal or total is None or total < (8 << 20):
-        return analyze_capture(name)
+        return analyze_capture(name, engine=engine)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(Path(name).name, total=total)
-        return analyze_capture(name, progress=lambda done: bar.update(task, completed=done))
+        return analyze_capture(name, progress=lambda done: bar.update(task, completed=done), engine=engine)
 
 
 def _summary(result: CaptureResult) -> None:

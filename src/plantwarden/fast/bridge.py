@@ -1,0 +1,193 @@
+"""The Python side of the kernel's events: frames and PDUs handed over, flows adopted by
+the Python engine, flows ended, and the final merge of the kernel's counters.
+
+Everything is applied in capture order, so the Python sessions and flow engine see the
+same sequence of inputs for the flows they own as in the pure-Python run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from plantwarden.analyze.collect import Binding, Collector, Span
+from plantwarden.capture.records import LINKTYPE_ETHERNET, RawFrame
+from plantwarden.fast import layout as L
+from plantwarden.fast.labels import describe
+from plantwarden.fast.tables import Tables
+from plantwarden.net import addr
+from plantwarden.net.decode import Decoder
+from plantwarden.net.flows import Flow, FlowEngine, flow_id
+from plantwarden.net.tcpstream import TcpStream
+from plantwarden.protocols.base import Anomaly, Direction, Operation, PduContext, ProtocolSpec, Session
+from plantwarden.protocols.modbus.decode import Pending
+
+
+class FastCollector(Collector):
+    """A collector that also remembers the frame of each code's first name (for the merge)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name_frame: dict[tuple[str, str], int] = {}
+
+    def operation(self, op: Operation) -> None:
+        key = (op.proto, op.code)
+        if key not in self.names:
+            self.name_frame[key] = op.ctx.frame
+        super().operation(op)
+
+
+class Bridge:
+    def __init__(self, capture: str, t: Tables, out: FastCollector, engine: FlowEngine,
+                 specs: dict[int, ProtocolSpec]) -> None:
+        self.capture, self.t, self.out, self.engine, self.specs = capture, t, out, engine, specs
+        self.decoder = Decoder()
+        self.names: dict[int, str] = {}
+        self.sessions: dict[int, tuple[str, Session]] = {}  # flow serial -> (flow id, session)
+
+    # -- addresses -----------------------------------------------------------------------
+    def addr(self, i: int) -> str:
+        name = self.names.get(i)
+        if name is None:
+            hi, lo, kind = (int(x) for x in self.t.aval[i])
+            if kind == L.A_MAC:
+                name = addr.mac(hi.to_bytes(6, "big"))
+            elif kind == L.A_IPV4:
+                name = addr.ipv4(hi.to_bytes(4, "big"))
+            else:
+                name = addr.ipv6(hi.to_bytes(8, "big") + lo.to_bytes(8, "big"))
+            self.names[i] = name
+        return name
+
+    # -- events --------------------------------------------------------------------------
+    def events(self, buf: np.ndarray, ne: int) -> None:
+        for e in self.t.ev[:ne].tolist():
+            kind = e[L.E_KIND]
+            if kind == L.K_FRAME:
+                data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
+                raw = RawFrame(e[L.E_FRAME], e[L.E_TS], LINKTYPE_ETHERNET, data, e[L.E_ORIG])
+                pkt = self.decoder.decode(raw)
+                self.out.packet(pkt)  # hosts, bindings, notes (its counts are unused)
+                self.engine.packet(pkt)
+            elif kind == L.K_PDU:
+                self._pdu(e, buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes())
+            elif kind == L.K_PRIME:
+                self._prime(self._session(e)[1], e)
+            elif kind == L.K_HANDOVER:
+                self._adopt(e)
+            elif kind == L.K_END:
+                self.sessions.pop(e[L.E_SERIAL], None)
+                self.out.flow_ended(self._flow(e))
+
+    def _flow(self, e: list[int]) -> Flow:
+        client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
+        cport, sport, first = e[L.E_CPORT], e[L.E_SPORT], e[L.E_FIRST]
+        flow = Flow(flow_id("tcp", client, cport, server, sport, first), "tcp", client, cport, server, sport,
+                    first, e[L.E_LAST], syn_seen=bool(e[L.E_SYN]), state=L.STATES[e[L.E_STATE]],
+                    fins=e[L.E_FINS])
+        flow.packets = [e[L.E_PK0], e[L.E_PK1]]
+        flow.bytes = [e[L.E_BY0], e[L.E_BY1]]
+        flow.spec = self.specs.get(e[L.E_PROTO])
+        return flow
+
+    def _session(self, e: list[int]) -> tuple[str, Session]:
+        known = self.sessions.get(e[L.E_SERIAL])
+        if known is None:
+            spec = self.specs[e[L.E_PROTO]]
+            client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
+            fid = flow_id("tcp", client, e[L.E_CPORT], server, e[L.E_SPORT], e[L.E_FIRST])
+            known = self.sessions[e[L.E_SERIAL]] = (fid, spec.new_session())
+        return known
+
+    def _pdu(self, e: list[int], pdu: bytes) -> None:
+        fid, session = self._session(e)
+        d = e[L.E_DIR]
+        c, s = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
+        cp, sp = e[L.E_CPORT], e[L.E_SPORT]
+        ctx = PduContext(self.capture, e[L.E_FRAME], e[L.E_TS], fid,
+                         Direction.TO_SERVER if d == 0 else Direction.TO_CLIENT,
+                         c if d == 0 else s, s if d == 0 else c, cp if d == 0 else sp, sp if d == 0 else cp,
+                         "tcp", e[L.E_FRAME])
+        try:
+            session.on_pdu(pdu, ctx, self.out)
+        except Exception as exc:  # same guard as FlowEngine._deliver
+            name = self.specs[e[L.E_PROTO]].name
+            self.out.anomaly(Anomaly(f"{name}.decoder_error", ctx, f"{type(exc).__name__}: {exc}"))
+
+    def _prime(self, session: Session, e: list[int]) -> None:
+        """Tell a session about the kernel-counted request the next PDU answers."""
+        proto, key, label, aux = e[L.E_PROTO], e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX]
+        if key < 0:
+            return
+        if proto == L.P_MODBUS:
+            _, _, name, op_class = describe(label)
+            pending = getattr(session, "_pending", None)
+            if isinstance(pending, dict):
+                pending[key] = Pending(label & 0x7F, 0, name, op_class, aux >> 16, aux & 0xFFFF, e[L.E_FRAME])
+        elif proto == L.P_S7:
+            state = getattr(session, "_state", None)
+            if state is not None:
+                state.jobs[key] = (aux, [])
+
+    def _adopt(self, e: list[int]) -> None:
+        """The Python engine takes a flow over, as it would stand had it seen every packet."""
+        flow = self._flow(e)
+        flow.streams = [TcpStream(), TcpStream()]
+        for stream, nseq in zip(flow.streams, (e[L.E_NSEQ0], e[L.E_NSEQ1]), strict=True):
+            stream.next_seq = nseq if nseq >= 0 else None
+        if flow.spec is not None:
+            flow.tries = 1
+            known = self.sessions.pop(e[L.E_SERIAL], None)
+            flow.session = known[1] if known is not None else flow.spec.new_session()
+            self._prime(flow.session, e)
+        x, y = (flow.client, flow.client_port), (flow.server, flow.server_port)
+        key = ("tcp", 6, *x, *y) if x <= y else ("tcp", 6, *y, *x)
+        if key in self.engine.flows:
+            self.engine._end(key)  # the flow that ran under this key before a restart
+        self.engine.flows[key] = flow
+
+    # -- the end -------------------------------------------------------------------------
+    def merge(self) -> None:
+        """Add the kernel's conversation counters to the collector."""
+        t, out = self.t, self.out
+        used = np.flatnonzero(t.ckey[:, 1])
+        rows = zip(t.ckey[used].tolist(), t.cval[used].tolist(), strict=True)
+        for (k0, k1), (n, first, last, frame) in rows:
+            if (k1 & 0xFFFFFFFF) >> 24 == L.P_BIND:
+                self._bind(self.addr(k0 >> 32), self.addr(k0 & 0xFFFFFFFF), n, first, last, frame)
+                continue
+            proto, code, name, op_class = describe(k1 & 0xFFFFFFFF)
+            key = (self.addr(k0 >> 32), self.addr(k0 & 0xFFFFFFFF), proto, code)
+            span = out.conversations.get(key)
+            if span is None:
+                out.conversations[key] = Span(n, first, last)
+                out.conversation_classes[key] = Counter({op_class.value: n})
+            else:
+                span.count += n
+                span.first_ns, span.last_ns = min(span.first_ns, first), max(span.last_ns, last)
+                out.conversation_classes[key][op_class.value] += n
+            codes = out.codes.setdefault(proto, Counter())
+            codes[code] += n
+            out.op_classes[(proto, op_class.value)] += n
+            nk = (proto, code)
+            if nk not in out.names or frame < out.name_frame.get(nk, 1 << 62):
+                out.names[nk], out.name_frame[nk] = name, frame
+
+    def _bind(self, mac: str, ip: str, n: int, first: int, last: int, frame: int) -> None:
+        b = self.out.bindings.get((mac, ip))
+        if b is None:
+            self.out.bindings[(mac, ip)] = Binding(n, frame, first, last)
+        else:
+            b.packets += n
+            if frame < b.first_frame:
+                b.first_frame, b.first_ns = frame, first
+            b.last_ns = max(b.last_ns, last)
+
+    def hosts(self) -> None:
+        """Host sets: add the kernel's addresses to what the Python side saw."""
+        t, out = self.t, self.out
+        kinds = t.aval[: int(t.g[L.G_ADDRS]), 2].tolist()
+        for i, kind in enumerate(kinds):
+            target = out.macs if kind == L.A_MAC else out.ipv4 if kind == L.A_IPV4 else out.ipv6
+            target.add(self.addr(i))

@@ -1,0 +1,189 @@
+"""The fused kernel: pcap record walk, L2-L4, flow table, TCP sequence, PDU counting.
+
+One call walks the records of ``buf[pos:end]`` (classic pcap, draft-ietf-opsawg-pcap §5)
+until the buffer ends with a partial record, the event table is nearly full, or something
+only the Python engine can follow appears (``S_BAIL``). It mirrors the flow rules of
+:mod:`plantwarden.net.flows` and :mod:`plantwarden.net.tcpstream` (client = SYN side or
+the service-port guess, new flow on SYN after close or after 300 s idle, retransmissions
+dropped, mid-stream start on the first segment longer than one byte) and writes events
+for Python in capture order: frames and PDUs to hand over, flows that ended.
+"""
+
+# numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
+# mypy: disable-error-code="return-value,arg-type,no-any-return,assignment"
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from plantwarden.fast import layout as L
+from plantwarden.fast.events import flow_event, py_frame
+from plantwarden.fast.frames import (
+    KIND_BAIL,
+    KIND_TCP,
+    R_DPORT,
+    R_DST,
+    R_KIND,
+    R_SPORT,
+    R_SRC,
+    R_WEIRD,
+    parse,
+)
+from plantwarden.fast.segment import count, tcp_packet
+from plantwarden.fast.tables import OCCUPIED, delete, find, find_or_add
+
+
+@njit(cache=True, inline="always")
+def _u32(b: np.ndarray, o: int, big: bool) -> int:
+    b0, b1, b2, b3 = np.int64(b[o]), np.int64(b[o + 1]), np.int64(b[o + 2]), np.int64(b[o + 3])
+    if big:
+        return (b0 << 24) | (b1 << 16) | (b2 << 8) | b3
+    return b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
+
+
+@njit(cache=True)
+def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray) -> int:
+    """Forget row ``i``; a flow the kernel still owns is reported to Python (edges, counts)."""
+    if fl[i, L.F_MODE] == L.MODE_KERNEL:
+        ne = flow_event(ev, ne, L.K_END, fl, fkey, i, 0, 0)
+    delete(fkey, fl, i)
+    g[L.G_FLOWS] -= 1
+    return ne
+
+
+@njit(cache=True)
+def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, svc: np.ndarray,
+              kport: np.ndarray, g: np.ndarray, weird: bool) -> None:
+    flags, sport, dport = r[5], r[R_SPORT], r[R_DPORT]  # frames.R_FLAGS == 5
+    syn = flags & 0x12
+    if syn == 0x12:
+        client_is_src = False
+    elif syn != 0x02:
+        sk, dk = svc[sport] != 0, svc[dport] != 0
+        client_is_src = dk if sk != dk else dport <= sport
+    else:
+        client_is_src = True
+    row = fl[i]
+    row[:] = 0
+    g[L.G_SERIAL] += 1
+    row[L.F_SERIAL] = g[L.G_SERIAL]
+    row[L.F_CLIENT_IS_A] = 1 if client_is_src == a_is_src else 0
+    row[L.F_FIRST], row[L.F_LAST] = ts, ts
+    row[L.F_NSEQ0], row[L.F_NSEQ1], row[L.F_SKEY], row[L.F_SAMPLED] = -1, -1, -1, -1
+    server_port = dport if client_is_src else sport
+    if kport[server_port] and not weird:
+        row[L.F_MODE] = L.MODE_KERNEL
+        g[L.G_KFLOWS] += 1
+    else:
+        row[L.F_MODE] = L.MODE_PY_FRESH
+
+
+@njit(cache=True)
+def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.ndarray, ne: int,
+               svc: np.ndarray, kport: np.ndarray, g: np.ndarray) -> tuple[int, int, bool]:
+    """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
+    src, dst, sp, dp = r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT]
+    a_is_src = (src, sp) <= (dst, dp)
+    if a_is_src:
+        k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
+        k1 = OCCUPIED | np.uint64((sp << 16) | dp)
+    else:
+        k0 = (np.uint64(dst) << np.uint64(32)) | np.uint64(src)
+        k1 = OCCUPIED | np.uint64((dp << 16) | sp)
+    i = find(fkey, k0, k1)
+    if i >= 0:
+        st = fl[i, L.F_STATE]
+        restart = (r[5] & 0x12) == 0x02 and st in (L.ST_CLOSING, L.ST_CLOSED, L.ST_RESET)
+        if ts - fl[i, L.F_LAST] > L.IDLE_NS or restart:
+            ne = end_flow(ev, ne, fl, fkey, i, g)
+            i = -1
+    if i >= 0:
+        return i, ne, a_is_src
+    j = -find_or_add(fkey, k0, k1, g, L.G_FLOWS) - 1
+    _new_flow(fl, j, r, a_is_src, ts, svc, kport, g, r[R_WEIRD] != 0)
+    return j, ne, a_is_src
+
+
+@njit(cache=True)
+def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, g: np.ndarray,
+           limit: int) -> int:
+    """End flows idle for longer than the timeout (stops when ``limit`` events are used)."""
+    i = 0
+    cap = fkey.shape[0]
+    while i < cap and ne < limit:
+        if fkey[i, 1] != 0 and now - fl[i, L.F_LAST] > L.IDLE_NS:
+            ne = end_flow(ev, ne, fl, fkey, i, g)
+            continue  # backward shift may have moved another row into slot i
+        i += 1
+    return ne
+
+
+@njit(cache=True)
+def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool) -> int:
+    """End every flow row (capture over, or handing everything to Python); returns events."""
+    ne = 0
+    limit = ev.shape[0] - 2
+    for i in range(fkey.shape[0]):
+        if ne >= limit:
+            break
+        if fkey[i, 1] != 0 and fl[i, L.F_MODE] == L.MODE_KERNEL:
+            ne = flow_event(ev, ne, L.K_END if kernel_only else L.K_HANDOVER, fl, fkey, i, 0, 0)
+            fl[i, L.F_MODE] = L.MODE_PY_HANDED
+    return ne
+
+
+@njit(cache=True, nogil=True)
+def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, g: np.ndarray,
+         fkey: np.ndarray, fl: np.ndarray, akey: np.ndarray, aval: np.ndarray, ckey: np.ndarray,
+         cval: np.ndarray, seen: np.ndarray, svc: np.ndarray, kport: np.ndarray,
+         ev: np.ndarray) -> tuple[int, int, int]:
+    """Walk records from ``pos``; returns (position reached, events written, status)."""
+    r = np.zeros(16, np.int64)
+    tmp = np.zeros(8, np.int64)
+    scratch = np.zeros((L.MAX_SEG_PDUS, 7), np.int64)
+    ne = 0
+    evlimit = ev.shape[0] - L.EVENT_MARGIN
+    while pos + 16 <= end:
+        if ne >= evlimit:
+            return pos, ne, L.S_EVENTS
+        incl, orig = _u32(buf, pos + 8, big), _u32(buf, pos + 12, big)
+        if incl > L.MAX_CAPLEN:
+            g[L.G_GARBAGE_LEN] = incl
+            return pos, ne, L.S_GARBAGE
+        nxt = pos + 16 + incl
+        if nxt > end:
+            break
+        if not g[L.G_ALLPY] and (g[L.G_FLOWS] * 2 > fkey.shape[0] or g[L.G_CONVS] * 2 > ckey.shape[0]
+                                 or g[L.G_ADDRS] * 2 > akey.shape[0] or g[L.G_ADDRS] + 8 > aval.shape[0]):
+            return pos, ne, L.S_GROW
+        ts = _u32(buf, pos, big) * 1_000_000_000 + _u32(buf, pos + 4, big) * mult
+        if not g[L.G_ALLPY]:
+            parse(buf, pos + 16, incl, r, akey, aval, g)
+            if r[R_KIND] == KIND_BAIL:
+                return pos, ne, L.S_BAIL
+        frame = g[L.G_FRAMES] + 1
+        g[L.G_FRAMES] = frame
+        if incl > limit:
+            if g[L.G_OVERSNAP] == 0:
+                g[L.G_OVERSNAP_FIRST], g[L.G_OVERSNAP_LEN] = frame, incl
+            g[L.G_OVERSNAP] += 1
+        if incl < orig:
+            if g[L.G_CUT] == 0:
+                g[L.G_CUT_FIRST] = frame
+            g[L.G_CUT] += 1
+        if g[L.G_PACKETS] == 0:
+            g[L.G_FIRST_TS] = ts
+        g[L.G_PACKETS] += 1
+        g[L.G_BYTES] += orig
+        g[L.G_LAST_TS] = ts
+        if g[L.G_ALLPY] or r[R_KIND] != KIND_TCP:
+            ne = py_frame(ev, ne, frame, ts, pos + 16, incl, orig)
+        else:
+            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g)
+            ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
+                            cval, seen, g, ev, ne, tmp, scratch)
+            if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding
+                count(ckey, cval, g, r[12], r[R_SRC], L.P_BIND << 24, ts, frame)
+        pos = nxt
+    return pos, ne, L.S_MORE

@@ -1,0 +1,60 @@
+"""Kernel labels -> (proto, code, name, operation class), from the decoders' own tables.
+
+The kernel only counts PDUs whose code alone fixes the name and class the Python session
+would give them (see :mod:`plantwarden.fast.protos`), so these lookups are exact.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from plantwarden.fast.layout import P_COTP, P_ENIP, P_MODBUS, P_OPCUA, P_S7
+from plantwarden.protocols.base import OpClass
+from plantwarden.protocols.enip import codes as enip_codes
+from plantwarden.protocols.enip.session import _COMMAND_CLASS
+from plantwarden.protocols.modbus import codes as modbus_codes
+from plantwarden.protocols.opcua.codes import MESSAGE_CLASS, MESSAGE_TYPE, SERVICE_INFO
+from plantwarden.protocols.s7comm import codes as s7_codes
+
+Label = tuple[str, str, str, OpClass]
+_UA_TYPES = {2: b"ACK", 6: b"OPN", 7: b"CLO"}
+
+
+def _modbus(bits: int) -> Label:
+    fc, exc = bits & 0x7F, bits & 0x80
+    name = modbus_codes.function_name(fc)
+    if bits >> 16 & 1:
+        mei = bits >> 8 & 0xFF
+        name = f"{name}: {modbus_codes.MEI_TYPES.get(mei, f'unknown-{mei}')}"
+    return "modbus", f"{fc}:exc" if exc else str(fc), name, modbus_codes.function_class(fc)
+
+
+def _opcua(bits: int) -> Label:
+    kind, sid = bits >> 20 & 0xF, bits & 0xFFFFF
+    if kind in _UA_TYPES:
+        mtype = _UA_TYPES[kind]
+        return "opcua", mtype.decode(), MESSAGE_TYPE[mtype], MESSAGE_CLASS.get(mtype, OpClass.OTHER)
+    info = SERVICE_INFO.get(sid)
+    if info is None:
+        return "opcua", f"MSG:{sid}", f"unknown-{sid}", OpClass.OTHER
+    return "opcua", f"MSG:{sid}", info[0], info[1]
+
+
+@lru_cache(maxsize=4096)
+def describe(label: int) -> Label:
+    """(proto, code, name, op_class) of a kernel label."""
+    proto, bits = label >> 24, label & 0xFFFFFF
+    if proto == P_MODBUS:
+        return _modbus(bits)
+    if proto == P_S7:
+        rosctr, func = bits >> 8, bits & 0xFF
+        name, op_class = s7_codes.FUNCTIONS[func]
+        return "s7comm", f"{rosctr}:0x{func:02x}", name, op_class
+    if proto == P_COTP:
+        name = s7_codes.COTP_TYPES[bits]
+        return "cotp", name, f"COTP {name}", OpClass.SESSION
+    if proto == P_OPCUA:
+        return _opcua(bits)
+    if proto == P_ENIP:
+        return "enip", f"0x{bits:04x}", enip_codes.COMMANDS[bits], _COMMAND_CLASS.get(bits, OpClass.OTHER)
+    raise ValueError(f"unknown kernel label 0x{label:08x}")

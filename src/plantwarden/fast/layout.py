@@ -1,0 +1,73 @@
+"""Shared layout of the fast path: table sizes, column indices, event kinds, protocol ids.
+
+The kernel (:mod:`plantwarden.fast.kernel`) keeps its state in plain numpy arrays so numba
+can compile it; this module names every column so the Python side reads the same layout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# -- table capacities (powers of two; open addressing with linear probing) ----------------
+START_CAP = 1 << 12  # tables start small (cache-resident) and double when half full
+FLOW_CAP = 1 << 21
+ADDR_CAP = 1 << 22
+CONV_CAP = 1 << 22
+SEEN_CAP = 1 << 16
+EVENT_CAP = 1 << 16
+EVENT_MARGIN = 512  # free event rows the kernel keeps before it stops to let Python drain
+MAX_LOAD_NUM, MAX_LOAD_DEN = 7, 10  # a table fuller than 70 % makes the kernel give up (BAIL)
+CHUNK = 16 << 20  # bytes read per chunk
+MAX_SEG_PDUS = 64  # PDUs per TCP segment the kernel frames itself
+IDLE_NS = 300 * 1_000_000_000  # same idle timeout as plantwarden.net.flows
+MAX_CAPLEN = 262144
+
+# -- sampling of kernel-counted request/response pairs handed to the Python sessions -------
+SAMPLE_READ_EVERY = 1024  # 1 read request (and its response) in N, per protocol
+SAMPLE_WRITE_EVERY = 64  # 1 write request (and its response) in N, per protocol
+
+# -- flow row columns (int64 fl[cap, NF]) ---------------------------------------------------
+F_SERIAL, F_MODE, F_PROTO, F_CLIENT_IS_A, F_STATE, F_FINS, F_SYN = range(7)
+F_FIRST, F_LAST, F_PK0, F_PK1, F_BY0, F_BY1, F_NSEQ0, F_NSEQ1 = range(7, 15)
+F_SKEY, F_SLABEL, F_SAUX, F_SAMPLED, F_UAMODE = range(15, 20)
+NF = 20
+MODE_KERNEL, MODE_PY_FRESH, MODE_PY_HANDED = 1, 2, 3
+# TCP states, as plantwarden.net.flows names them
+STATES = ("active", "syn_sent", "established", "closing", "closed", "reset")
+ST_ACTIVE, ST_SYN_SENT, ST_ESTABLISHED, ST_CLOSING, ST_CLOSED, ST_RESET = range(6)
+
+# -- address kinds --------------------------------------------------------------------------
+A_MAC, A_IPV4, A_IPV6 = 1, 4, 6
+
+# -- globals (int64 g[NG]) ----------------------------------------------------------------
+G_FRAMES, G_PACKETS, G_BYTES, G_FIRST_TS, G_LAST_TS, G_SERIAL, G_RETRANS = range(7)
+G_CUT, G_CUT_FIRST, G_OVERSNAP, G_OVERSNAP_FIRST, G_OVERSNAP_LEN, G_GARBAGE_LEN = range(7, 13)
+G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPLE0.. 8 counters
+G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
+NG = 32
+
+# -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
+E_KIND, E_FRAME, E_TS, E_OFF, E_LEN, E_ORIG, E_DIR, E_SERIAL = range(8)
+E_CLIENT, E_SERVER, E_CPORT, E_SPORT, E_PROTO, E_FIRST, E_LAST = range(8, 15)
+E_PK0, E_PK1, E_BY0, E_BY1, E_SYN, E_STATE, E_FINS, E_NSEQ0, E_NSEQ1 = range(15, 24)
+E_SKEY, E_SLABEL, E_SAUX = range(24, 27)
+NE = 28
+K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END = 1, 2, 3, 4, 5
+
+# -- kernel return status -------------------------------------------------------------------
+S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4
+
+# -- protocols the kernel frames (label = proto << 24 | code bits) -------------------------
+P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND = range(7)
+KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP}
+SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip"}
+
+# -- per-PDU actions ------------------------------------------------------------------------
+A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5
+
+
+def numba_cache_dir() -> str:
+    """Where numba keeps compiled machine code: outside the source tree, per user."""
+    default = Path.home() / ".cache" / "plantwarden" / "numba"
+    return os.environ.get("NUMBA_CACHE_DIR") or str(default)

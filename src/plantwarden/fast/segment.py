@@ -1,0 +1,277 @@
+"""One TCP segment of a flow the kernel owns: sequence check, detection, PDU framing.
+
+Mirrors :meth:`plantwarden.net.flows.FlowEngine._tcp` and :class:`TcpStream` for the case
+the kernel handles: a segment that is in order (or a pure retransmission) and holds only
+whole PDUs. Anything else (a gap, a partial overlap, a PDU split across segments, a
+framing error, a COTP fragment, a payload the port's protocol does not accept) hands the
+flow to the Python engine before this segment, at a PDU boundary, so the Python
+``TcpStream`` starts clean from here.
+"""
+
+# numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
+# mypy: disable-error-code="return-value,arg-type,no-any-return,assignment"
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from plantwarden.fast import layout as L
+from plantwarden.fast.events import flow_event, py_frame
+from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SEQ, R_SPORT, R_SRC, R_WEIRD
+from plantwarden.fast.protos import (
+    MAX_UA_MESSAGE,
+    T_AUX,
+    T_KEY,
+    T_LABEL,
+    modbus_frame,
+    modbus_pdu,
+    opcua_frame,
+    opcua_pdu,
+    opcua_type,
+    s7_pdu,
+    tpkt_frame,
+    u16be,
+    u16le,
+    u32le,
+)
+from plantwarden.fast.tables import OCCUPIED, find_or_add
+
+R_FLAGS = 5
+_ENIP_COMMANDS = (0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070, 0x0072, 0x0073)
+SEQ_MASK = 0xFFFFFFFF
+
+
+@njit(cache=True)
+def _enip_frame(b: np.ndarray, o: int, n: int) -> int:
+    if n >= 2 and u16le(b, o) >= 0xC8:
+        return -1
+    return 0 if n < 4 else 24 + u16le(b, o + 2)
+
+
+@njit(cache=True)
+def _frame(proto: int, b: np.ndarray, o: int, n: int) -> int:
+    if proto == L.P_MODBUS:
+        return modbus_frame(b, o, n)
+    if proto == L.P_S7:
+        return tpkt_frame(b, o, n)
+    if proto == L.P_OPCUA:
+        return opcua_frame(b, o, n)
+    return _enip_frame(b, o, n)
+
+
+@njit(cache=True)
+def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
+    """The port's ProtocolSpec.probe on the first payload of the flow."""
+    if proto == L.P_MODBUS:
+        if n < 8 or b[o + 2] or b[o + 3]:
+            return False
+        length = u16be(b, o + 4)
+        return 2 <= length <= 256 and length + 6 <= n and b[o + 7] != 0
+    if proto == L.P_S7:
+        if n < 7 or tpkt_frame(b, o, n) < 7:
+            return False
+        code = np.int64(b[o + 5]) & 0xF0
+        if code == 0xE0:
+            return b[o + 4] >= 6
+        return code == 0xF0 and b[o + 4] == 2 and n > 7 and (b[o + 7] == 0x32 or b[o + 7] == 0x72)
+    if proto == L.P_OPCUA:
+        if n < 8 or opcua_type(b, o) == 0 or b[o + 3] not in (0x46, 0x43, 0x41):
+            return False
+        return 8 <= u32le(b, o + 4) <= MAX_UA_MESSAGE
+    off = o
+    while off < o + n:  # EtherNet/IP: whole PDUs with known, non-NOP commands, zero options
+        if o + n - off < 24:
+            return False
+        cmd = u16le(b, off)
+        if cmd not in _ENIP_COMMANDS or u32le(b, off + 20) != 0:
+            return False
+        off += 24 + u16le(b, off + 2)
+    return off == o + n
+
+
+@njit(cache=True)
+def _enip_pdu(b: np.ndarray, o: int, n: int) -> tuple[int, int]:
+    """Register/Unregister Session with status 0 are counted; the rest carries CIP: Python."""
+    cmd = u16le(b, o)
+    if (cmd == 0x65 or cmd == 0x66) and u32le(b, o + 8) == 0:
+        return L.A_COUNT, (L.P_ENIP << 24) | cmd
+    return L.A_ROUTE, 0
+
+
+@njit(cache=True)
+def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp: np.ndarray,
+           g: np.ndarray, seen: np.ndarray, scratch: np.ndarray) -> int:
+    """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over."""
+    k = 0
+    pos = o
+    req = r[R_DPORT] == 502 and r[R_SPORT] != 502
+    if not req and not (r[R_SPORT] == 502 and r[R_DPORT] != 502):
+        req = d == 0  # neither or both ports 502: the flow direction decides
+    while pos < o + n:
+        left = o + n - pos
+        m = _frame(proto, b, pos, left)
+        if m <= 0 or m > left or k >= L.MAX_SEG_PDUS:
+            return -1
+        old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
+        if proto == L.P_MODBUS:
+            act, label = modbus_pdu(b, pos, m, req, tmp, g, seen, L.G_SEEN, r[R_SRC])
+        elif proto == L.P_S7:
+            act, label = s7_pdu(b, pos, m, tmp, g)
+        elif proto == L.P_OPCUA:
+            act, label = opcua_pdu(b, pos, m, tmp, g)
+        else:
+            act, label = _enip_pdu(b, pos, m)
+        if act == L.A_HANDOVER:
+            return -1
+        scratch[k, 0], scratch[k, 1], scratch[k, 2], scratch[k, 3] = act, label, pos, m
+        scratch[k, 4], scratch[k, 5], scratch[k, 6] = old0, old1, old2
+        k += 1
+        pos += m
+    return k
+
+
+@njit(cache=True)
+def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int, label: int,
+          ts: int, frame: int) -> None:
+    """One operation (src, dst, label) at ``ts``: the conversation counter table."""
+    k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
+    j = find_or_add(ckey, k0, OCCUPIED | np.uint64(label), g, L.G_CONVS)
+    if j < 0:
+        j = -j - 1
+        cval[j, 0], cval[j, 1], cval[j, 2], cval[j, 3] = 1, ts, ts, frame
+    else:
+        cval[j, 0] += 1
+        cval[j, 1] = min(cval[j, 1], ts)
+        cval[j, 2] = max(cval[j, 2], ts)
+
+
+@njit(cache=True)
+def _state(row: np.ndarray, flags: int) -> None:
+    if flags & 0x04:
+        row[L.F_STATE] = L.ST_RESET
+    elif flags & 0x01:
+        row[L.F_FINS] += 1
+        row[L.F_STATE] = L.ST_CLOSED if row[L.F_FINS] >= 2 else L.ST_CLOSING
+    elif row[L.F_STATE] in (L.ST_ACTIVE, L.ST_SYN_SENT):
+        row[L.F_STATE] = L.ST_ESTABLISHED
+
+
+@njit(cache=True)
+def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
+          fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
+          g: np.ndarray, ev: np.ndarray, ne: int) -> int:
+    for q in range(k):
+        act = scratch[q, 0]
+        if act == L.A_COUNT:
+            count(ckey, cval, g, b_src, b_dst, scratch[q, 1], ts, frame)
+        elif act == L.A_ROUTE or act == L.A_PRIME_ROUTE:
+            if act == L.A_PRIME_ROUTE:
+                ne = flow_event(ev, ne, L.K_PRIME, fl, fkey, i, frame, ts)
+                ev[ne - 1, L.E_SKEY], ev[ne - 1, L.E_SLABEL] = scratch[q, 4], scratch[q, 5]
+                ev[ne - 1, L.E_SAUX] = scratch[q, 6]
+            ne = flow_event(ev, ne, L.K_PDU, fl, fkey, i, frame, ts)
+            ev[ne - 1, L.E_OFF], ev[ne - 1, L.E_LEN], ev[ne - 1, L.E_DIR] = scratch[q, 2], scratch[q, 3], d
+    return ne
+
+
+@njit(cache=True)
+def _mirror(row: np.ndarray, flags: int, d: int, seq: int) -> None:
+    """TCP state changes of one packet (flows.FlowEngine._tcp without the stream)."""
+    if flags & 0x02:
+        row[L.F_SYN] = 1
+        row[L.F_NSEQ0 + d] = (seq + 1) & SEQ_MASK
+        row[L.F_STATE] = L.ST_SYN_SENT if not flags & 0x10 else L.ST_ESTABLISHED
+    else:
+        _state(row, flags)
+
+
+@njit(cache=True)
+def _account(row: np.ndarray, d: int, orig: int, ts: int) -> None:
+    row[L.F_PK0 + d] += 1
+    row[L.F_BY0 + d] += orig
+    row[L.F_LAST] = ts
+
+
+@njit(cache=True)
+def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndarray, g: np.ndarray,
+             seen: np.ndarray, scratch: np.ndarray) -> int:
+    """PDUs of an in-order segment (scratch rows), 0 for nothing to frame, -1 to hand over."""
+    seq, poff, plen = r[R_SEQ], r[R_POFF], r[R_PLEN]
+    ns = row[L.F_NSEQ0 + d]
+    if ns < 0:
+        if plen <= 1:
+            return 0  # mid-stream keep-alive: TcpStream waits for a real segment
+        ns = seq
+    rel = (seq - ns) & SEQ_MASK
+    if rel >= 0x80000000:
+        rel -= 0x100000000
+    if rel < 0:
+        if rel + plen <= 0:
+            g[L.G_RETRANS] += 1
+            return 0
+        return -1
+    if rel > 0:
+        return -1
+    proto = row[L.F_PROTO]
+    if proto == 0:
+        proto = r[11]  # the port's protocol, set by tcp_packet
+        if not _probe(proto, b, poff, plen):
+            return -1
+    for q in range(5):
+        tmp[q] = row[L.F_SKEY + q]
+    k = _judge(b, poff, plen, proto, r, d, tmp, g, seen, scratch)
+    if k < 0:
+        return -1
+    row[L.F_PROTO] = proto
+    row[L.F_NSEQ0 + d] = (ns + plen) & SEQ_MASK
+    for q in range(5):
+        row[L.F_SKEY + q] = tmp[q]
+    return k
+
+
+@njit(cache=True)
+def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
+               i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
+               cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,
+               tmp: np.ndarray, scratch: np.ndarray) -> int:
+    """One TCP packet of flow row ``i``; returns the event count."""
+    row = fl[i]
+    d = 0 if a_is_src == (row[L.F_CLIENT_IS_A] == 1) else 1
+    flags = r[R_FLAGS]
+    if r[R_WEIRD] and row[L.F_MODE] == L.MODE_KERNEL:
+        ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, frame, ts)
+        row[L.F_MODE] = L.MODE_PY_HANDED
+    if row[L.F_MODE] != L.MODE_KERNEL:
+        row[L.F_LAST] = ts
+        _mirror(row, flags, d, r[R_SEQ])
+        r[13] = 1
+        return py_frame(ev, ne, frame, ts, off, incl, orig)
+    k = 0
+    if not flags & 0x02 and r[R_PLEN] > 0:
+        server_port = r[R_DPORT] if d == 0 else r[R_SPORT]
+        r[11] = _port_proto(server_port)
+        k = _segment(b, row, r, d, tmp, g, seen, scratch)
+        if k < 0:
+            ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, frame, ts)
+            row[L.F_MODE] = L.MODE_PY_HANDED
+            row[L.F_LAST] = ts
+            _mirror(row, flags, d, r[R_SEQ])
+            r[13] = 1
+            return py_frame(ev, ne, frame, ts, off, incl, orig)
+    _account(row, d, orig, ts)
+    _mirror(row, flags, d, r[R_SEQ])
+    if k > 0:
+        ne = _emit(scratch, k, r[R_SRC], r[R_DST], ts, frame, d, fl, fkey, i, ckey, cval, g, ev, ne)
+    return ne
+
+
+@njit(cache=True)
+def _port_proto(port: int) -> int:
+    if port == 502:
+        return L.P_MODBUS
+    if port == 102:
+        return L.P_S7
+    if port == 4840:
+        return L.P_OPCUA
+    return L.P_ENIP

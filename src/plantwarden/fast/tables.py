@@ -1,0 +1,164 @@
+"""Open-addressing hash tables in numpy arrays, for the numba kernel.
+
+Linear probing on power-of-two tables; flows are deleted with backward-shift deletion
+(Knuth, TAOCP vol. 3, 6.4 algorithm R) so no tombstones pile up and memory stays flat.
+Addresses and conversation counters are never deleted.
+"""
+
+# numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
+# mypy: disable-error-code="return-value,arg-type,no-any-return,assignment"
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from plantwarden.fast.layout import (
+    ADDR_CAP,
+    CONV_CAP,
+    EVENT_CAP,
+    FLOW_CAP,
+    G_ADDRS,
+    G_CONVS,
+    G_FLOWS,
+    NE,
+    NF,
+    NG,
+    SEEN_CAP,
+    START_CAP,
+)
+
+OCCUPIED = np.uint64(1) << np.uint64(63)
+
+
+@njit(cache=True, inline="always")
+def mix(a: np.uint64, b: np.uint64) -> np.uint64:
+    """A 64-bit finaliser (splitmix64) over two words."""
+    x = a ^ (b * np.uint64(0x9E3779B97F4A7C15))
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+@njit(cache=True)
+def find_or_add(keys: np.ndarray, k0: np.uint64, k1: np.uint64, g: np.ndarray, gcount: int) -> int:
+    """Slot of (k0, k1) in ``keys`` (k1 carries the OCCUPIED bit); inserts when absent.
+    Returns -(slot + 1) for a new entry."""
+    mask = keys.shape[0] - 1
+    i = np.int64(mix(k0, k1)) & mask
+    while True:
+        if keys[i, 1] == 0:
+            keys[i, 0] = k0
+            keys[i, 1] = k1
+            g[gcount] += 1
+            return -(i + 1)
+        if keys[i, 0] == k0 and keys[i, 1] == k1:
+            return i
+        i = (i + 1) & mask
+
+
+@njit(cache=True)
+def find(keys: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
+    """Slot of (k0, k1), or -1."""
+    mask = keys.shape[0] - 1
+    i = np.int64(mix(k0, k1)) & mask
+    while True:
+        if keys[i, 1] == 0:
+            return -1
+        if keys[i, 0] == k0 and keys[i, 1] == k1:
+            return i
+        i = (i + 1) & mask
+
+
+@njit(cache=True)
+def delete(keys: np.ndarray, rows: np.ndarray, i: int) -> None:
+    """Remove slot ``i`` and shift later members of its cluster back (no tombstones)."""
+    mask = keys.shape[0] - 1
+    j = i
+    while True:
+        keys[i, 0] = 0
+        keys[i, 1] = 0
+        while True:
+            j = (j + 1) & mask
+            if keys[j, 1] == 0:
+                return
+            home = np.int64(mix(keys[j, 0], keys[j, 1])) & mask
+            # keep j where it is if its home lies cyclically in (i, j]
+            if (i <= j and i < home <= j) or (i > j and (home > i or home <= j)):
+                continue
+            break
+        keys[i, 0] = keys[j, 0]
+        keys[i, 1] = keys[j, 1]
+        rows[i, :] = rows[j, :]
+        i = j
+
+
+@njit(cache=True)
+def rehash(keys: np.ndarray, rows: np.ndarray, nkeys: np.ndarray, nrows: np.ndarray) -> None:
+    """Move every entry of (keys, rows) into the larger (nkeys, nrows)."""
+    mask = nkeys.shape[0] - 1
+    for i in range(keys.shape[0]):
+        if keys[i, 1] != 0:
+            j = np.int64(mix(keys[i, 0], keys[i, 1])) & mask
+            while nkeys[j, 1] != 0:
+                j = (j + 1) & mask
+            nkeys[j, 0], nkeys[j, 1] = keys[i, 0], keys[i, 1]
+            nrows[j, :] = rows[i, :]
+
+
+@njit(cache=True)
+def rehash_addr(akey: np.ndarray, nkey: np.ndarray) -> None:
+    """Address index rows are [hi, lo, kind | OCCUPIED, id]; ids never change."""
+    mask = nkey.shape[0] - 1
+    for i in range(akey.shape[0]):
+        if akey[i, 2] != 0:
+            j = np.int64(mix(akey[i, 0] ^ (akey[i, 2] & np.uint64(0xFF)), akey[i, 1])) & mask
+            while nkey[j, 2] != 0:
+                j = (j + 1) & mask
+            nkey[j, :] = akey[i, :]
+
+
+def _grown(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    nkeys = np.zeros((keys.shape[0] * 2, keys.shape[1]), keys.dtype)
+    nrows = np.zeros((rows.shape[0] * 2, rows.shape[1]), rows.dtype)
+    rehash(keys, rows, nkeys, nrows)
+    return nkeys, nrows
+
+
+class Tables:
+    """Every array the kernel reads and writes, allocated once per capture."""
+
+    def __init__(self) -> None:
+        self.g = np.zeros(NG, np.int64)
+        self.fkey = np.zeros((START_CAP, 2), np.uint64)
+        self.fl = np.zeros((START_CAP, NF), np.int64)
+        self.akey = np.zeros((START_CAP, 4), np.uint64)  # index: hi, lo, kind | OCCUPIED, id
+        self.aval = np.zeros((ADDR_CAP, 3), np.uint64)  # by id: hi, lo, kind
+        self.ckey = np.zeros((START_CAP, 2), np.uint64)
+        self.cval = np.zeros((START_CAP, 4), np.int64)
+        self.seen = np.zeros((SEEN_CAP, 2), np.uint64)
+        self.ev = np.zeros((EVENT_CAP, NE), np.int64)
+        self.svc = np.zeros(65536, np.uint8)  # TCP ports some protocol registers (client guess)
+        self.kport = np.zeros(65536, np.int64)  # TCP server port -> kernel protocol id
+
+    def grow(self) -> bool:
+        """Double every table that is more than half full; False when one is at its limit."""
+        g = self.g
+        if g[G_FLOWS] * 2 > self.fkey.shape[0]:
+            if self.fkey.shape[0] >= FLOW_CAP:
+                return False
+            self.fkey, self.fl = _grown(self.fkey, self.fl)
+        if g[G_CONVS] * 2 > self.ckey.shape[0]:
+            if self.ckey.shape[0] >= CONV_CAP:
+                return False
+            self.ckey, self.cval = _grown(self.ckey, self.cval)
+        if g[G_ADDRS] * 2 > self.akey.shape[0]:
+            if self.akey.shape[0] >= ADDR_CAP:
+                return False
+            nkey = np.zeros((self.akey.shape[0] * 2, 4), np.uint64)
+            rehash_addr(self.akey, nkey)
+            self.akey = nkey
+        return True

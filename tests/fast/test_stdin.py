@@ -1,0 +1,24 @@
+"""Standard input goes through the fast engine too, with the same result as the file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from plantwarden.analyze.pipeline import analyze_capture
+
+CAPTURE = Path(__file__).resolve().parents[2] / "tests" / "data" / "captures" / "s7comm-snap7.pcap"
+
+
+def test_stdin_equals_file() -> None:
+    with CAPTURE.open("rb") as f:
+        cmd = [sys.executable, "-m", "plantwarden", "analyze", "--no-store", "--json", "-", "-"]
+        run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
+    piped = json.loads(run.stdout)["captures"][0]
+    file = analyze_capture(CAPTURE, engine="fast").doc
+    assert piped["sampling"]["engine"] == "fast"
+    assert piped["sha256"] is None and piped["name"] == "-"
+    for key in ("packets", "bytes", "hosts", "conversations", "protocols", "flows", "size"):
+        assert piped[key] == file[key], key
