@@ -104,3 +104,47 @@ def test_json_gains_assets_and_asset_edges_across_captures() -> None:
     plc = next(aid for aid, r in roles.items() if "plc" in r)
     assert "192.168.1.40" in ips[plc]
     assert any(e["server"] == plc and e["proto"].startswith("s7comm") for e in doc["edges"])
+
+
+def test_live_capture_on_loopback_stops_after_count_and_reports(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import socket
+    import threading
+    import time
+
+    import pytest
+
+    if os.geteuid() != 0 or shutil.which("tcpdump") is None:
+        pytest.skip("live capture needs root and tcpdump")
+    port = 40000 + os.getpid() % 20000
+
+    def send() -> None:
+        time.sleep(2.0)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:  # test traffic on loopback only
+            for _ in range(10):
+                s.sendto(b"plantwarden-live-test", ("127.0.0.1", port))
+                time.sleep(0.1)
+
+    threading.Thread(target=send, daemon=True).start()
+    r = run("--live", "lo", "--bpf", f"udp port {port}", "--count", "4", "--for", "30s", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    cap = json.loads(r.stdout)["captures"][0]
+    assert cap["name"] == "live:lo" and cap["packets"] == 4 and cap["sha256_of"] == "analysis"
+    assert cap["hosts"]["ipv4"] == ["127.0.0.1"]
+
+
+def test_live_and_files_together_is_a_usage_error() -> None:
+    r = run("--live", "lo", str(MODBUS))
+    assert r.returncode == 2 and b"--live" in r.stderr
+
+
+def test_stdin_results_are_stored_once(tmp_path: Path) -> None:
+    from plantwarden.settings import sqlite_url
+    from plantwarden.store.imports import list_captures
+
+    db = tmp_path / "pw.db"
+    for _ in range(2):
+        assert run("-", stdin=MODBUS.read_bytes(), db=db).returncode == 0
+    (only,) = list_captures(sqlite_url(db))
+    assert only.packets == truth_for(MODBUS)["packets"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from plantwarden.continuity.source import analyse_paths, parse_duration, require_site, stored_site
-from plantwarden.errors import CaptureError, InputError
+from plantwarden.errors import CaptureError, InputError, UsageError
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_durations(text: str, minutes: float) -> None:
 
 @pytest.mark.parametrize("text", ["", "soon", "4x", "1h30", "-2h"])
 def test_bad_durations_are_input_errors(text: str) -> None:
-    with pytest.raises(InputError, match="--for"):
+    with pytest.raises(UsageError, match="--for"):
         parse_duration(text)
 
 

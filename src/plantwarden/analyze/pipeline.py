@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,25 +71,56 @@ def analyze_capture(
 
         fast = analyze_fast(path, progress)
         if isinstance(fast, dict):
-            return CaptureResult(fast)
+            return _keyed(CaptureResult(fast))
         if fast is not None:  # stdin that is not a classic pcap: the header is already read
-            return _analyze_python(path, progress, CaptureSource(STDIN_NAME, fast, STREAM_CHUNK))
-    return _analyze_python(path, progress, None)
+            return _keyed(_analyze_python(path, progress, CaptureSource(STDIN_NAME, fast, STREAM_CHUNK)))
+    return _keyed(_analyze_python(path, progress, None))
 
 
-def _analyze_python(path: str, progress: Progress | None, opened: CaptureSource | None) -> CaptureResult:
+def _keyed(result: CaptureResult) -> CaptureResult:
+    """Every document gets a ``sha256`` key: the file's, or for a stream (stdin, live) a hash
+    of what the analysis found, so the store can keep it and re-importing it changes nothing.
+    ``sha256_of`` says which (``file`` or ``analysis``)."""
+    doc = result.doc
+    if doc.get("sha256"):
+        doc["sha256_of"] = "file"
+        return result
+    body = {k: v for k, v in doc.items() if k not in ("path", "sha256", "sha256_of")}
+    doc["sha256"] = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    doc["sha256_of"] = "analysis"
+    return result
+
+
+def analyze_live(source: CaptureSource, stop: Callable[[int], bool]) -> CaptureResult:
+    """Analyse a live capture (``capture.source.live_capture``) until ``stop(frames)`` says so,
+    or the user interrupts (Ctrl-C): what was seen until then is analysed and reported."""
+    return _keyed(_analyze_python(source.name, None, source, stop))
+
+
+def _analyze_python(
+    path: str,
+    progress: Progress | None,
+    opened: CaptureSource | None,
+    stop: Callable[[int], bool] | None = None,
+) -> CaptureResult:
     with opened or open_capture(path) as source:
         name = os.path.basename(source.name) if path != "-" else "-"
         collector = Collector()
         engine = FlowEngine(name, ProtocolIndex(SPECS), collector, on_end=collector.flow_ended)
         decoder = Decoder()
         frame: RawFrame
-        for step, frame in enumerate(source.frames(), 1):
-            pkt = decoder.decode(frame)
-            collector.packet(pkt)
-            engine.packet(pkt)
-            if progress is not None and step & 0x3FFF == 0:
-                progress(source.bytes_read)
+        try:
+            for step, frame in enumerate(source.frames(), 1):
+                pkt = decoder.decode(frame)
+                collector.packet(pkt)
+                engine.packet(pkt)
+                if progress is not None and step & 0x3FFF == 0:
+                    progress(source.bytes_read)
+                if stop is not None and stop(step):
+                    break
+        except KeyboardInterrupt:
+            if stop is None:
+                raise
         engine.finish()
         skipped = source.skipped.as_list()
         size = source.bytes_read

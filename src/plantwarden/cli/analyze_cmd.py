@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from plantwarden import jsonout
 from plantwarden.analyze.pipeline import CaptureResult, analyze_capture
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
-from plantwarden.errors import EXIT_INPUT, CaptureError
+from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
 from plantwarden.site.model import SiteModel
 
@@ -27,8 +28,9 @@ def register(app: typer.Typer) -> None:
 
 def analyze(
     captures: Annotated[
-        list[str], typer.Argument(help="Capture files (pcap/pcapng, may be gzipped); - for stdin.")
-    ],
+        list[str] | None,
+        typer.Argument(help="Capture files (pcap/pcapng, may be gzipped); - for stdin.", show_default=False),
+    ] = None,
     json_path: Annotated[
         str | None, typer.Option("--json", help="Write the analysis document to PATH (- for stdout).")
     ] = None,
@@ -38,8 +40,26 @@ def analyze(
     engine: Annotated[
         str | None, typer.Option("--engine", help="fast (default; numba kernel) or python (pure Python).")
     ] = None,
+    live: Annotated[
+        str | None, typer.Option("--live", help="Listen on INTERFACE with tcpdump/dumpcap (never sends).")
+    ] = None,
+    bpf: Annotated[str | None, typer.Option("--bpf", help="Capture filter for --live.")] = None,
+    tool: Annotated[str, typer.Option("--tool", help="tcpdump or dumpcap, for --live.")] = "tcpdump",
+    count: Annotated[int | None, typer.Option("--count", min=1, help="--live: stop after N frames.")] = None,
+    live_for: Annotated[
+        str | None, typer.Option("--for", help="--live: stop after DURATION (e.g. 10m).")
+    ] = None,
 ) -> None:
-    """Analyse captures: hosts, flows, industrial operations, anomalies. Sends nothing."""
+    """Analyse captures or a live interface: hosts, flows, industrial operations, anomalies.
+
+    Sends nothing: a live capture runs tcpdump or dumpcap, which only listen. Without --count
+    or --for, a live capture runs until Ctrl-C, then reports what it saw.
+    """
+    captures = list(captures or [])
+    if live is None and not captures:
+        raise UsageError("give capture files, - for stdin, or --live INTERFACE")
+    if live is not None and captures:
+        raise UsageError("--live and capture files do not go together")
     settings = Settings.load(db)
     model = None
     if site is not None:
@@ -48,9 +68,9 @@ def analyze(
         model = site_from_option(site, db)
     docs: list[dict[str, Any]] = []
     failed = 0
-    for name in captures:
+    for name in captures or [LIVE]:
         try:
-            result = _run_one(name, engine)
+            result = _live(live, bpf, tool, count, live_for) if name is LIVE else _run_one(name, engine)
         except CaptureError as exc:
             err.print(f"plantwarden: error: {exc}", markup=False)
             failed += 1
@@ -67,6 +87,29 @@ def analyze(
         jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+LIVE = "\0live"  # marker in the list of inputs
+
+
+def _live(
+    interface: str | None, bpf: str | None, tool: str, count: int | None, live_for: str | None
+) -> CaptureResult:
+    from plantwarden.analyze.pipeline import analyze_live
+    from plantwarden.capture.source import live_capture
+    from plantwarden.durations import parse_seconds
+
+    assert interface is not None
+    limit = parse_seconds(live_for, option="--for") if live_for is not None else None
+    start = time.monotonic()
+
+    def stop(frames: int) -> bool:
+        return (count is not None and frames >= count) or (
+            limit is not None and time.monotonic() - start >= limit
+        )
+
+    err.print(f"listening on {interface} with {tool} (Ctrl-C to stop and report)")
+    return analyze_live(live_capture(interface, bpf, tool), stop)
 
 
 def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str, Any]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from plantwarden.durations import parse_seconds
 from plantwarden.errors import InputError
 from plantwarden.settings import Settings
 from plantwarden.site.model import SiteModel
@@ -16,8 +16,6 @@ NO_SITE = (
     "no site model: give --site FILE, or store one first with 'plantwarden site load FILE' "
     "(see examples/dairy/site.yaml)"
 )
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(min|d|h|m|s)?", re.IGNORECASE)
-_UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "min": 1.0, "s": 1 / 60}
 
 
 def stored_site(db: str | None) -> SiteModel | None:
@@ -54,13 +52,7 @@ def require_site(path: Path | None, db: str | None) -> SiteModel:
 
 def parse_duration(text: str) -> float:
     """Minutes in ``4h``, ``90m``, ``1h30m``, ``2d``, ``45min``; a bare number is hours."""
-    cleaned = text.strip().replace(" ", "")
-    parts = list(_DURATION.finditer(cleaned))
-    if not cleaned or "".join(p.group(0) for p in parts) != cleaned:
-        raise InputError(f"--for {text!r} is not a duration (expected e.g. 4h, 90m, 1h30m, 2d)")
-    if len(parts) > 1 and any(p.group(2) is None for p in parts):
-        raise InputError(f"--for {text!r}: give a unit for every number (expected e.g. 1h30m)")
-    return sum(float(p.group(1)) * _UNIT_MINUTES[(p.group(2) or "h").lower()] for p in parts)
+    return parse_seconds(text, bare="h", option="--for") / 60.0
 
 
 def analyse_paths(paths: list[Path]) -> list[dict[str, Any]]:

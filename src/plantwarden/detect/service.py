@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
 from plantwarden.detect.store_baselines import load_baseline, store_baseline
 from plantwarden.detect.stream import RunResult, detect_captures
-from plantwarden.errors import UsageError
+from plantwarden.durations import parse_seconds
 from plantwarden.site.model import SiteModel
 
 UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -23,13 +22,7 @@ UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def parse_duration(text: str) -> float:
     """``90``, ``90s``, ``10m``, ``1h30m``, ``2d`` -> seconds."""
-    t = text.strip().lower()
-    if re.fullmatch(r"\d+(\.\d+)?", t):
-        return float(t)
-    parts = re.findall(r"(\d+(?:\.\d+)?)([smhd])", t)
-    if not parts or "".join(n + u for n, u in parts) != t:
-        raise UsageError(f"duration {text!r}: expected e.g. 90s, 10m, 1h30m")
-    return sum(float(n) * UNITS_S[u] for n, u in parts)
+    return parse_seconds(text, bare="s", option="--learn-for")
 
 
 @dataclass
