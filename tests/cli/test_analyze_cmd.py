@@ -148,3 +148,53 @@ def test_stdin_results_are_stored_once(tmp_path: Path) -> None:
         assert run("-", stdin=MODBUS.read_bytes(), db=db).returncode == 0
     (only,) = list_captures(sqlite_url(db))
     assert only.packets == truth_for(MODBUS)["packets"]
+
+
+def test_detect_puts_alerts_in_the_analysis_document(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    if shutil.which("tshark") is None:
+        pytest.skip("tshark gives the independent frame numbers")
+    s7 = SHARED_CAPTURES / "s7comm-iti-downloading_block_db1.pcap"
+    r = run(str(s7), "--detect", "--json", "-", db=tmp_path / "pw.db")
+    assert r.returncode == 0, r.stderr
+    alerts = json.loads(r.stdout)["alerts"]
+    (download,) = [a for a in alerts if a["rule"] == "program-download"]
+    theirs = subprocess.run(
+        [
+            "tshark",
+            "-n",
+            "-r",
+            str(s7),
+            "-Y",
+            "s7comm.param.func == 0x1a && s7comm.header.rosctr == 1",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert download["evidence"] == [{"capture": s7.name, "frames": [int(f) for f in theirs]}]
+    assert (download["src"], download["dst"]) == ("192.168.1.10", "192.168.1.40")
+    assert "T0843" in {t["id"] for t in download["techniques"]}  # Program Download
+    for key in (
+        "id",
+        "rule",
+        "title",
+        "severity",
+        "techniques",
+        "src",
+        "dst",
+        "assets",
+        "first_ts",
+        "last_ts",
+        "count",
+        "evidence",
+        "response",
+    ):
+        assert key in download

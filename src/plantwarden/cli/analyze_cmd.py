@@ -46,6 +46,13 @@ def analyze(
     bpf: Annotated[str | None, typer.Option("--bpf", help="Capture filter for --live.")] = None,
     tool: Annotated[str, typer.Option("--tool", help="tcpdump or dumpcap, for --live.")] = "tcpdump",
     count: Annotated[int | None, typer.Option("--count", min=1, help="--live: stop after N frames.")] = None,
+    detect: Annotated[
+        bool,
+        typer.Option(
+            "--detect/--no-detect",
+            help="Also run detection against the stored baseline; alerts go into the JSON and the store.",
+        ),
+    ] = False,
     live_for: Annotated[
         str | None, typer.Option("--for", help="--live: stop after DURATION (e.g. 10m).")
     ] = None,
@@ -82,14 +89,29 @@ def analyze(
             record_capture(settings.db_url, result.doc)
         if json_path != "-":
             _summary(result)
+    alerts = _alerts(captures, settings.db_url, model, store) if detect and captures and docs else None
     if json_path is not None:
         body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
+        if alerts is not None:
+            body["alerts"] = alerts
         jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
 
 LIVE = "\0live"  # marker in the list of inputs
+
+
+def _alerts(captures: list[str], db_url: str, model: SiteModel | None, store: bool) -> list[dict[str, Any]]:
+    """Detection over the same captures (a second, Python-speed pass: docs/detection.md)."""
+    from plantwarden.detect.service import DetectOptions, run_detect
+
+    report = run_detect(DetectOptions(captures=captures, db_url=db_url, site=model, store=store))
+    for note in report.notes:
+        err.print(f"detect: {note}", markup=False)
+    if report.alerts:
+        err.print(f"alerts: {len(report.alerts)} (plantwarden alerts to list them)")
+    return [a.to_json() for a in report.alerts]
 
 
 def _live(
