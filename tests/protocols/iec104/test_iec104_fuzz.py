@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from iec104_pdus import DATA, capture_pdus, replay
 
 from plantwarden.protocols.iec104 import SPEC
+from protocols.stack_pdus import DATA, capture_pdus, replay
 
 PDUS = capture_pdus(DATA / "iec104-c104.pcap", SPEC, 2404)
 

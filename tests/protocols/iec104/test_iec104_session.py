@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from iec104_pdus import DATA, Recorder, capture_pdus, replay
 
 from plantwarden.protocols.base import OpClass, PduContext
 from plantwarden.protocols.iec104 import SPEC
+from protocols.stack_pdus import DATA, Recorder, capture_pdus, replay
 
 PCAP = DATA / "iec104-c104.pcap"
 SERVER = "127.0.2.2"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from iec104_pdus import DATA, capture_pdus
 
 from plantwarden.protocols.iec104 import SPEC, wire
+from protocols.stack_pdus import DATA, capture_pdus
 
 PCAP = DATA / "iec104-c104.pcap"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from s7comm_pdus import DATA, capture_pdus, replay
 
 from plantwarden.protocols.s7comm import SPEC
+from protocols.stack_pdus import DATA, capture_pdus, replay
 
 PDUS = capture_pdus(DATA / "s7comm-snap7.pcap", SPEC, 102)
 

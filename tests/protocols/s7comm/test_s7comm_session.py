@@ -5,10 +5,10 @@ from __future__ import annotations
 import struct
 
 import pytest
-from s7comm_pdus import DATA, SHARED, Recorder, capture_pdus, replay
 
 from plantwarden.protocols.base import OpClass, PduContext
 from plantwarden.protocols.s7comm import SPEC
+from protocols.stack_pdus import DATA, SHARED, Recorder, capture_pdus, replay
 
 PCAP = DATA / "s7comm-snap7.pcap"
 SERVER = "127.0.2.1"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from s7comm_pdus import DATA, SHARED, capture_pdus
 
 from plantwarden.protocols.s7comm import SPEC, szl, values, wire
+from protocols.stack_pdus import DATA, SHARED, capture_pdus
 
 PCAP = DATA / "s7comm-snap7.pcap"
 

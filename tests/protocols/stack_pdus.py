@@ -22,9 +22,11 @@ from plantwarden.protocols.base import (
     PointValue,
     ProtocolSpec,
 )
+from tests.conftest import DATA as _DATA
+from tests.conftest import SHARED_CAPTURES
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "captures"
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "captures"
+DATA = _DATA / "captures"
+SHARED = SHARED_CAPTURES
 
 
 @dataclass
