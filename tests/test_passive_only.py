@@ -25,29 +25,106 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
-FORBIDDEN_MODULES = frozenset({
-    "socket", "_socket", "socketserver", "asyncore",  # sockets of any kind, raw ones included
-    "scapy", "pcapy", "pcapy_ng", "pcap", "pypcap", "libpcap", "pyshark", "pylibpcap",  # raw capture
-    "pymodbus", "snap7", "asyncua", "opcua", "pycomm3", "pylogix", "cpppo", "bacpypes", "bacpypes3",
-    "c104", "dnp3", "pydnp3",  # active industrial-protocol clients
-    "urllib.request", "http.client", "requests", "httpx", "aiohttp", "ftplib", "smtplib", "telnetlib",
-    "paramiko", "xmlrpc.client",  # network clients
-    "subprocess", "pty",  # child processes: only in PROCESS_ALLOWED
-})
-SENDING_CALLS = frozenset({
-    "sendto", "sendmsg", "sendall", "sendp", "sr", "sr1", "srp", "srp1", "srloop", "sendpfast",
-    "open_connection", "open_unix_connection", "create_connection", "create_datagram_endpoint",
-    "sock_sendall", "sock_sendto", "sock_connect", "urlopen",
-})
+FORBIDDEN_MODULES = frozenset(
+    {
+        "socket",
+        "_socket",
+        "socketserver",
+        "asyncore",  # sockets of any kind, raw ones included
+        "scapy",
+        "pcapy",
+        "pcapy_ng",
+        "pcap",
+        "pypcap",
+        "libpcap",
+        "pyshark",
+        "pylibpcap",  # raw capture
+        "pymodbus",
+        "snap7",
+        "asyncua",
+        "opcua",
+        "pycomm3",
+        "pylogix",
+        "cpppo",
+        "bacpypes",
+        "bacpypes3",
+        "c104",
+        "dnp3",
+        "pydnp3",  # active industrial-protocol clients
+        "urllib.request",
+        "http.client",
+        "requests",
+        "httpx",
+        "aiohttp",
+        "ftplib",
+        "smtplib",
+        "telnetlib",
+        "paramiko",
+        "xmlrpc.client",  # network clients
+        "subprocess",
+        "pty",  # child processes: only in PROCESS_ALLOWED
+    }
+)
+SENDING_CALLS = frozenset(
+    {
+        "sendto",
+        "sendmsg",
+        "sendall",
+        "sendp",
+        "sr",
+        "sr1",
+        "srp",
+        "srp1",
+        "srloop",
+        "sendpfast",
+        "open_connection",
+        "open_unix_connection",
+        "create_connection",
+        "create_datagram_endpoint",
+        "sock_sendall",
+        "sock_sendto",
+        "sock_connect",
+        "urlopen",
+    }
+)
 PROCESS_CALLS = re.compile(
     r"^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|posix_spawnp?|fork\w*)|pty\.spawn"
     r"|asyncio\.create_subprocess_(exec|shell))$"
 )
-TRANSMIT_TOOLS = frozenset({
-    "ping", "ping6", "fping", "arping", "hping", "hping2", "hping3", "nping", "nmap", "masscan", "zmap",
-    "tcpreplay", "tcpreplay-edit", "bittwist", "scapy", "nc", "ncat", "netcat", "socat", "curl", "wget",
-    "snmpget", "snmpwalk", "snmpset", "mbpoll", "modbus-cli", "plcscan", "ettercap", "arpspoof", "yersinia",
-})
+TRANSMIT_TOOLS = frozenset(
+    {
+        "ping",
+        "ping6",
+        "fping",
+        "arping",
+        "hping",
+        "hping2",
+        "hping3",
+        "nping",
+        "nmap",
+        "masscan",
+        "zmap",
+        "tcpreplay",
+        "tcpreplay-edit",
+        "bittwist",
+        "scapy",
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "curl",
+        "wget",
+        "snmpget",
+        "snmpwalk",
+        "snmpset",
+        "mbpoll",
+        "modbus-cli",
+        "plcscan",
+        "ettercap",
+        "arpspoof",
+        "yersinia",
+    }
+)
 # The explicit, short allow-list: module (relative to src/) -> the programs it may start.
 PROCESS_ALLOWED = {"plantwarden/capture/live.py": frozenset({"tcpdump", "dumpcap"})}
 
@@ -56,10 +133,14 @@ PROCESS_ALLOWED = {"plantwarden/capture/live.py": frozenset({"tcpdump", "dumpcap
 # (--syslog, --webhook). It never reaches the monitored network on its own. Only these
 # findings are accepted there; anything else in it still fails.
 ALERT_OUTPUT = "plantwarden/detect/outputs.py"
-ALERT_OUTPUT_ALLOWED = frozenset({
-    "imports socket", "imports urllib.request", "imports urllib.request.Request",
-    "imports urllib.request.urlopen",
-})
+ALERT_OUTPUT_ALLOWED = frozenset(
+    {
+        "imports socket",
+        "imports urllib.request",
+        "imports urllib.request.Request",
+        "imports urllib.request.urlopen",
+    }
+)
 ALERT_OUTPUT_CALLS = frozenset({"sendto", "sendall", "create_connection", "urlopen"})
 
 
@@ -183,7 +264,8 @@ def test_the_source_tree_is_there() -> None:
 
 def test_no_module_sends_or_captures_raw() -> None:
     findings = [
-        f for path in source_modules()
+        f
+        for path in source_modules()
         for f in check_source(path.read_text(), path.relative_to(SRC).as_posix())
         if not _accepted(f)
     ]
@@ -242,7 +324,8 @@ def test_the_allow_list_admits_only_its_programs() -> None:
     assert check_source(ok, live) == []
     bad = "import subprocess\nsubprocess.Popen(['ping', '-c', '1', 'plc'])\n"
     assert {f.what for f in check_source(bad, live)} == {
-        "names transmitting tool 'ping'", "argv starts with 'ping', not allow-listed"
+        "names transmitting tool 'ping'",
+        "argv starts with 'ping', not allow-listed",
     }
     assert "imports subprocess" in [f.what for f in check_source(ok, "plantwarden/net/decode.py")]
 

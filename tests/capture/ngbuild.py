@@ -31,8 +31,15 @@ def shb(e: str = "<", major: int = 1) -> bytes:
     return block(0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, major, 0, -1), e)
 
 
-def idb(linktype: int, snaplen: int = 0, e: str = "<", *, tsresol: int | None = None,
-        tsoffset: int | None = None, fcslen: int | None = None) -> bytes:
+def idb(
+    linktype: int,
+    snaplen: int = 0,
+    e: str = "<",
+    *,
+    tsresol: int | None = None,
+    tsoffset: int | None = None,
+    fcslen: int | None = None,
+) -> bytes:
     """Interface Description Block (§4.2) with the options the readers use."""
     opts = b""
     if tsresol is not None:
@@ -46,12 +53,14 @@ def idb(linktype: int, snaplen: int = 0, e: str = "<", *, tsresol: int | None = 
     return block(1, struct.pack(e + "HHI", linktype, 0, snaplen) + opts, e)
 
 
-def epb(iid: int, units: int, data: bytes, orig: int | None = None, e: str = "<",
-        incl: int | None = None) -> bytes:
+def epb(
+    iid: int, units: int, data: bytes, orig: int | None = None, e: str = "<", incl: int | None = None
+) -> bytes:
     """Enhanced Packet Block (§4.3); ``incl`` may lie about the captured length."""
     caplen = len(data) if incl is None else incl
-    fixed = struct.pack(e + "IIIII", iid, units >> 32, units & 0xFFFFFFFF, caplen,
-                        len(data) if orig is None else orig)
+    fixed = struct.pack(
+        e + "IIIII", iid, units >> 32, units & 0xFFFFFFFF, caplen, len(data) if orig is None else orig
+    )
     return block(6, fixed + data + b"\0" * (-len(data) % 4) + option(1, b"comment", e) + end_of_options(e), e)
 
 

@@ -21,9 +21,17 @@ from tests.conftest import SHARED_CAPTURES
 SEEDS = [
     (SHARED_CAPTURES / "dnp3-iti-select_operate_and_responses.pcap").read_bytes(),
     (SHARED_CAPTURES / "bacnet-cisa-bacnet_error_reject_abort.pcap").read_bytes(),
-    b.shb() + b.idb(1) + b.idb(101, 64, tsresol=0x80 | 10) + b.epb(0, 5, bytes(60)) + b.nrb()
-    + b.spb(bytes(60)) + b.epb(1, 9, bytes(30))
-    + b.shb(">") + b.idb(1, 0, ">") + b.pb(0, 10, bytes(42), e=">") + b.custom(">"),
+    b.shb()
+    + b.idb(1)
+    + b.idb(101, 64, tsresol=0x80 | 10)
+    + b.epb(0, 5, bytes(60))
+    + b.nrb()
+    + b.spb(bytes(60))
+    + b.epb(1, 9, bytes(30))
+    + b.shb(">")
+    + b.idb(1, 0, ">")
+    + b.pb(0, 10, bytes(42), e=">")
+    + b.custom(">"),
 ]
 FUZZ = settings(max_examples=250, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 

@@ -32,8 +32,12 @@ def every_block_kind(e: str) -> bytes:
     """One section using every block kind and three time resolutions."""
     interfaces = b.idb(1, 0, e) + b.idb(1, 0, e, tsresol=9) + b.idb(1, 0, e, tsresol=0x80 | 20, tsoffset=1000)
     packets = (
-        b.epb(0, S1 * 10**6 + 123456, PKT, e=e) + b.epb(1, S1 * 10**9 + 123456789, PKT, e=e)
-        + b.epb(2, (S1 << 20) + (1 << 19), PKT, e=e) + b.isb(0, e) + b.custom(e) + b.spb(PKT, e=e)
+        b.epb(0, S1 * 10**6 + 123456, PKT, e=e)
+        + b.epb(1, S1 * 10**9 + 123456789, PKT, e=e)
+        + b.epb(2, (S1 << 20) + (1 << 19), PKT, e=e)
+        + b.isb(0, e)
+        + b.custom(e)
+        + b.spb(PKT, e=e)
         + b.pb(0, (S1 + 1) * 10**6, PKT, e=e)
     )
     return b.shb(e) + interfaces + b.nrb(e) + packets
@@ -44,9 +48,13 @@ def test_every_block_kind_against_tshark(e: str, tmp_path: Path) -> None:
     path = tmp_path / "blocks.pcapng"
     path.write_bytes(every_block_kind(e))
     frames, skipped = read_path(path)
-    expected = [(1, S1 * 10**9 + 123456000), (2, S1 * 10**9 + 123456789),
-                (3, (S1 + 1000) * 10**9 + 500_000_000), (5, (S1 + 1000) * 10**9 + 500_000_000),
-                (6, (S1 + 1) * 10**9)]
+    expected = [
+        (1, S1 * 10**9 + 123456000),
+        (2, S1 * 10**9 + 123456789),
+        (3, (S1 + 1000) * 10**9 + 500_000_000),
+        (5, (S1 + 1000) * 10**9 + 500_000_000),
+        (6, (S1 + 1) * 10**9),
+    ]
     assert [(f.number, f.ts_ns) for f in frames] == expected  # the SPB (5) has the time before it
     assert all(f.data == PKT and f.linktype == 1 for f in frames)
     assert reasons(skipped) == {"non_packet_record": (1, 4)}
@@ -61,8 +69,12 @@ def test_new_section_resets_interfaces_and_byte_order() -> None:
     first = b.shb("<") + b.idb(1) + b.idb(101) + b.epb(0, 1, PKT) + b.epb(1, 2, PKT[14:])
     second = b.shb(">") + b.idb(101, 0, ">") + b.epb(0, 3, PKT[14:], e=">") + b.epb(1, 4, PKT, e=">")
     frames, skipped = read_bytes(first + second + b.epb(0, 5, PKT[14:], e=">"))
-    assert [(f.number, f.linktype, f.ts_ns) for f in frames] == [(1, 1, 1000), (2, 101, 2000), (3, 101, 3000),
-                                                                 (5, 101, 5000)]
+    assert [(f.number, f.linktype, f.ts_ns) for f in frames] == [
+        (1, 1, 1000),
+        (2, 101, 2000),
+        (3, 101, 3000),
+        (5, 101, 5000),
+    ]
     assert reasons(skipped) == {"unknown_interface": (1, 4)}
 
 
@@ -119,8 +131,14 @@ def test_mergecap_with_an_unknown_link_type(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("tsresol", "scale"),
-    [(6, (1000, 1)), (9, (1, 1)), (0, (10**9, 1)), (12, (1, 1000)), (0x94, (10**9, 1 << 20)),
-     (0x80, (10**9, 1))],
+    [
+        (6, (1000, 1)),
+        (9, (1, 1)),
+        (0, (10**9, 1)),
+        (12, (1, 1000)),
+        (0x94, (10**9, 1 << 20)),
+        (0x80, (10**9, 1)),
+    ],
 )
 def test_timestamp_resolutions(tsresol: int, scale: tuple[int, int]) -> None:
     assert ts_scale(tsresol) == scale

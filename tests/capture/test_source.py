@@ -82,8 +82,9 @@ def test_stdin_from_a_pipe_fed_in_pieces(packed: bool, dnp3_ng: Path) -> None:
     data = dnp3_ng.read_bytes()
     if packed:
         data = gzip.compress(data)
-    reader = subprocess.Popen([sys.executable, "-c", STDIN_READER], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=False)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", STDIN_READER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False
+    )
     assert reader.stdin is not None
     for start in range(0, len(data), 100):  # small writes: the reader sees partial reads
         reader.stdin.write(data[start : start + 100])

@@ -57,8 +57,11 @@ def incidents() -> dict[str, dict[str, Any]]:
 
 def convs(path: Path, src: str, dst: str, proto: str) -> dict[str, dict[str, Any]]:
     """Conversation rows src -> dst of ``proto``, by code."""
-    return {c["code"]: c for c in analysed(path).conversations
-            if c["src"] == src and c["dst"] == dst and c["proto"] == proto}
+    return {
+        c["code"]: c
+        for c in analysed(path).conversations
+        if c["src"] == src and c["dst"] == dst and c["proto"] == proto
+    }
 
 
 @cache
@@ -79,14 +82,20 @@ def arp_requests(path: Path) -> list[tuple[float, str]]:
     """(ts, target protocol address) of every ARP request."""
     with open(path, "rb") as f:
         arps = [(float(ts), dpkt.ethernet.Ethernet(buf).data) for ts, buf in dpkt.pcap.Reader(f)]
-    return [(ts, socket.inet_ntoa(a.tpa)) for ts, a in arps
-            if isinstance(a, dpkt.arp.ARP) and a.op == dpkt.arp.ARP_OP_REQUEST]
+    return [
+        (ts, socket.inet_ntoa(a.tpa))
+        for ts, a in arps
+        if isinstance(a, dpkt.arp.ARP) and a.op == dpkt.arp.ARP_OP_REQUEST
+    ]
 
 
 def syns(path: Path, src: str) -> Counter[tuple[str, int]]:
     """(dst, port) of every bare SYN sent by ``src``."""
-    return Counter((d, p) for _, s, d, p, fl in segments(path)
-                   if s == src and fl & dpkt.tcp.TH_SYN and not fl & dpkt.tcp.TH_ACK)
+    return Counter(
+        (d, p)
+        for _, s, d, p, fl in segments(path)
+        if s == src and fl & dpkt.tcp.TH_SYN and not fl & dpkt.tcp.TH_ACK
+    )
 
 
 @pytest.mark.parametrize("capture", [NORMAL, INCIDENTS], ids=lambda p: p.name)
@@ -133,8 +142,9 @@ def test_incidents_file_matches_the_capture() -> None:
     for inc in incidents().values():
         assert first <= inc["start_epoch"] <= inc["end_epoch"] <= last + 1
         assert inc["start"] == pytest.approx(inc["start_epoch"] - first, abs=0.01)
-        assert inc["src"]["ip"] == (ip_of(inc["src"]["asset"]) if inc["src"]["asset"] != "rogue-laptop"
-                                    else "10.10.40.99")
+        assert inc["src"]["ip"] == (
+            ip_of(inc["src"]["asset"]) if inc["src"]["asset"] != "rogue-laptop" else "10.10.40.99"
+        )
 
 
 def test_program_download_from_the_office_pc() -> None:
@@ -160,8 +170,11 @@ def test_modbus_write_from_a_new_host() -> None:
     assert {"5", "6", "16"} <= convs(INCIDENTS, rogue, plc, "modbus").keys()
     assert rogue not in analysed(NORMAL).doc["hosts"]["ipv4"]
     assert all(rogue not in a["ips"] for a in site()["assets"])
-    normal_writers = {c["src"] for c in analysed(NORMAL).conversations if c["proto"] == "modbus"
-                      and c["code"] in ("5", "6", "15", "16")}
+    normal_writers = {
+        c["src"]
+        for c in analysed(NORMAL).conversations
+        if c["proto"] == "modbus" and c["code"] in ("5", "6", "15", "16")
+    }
     assert normal_writers == set()
 
 
@@ -188,8 +201,11 @@ def test_label_printer_goes_silent() -> None:
     printer, server, start = ip_of("lblprt-1"), ip_of("prt-srv-01"), inc["start_epoch"]
     sent = [ts for ts, s, _, _, _ in segments(INCIDENTS) if s == printer]
     assert sent and max(sent) < start + 1  # printed before, silent after
-    jobs = [ts for ts, s, d, p, fl in segments(INCIDENTS)
-            if (s, d, p) == (server, printer, 9100) and fl & dpkt.tcp.TH_SYN]
+    jobs = [
+        ts
+        for ts, s, d, p, fl in segments(INCIDENTS)
+        if (s, d, p) == (server, printer, 9100) and fl & dpkt.tcp.TH_SYN
+    ]
     assert len([ts for ts in jobs if ts < start]) >= 5  # jobs went through before
     asked = [ts for ts, target in arp_requests(INCIDENTS) if target == printer and ts > start + 1]
     assert asked  # afterwards the print server only asks, unanswered, who has the printer's address

@@ -8,50 +8,21 @@ order (loopback captures have no loss or reordering) and splits it with the spec
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dpkt
 
 from plantwarden.protocols.base import (
-    Anomaly,
     Direction,
-    Identity,
-    Operation,
     PduContext,
-    PointValue,
     ProtocolSpec,
 )
 from tests.conftest import DATA as _DATA
 from tests.conftest import SHARED_CAPTURES
+from tests.recorder import Recorder
 
 DATA = _DATA / "captures"
 SHARED = SHARED_CAPTURES
-
-
-@dataclass
-class Recorder:
-    """An Emitter that keeps everything it is given."""
-
-    ops: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-    values: list[PointValue] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.ops.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)
-
-    def anomaly_names(self) -> list[str]:
-        return [a.name for a in self.anomalies]
 
 
 def _frames(path: Path) -> list[tuple[int, bytes]]:

@@ -26,8 +26,16 @@ from plantwarden.store.models import Base
 from .helpers import MODBUS_DOC, snapshot
 
 TABLES = {
-    "site_versions", "captures", "hosts", "capture_hosts", "conversations", "anomalies",
-    "detect_baselines", "detect_alerts", "detect_alert_events", "detect_mutes",
+    "site_versions",
+    "captures",
+    "hosts",
+    "capture_hosts",
+    "conversations",
+    "anomalies",
+    "detect_baselines",
+    "detect_alerts",
+    "detect_alert_events",
+    "detect_mutes",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -56,8 +56,11 @@ def make_device() -> Application:
     dev.applicationSoftwareVersion = "app-7.0"
     dev.vendorName = "Plantwarden Test Vendor"
     av = AnalogValueObject(
-        objectIdentifier=("analog-value", 1), objectName="supply-temp-sp", presentValue=21.5,
-        statusFlags=[0, 0, 0, 0], covIncrement=0.1,
+        objectIdentifier=("analog-value", 1),
+        objectName="supply-temp-sp",
+        presentValue=21.5,
+        statusFlags=[0, 0, 0, 0],
+        covIncrement=0.1,
     )
     app.add_object(av)
     return app
@@ -66,8 +69,14 @@ def make_device() -> Application:
 async def client_session(client: Application, dev: Application) -> None:
     target = Address(DEVICE)
     await client.who_is(1001, 1001, target)
-    for prop in ("object-name", "model-name", "firmware-revision", "vendor-name",
-                 "application-software-version", "vendor-identifier"):
+    for prop in (
+        "object-name",
+        "model-name",
+        "firmware-revision",
+        "vendor-name",
+        "application-software-version",
+        "vendor-identifier",
+    ):
         await client.read_property(target, "device,1001", prop)
     await client.read_property_multiple(
         target, ["device,1001", ["object-name", "model-name"], "analog-value,1", ["present-value"]]

@@ -62,26 +62,63 @@ def client_session() -> None:
     cip_driver.Socket = BoundSocket  # type: ignore[attr-defined]
     print(CIPDriver.list_identity(SERVER))
     with LogixDriver(SERVER, init_tags=False, init_program_tags=False) as plc:
-        print(plc.generic_message(service=Services.get_attributes_all, class_code=0x01, instance=1,
-                                  connected=False, name="identity"))
-        print(plc.generic_message(service=Services.get_attribute_single, class_code=0x01, instance=1,
-                                  attribute=7, connected=True, name="product_name"))
-        print(plc.generic_message(service=Services.set_attribute_single, class_code=0x01, instance=1,
-                                  attribute=7, request_data=b"\x03ABC", connected=True, name="set name"))
+        print(
+            plc.generic_message(
+                service=Services.get_attributes_all,
+                class_code=0x01,
+                instance=1,
+                connected=False,
+                name="identity",
+            )
+        )
+        print(
+            plc.generic_message(
+                service=Services.get_attribute_single,
+                class_code=0x01,
+                instance=1,
+                attribute=7,
+                connected=True,
+                name="product_name",
+            )
+        )
+        print(
+            plc.generic_message(
+                service=Services.set_attribute_single,
+                class_code=0x01,
+                instance=1,
+                attribute=7,
+                request_data=b"\x03ABC",
+                connected=True,
+                name="set name",
+            )
+        )
     cpppo_tags()
 
 
 def cpppo_tags() -> None:
     """cpppo's client: List* commands (TCP and UDP), tag reads/writes, single, multiple, fragmented."""
-    ops = ["SCADA[0-3]", "SCADA[1]=(INT)42", "SPEED=(REAL)12.5", "SPEED", "RUNNING", "COUNTS[0-3]",
-           "COUNTS[2]=(DINT)7"]
+    ops = [
+        "SCADA[0-3]",
+        "SCADA[1]=(INT)42",
+        "SPEED=(REAL)12.5",
+        "SPEED",
+        "RUNNING",
+        "COUNTS[0-3]",
+        "COUNTS[2]=(DINT)7",
+    ]
     with client.connector(host=SERVER, source_address=CLIENT, timeout=3.0) as conn:
         for command in (conn.list_identity, conn.list_services, conn.list_interfaces):
             command(timeout=3.0)
             print(client.await_response(conn, timeout=3.0)[0] is not None)
         for multiple, fragment in ((0, False), (500, False), (0, True)):
-            failed, _ = conn.process(operations=client.parse_operations(ops), depth=1, multiple=multiple,
-                                     fragment=fragment, printing=True, timeout=3.0)
+            failed, _ = conn.process(
+                operations=client.parse_operations(ops),
+                depth=1,
+                multiple=multiple,
+                fragment=fragment,
+                printing=True,
+                timeout=3.0,
+            )
             print("failed", failed)
     for failing in (["@1/1/7"], ["NOSUCHTAG"]):
         with client.connector(host=SERVER, source_address=CLIENT, timeout=3.0) as conn:
@@ -96,13 +133,25 @@ def cpppo_tags() -> None:
 
 def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-s", "0", "-w", str(OUT), f"host {SERVER}"],
-                            stderr=subprocess.PIPE)
+    dump = subprocess.Popen(
+        ["tcpdump", "-i", "lo", "-U", "-s", "0", "-w", str(OUT), f"host {SERVER}"], stderr=subprocess.PIPE
+    )
     assert dump.stderr is not None
     dump.stderr.readline()  # "listening on lo ...": the capture is running
-    server = subprocess.Popen([sys.executable, "-m", "cpppo.server.enip", "--no-config", "-a",
-                               f"{SERVER}:44818", "--no-print", *TAGS],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cpppo.server.enip",
+            "--no-config",
+            "-a",
+            f"{SERVER}:44818",
+            "--no-print",
+            *TAGS,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1.0)
         wait_port(server)

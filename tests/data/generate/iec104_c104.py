@@ -28,12 +28,22 @@ CA = 47
 OUT = Path(__file__).resolve().parent.parent / "captures" / "iec104-c104.pcap"
 
 Points = list[tuple[int, c104.Type, Any]]
-MONITOR: Points = [(1001, c104.Type.M_SP_NA_1, True), (1002, c104.Type.M_DP_NA_1, c104.Double.ON),
-           (1003, c104.Type.M_ME_NB_1, c104.Int16(-1234)), (1004, c104.Type.M_ME_NC_1, 21.5),
-           (1005, c104.Type.M_BO_NA_1, c104.Byte32(0x0F0F0F0F)), (1006, c104.Type.M_SP_TB_1, False)]
-CONTROL: Points = [(2001, c104.Type.C_SC_NA_1, True), (2002, c104.Type.C_DC_NA_1, c104.Double.OFF),
-           (2003, c104.Type.C_RC_NA_1, c104.Step.HIGHER), (2004, c104.Type.C_SE_NB_1, c104.Int16(300)),
-           (2005, c104.Type.C_SE_NC_1, 42.25), (2006, c104.Type.C_SC_TA_1, False)]
+MONITOR: Points = [
+    (1001, c104.Type.M_SP_NA_1, True),
+    (1002, c104.Type.M_DP_NA_1, c104.Double.ON),
+    (1003, c104.Type.M_ME_NB_1, c104.Int16(-1234)),
+    (1004, c104.Type.M_ME_NC_1, 21.5),
+    (1005, c104.Type.M_BO_NA_1, c104.Byte32(0x0F0F0F0F)),
+    (1006, c104.Type.M_SP_TB_1, False),
+]
+CONTROL: Points = [
+    (2001, c104.Type.C_SC_NA_1, True),
+    (2002, c104.Type.C_DC_NA_1, c104.Double.OFF),
+    (2003, c104.Type.C_RC_NA_1, c104.Step.HIGHER),
+    (2004, c104.Type.C_SE_NB_1, c104.Int16(300)),
+    (2005, c104.Type.C_SE_NC_1, 42.25),
+    (2006, c104.Type.C_SC_TA_1, False),
+]
 
 
 def build_server() -> c104.Server:

@@ -69,8 +69,12 @@ async def make_server(folder: Path) -> Server:
     server.set_security_policy(
         [ua.SecurityPolicyType.NoSecurity, ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt]
     )
-    cert, key = await certificate(folder, "server", "urn:plantwarden:test:server",
-                                  [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH])
+    cert, key = await certificate(
+        folder,
+        "server",
+        "urn:plantwarden:test:server",
+        [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
+    )
     await server.load_certificate(str(cert))
     await server.load_private_key(str(key))
     idx = await server.register_namespace(NS_URI)
@@ -125,8 +129,9 @@ async def secure_client(folder: Path) -> None:
     client = Client(URL)
     client.application_uri = "urn:plantwarden:test:secure-client"
     cert, key = await certificate(folder, "client", client.application_uri, [ExtendedKeyUsageOID.CLIENT_AUTH])
-    await client.set_security(SecurityPolicyBasic256Sha256, str(cert), str(key),
-                              mode=ua.MessageSecurityMode.SignAndEncrypt)
+    await client.set_security(
+        SecurityPolicyBasic256Sha256, str(cert), str(key), mode=ua.MessageSecurityMode.SignAndEncrypt
+    )
     async with client:
         await exercise(client, write=False)
 

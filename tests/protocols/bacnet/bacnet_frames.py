@@ -6,31 +6,9 @@ from pathlib import Path
 
 import dpkt
 
-from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Direction, PduContext
 
 CAPTURE = Path(__file__).resolve().parents[2] / "data" / "captures" / "bacnet-bacpypes3.pcap"
-
-
-class Recorder:
-    """An Emitter that keeps everything it is given."""
-
-    def __init__(self) -> None:
-        self.ops: list[Operation] = []
-        self.anomalies: list[Anomaly] = []
-        self.identities: list[Identity] = []
-        self.values: list[PointValue] = []
-
-    def operation(self, op: Operation) -> None:
-        self.ops.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)
 
 
 def ctx(frame: int, src: str, dst: str, transport: str = "udp") -> PduContext:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bacnet_frames import Recorder, ctx, datagrams
+from bacnet_frames import ctx, datagrams
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantwarden.protocols.bacnet import SPEC
+from tests.recorder import Recorder
 
 REAL = [p for _, _, _, p in datagrams()]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bacnet_frames import Recorder, ctx, datagrams
+from bacnet_frames import ctx, datagrams
 from bacpypes3.ipv4.bvll import OriginalBroadcastNPDU, RegisterForeignDevice
 from bacpypes3.npdu import WhoIsRouterToNetwork
 
 from plantwarden.protocols.bacnet import SPEC
 from plantwarden.protocols.base import OpClass
+from tests.recorder import Recorder
 
 
 def run_capture() -> Recorder:
@@ -56,8 +57,12 @@ def test_error_reject_and_classes_of_services() -> None:
     assert error.details["error_class"] == "object" and error.details["error_code"] == "unknown-object"
     rejects = [op for op in ops if op.code == "6:-"]
     assert [op.details["reason"] for op in rejects] == ["unrecognized-service"] * 4
-    assert [op.op_class for op in rejects] == [OpClass.MODE_CHANGE, OpClass.MODE_CHANGE, OpClass.RESTART,
-                                                OpClass.FILE_TRANSFER]
+    assert [op.op_class for op in rejects] == [
+        OpClass.MODE_CHANGE,
+        OpClass.MODE_CHANGE,
+        OpClass.RESTART,
+        OpClass.FILE_TRANSFER,
+    ]
     dcc = next(op for op in ops if op.code == "0:17")
     assert dcc.details["enable_disable"] == "disable-initiation"
     reinit = next(op for op in ops if op.code == "0:20")

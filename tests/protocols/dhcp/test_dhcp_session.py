@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.dhcp import SPEC, wire
-from protocols.itkit.it_helpers import DNSMASQ, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import DNSMASQ, ctx, payloads
+from tests.recorder import Recorder
 
 MESSAGES = [p for _, p in payloads(DNSMASQ, 67, "udp")]
 

@@ -8,13 +8,13 @@ decoder's own CRC (IEEE 1815-2012, 9.2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import SHARED_CAPTURES
 from plantwarden.capture.source import open_capture
 from plantwarden.net.decode import Decoder
-from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Direction, PduContext
 from plantwarden.protocols.dnp3 import wire
 
 SELECT_OPERATE = SHARED_CAPTURES / "dnp3-iti-select_operate_and_responses.pcap"
@@ -60,23 +60,3 @@ def link_frame(control: int, destination: int, source: int, data: bytes) -> byte
         block = data[pos : pos + 16]
         parts += [block, wire.crc(block).to_bytes(2, "little")]
     return b"".join(parts)
-
-
-@dataclass
-class Recorder:
-    operations: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-    values: list[PointValue] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.operations.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)

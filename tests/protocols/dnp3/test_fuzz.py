@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantwarden.protocols.dnp3 import SPEC
+from tests.recorder import Recorder
 
-from .helpers import SELECT_OPERATE, TEST_DATA, Recorder, segments
+from .helpers import SELECT_OPERATE, TEST_DATA, segments
 
 SEEDS = [s for p in (SELECT_OPERATE, TEST_DATA) for s in segments(p).values() if s.payload[:2] == b"\x05\x64"]
 

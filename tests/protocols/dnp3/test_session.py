@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.dnp3 import SPEC, wire
+from tests.recorder import Recorder
 
-from .helpers import SELECT_OPERATE, TEST_DATA, Recorder, link_frame, segments
+from .helpers import SELECT_OPERATE, TEST_DATA, link_frame, segments
 
 
 def decode(path: object, frames: list[int]) -> Recorder:

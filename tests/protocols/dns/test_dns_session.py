@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.dns import SPEC, wire
-from protocols.itkit.it_helpers import DNSMASQ, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import DNSMASQ, ctx, payloads
+from tests.recorder import Recorder
 
 UDP = list(payloads(DNSMASQ, 53, "udp"))
 TCP = [p for _, p in payloads(DNSMASQ, 53, "tcp")]

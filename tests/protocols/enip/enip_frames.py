@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import dpkt
 
-from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Direction, PduContext
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "captures"
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "captures"
@@ -21,31 +21,6 @@ class Frame:
     number: int
     ctx: PduContext
     payload: bytes
-
-
-@dataclass
-class Recorder:
-    """An Emitter keeping everything it is given."""
-
-    ops: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-    values: list[PointValue] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.ops.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)
-
-    def codes(self) -> list[str]:
-        return [f"{op.proto}/{op.code}" for op in self.ops]
 
 
 def frames(path: Path) -> list[Frame]:
@@ -61,7 +36,17 @@ def frames(path: Path) -> list[Frame]:
                 continue
             transport = "tcp" if isinstance(l4, dpkt.tcp.TCP) else "udp"
             direction = Direction.TO_SERVER if l4.dport in SERVER_PORTS else Direction.TO_CLIENT
-            ctx = PduContext(path.name, number, int(ts * 1e9), "f", direction, socket.inet_ntoa(ip.src),
-                             socket.inet_ntoa(ip.dst), l4.sport, l4.dport, transport)
+            ctx = PduContext(
+                path.name,
+                number,
+                int(ts * 1e9),
+                "f",
+                direction,
+                socket.inet_ntoa(ip.src),
+                socket.inet_ntoa(ip.dst),
+                l4.sport,
+                l4.dport,
+                transport,
+            )
             out.append(Frame(number, ctx, bytes(l4.data)))
     return out

@@ -13,9 +13,16 @@ from plantwarden.protocols.enip import wire as enip_wire
 
 
 def test_epath_ports_and_logical_segments_from_pycomm3() -> None:
-    raw = PADDED_EPATH.encode([PortSegment("enet", "10.1.2.3"), PortSegment("bp", 2),
-                               LogicalSegment(0x6B, "class_id"), LogicalSegment(0x1234, "instance_id"),
-                               LogicalSegment(3, "attribute_id")], length=False)
+    raw = PADDED_EPATH.encode(
+        [
+            PortSegment("enet", "10.1.2.3"),
+            PortSegment("bp", 2),
+            LogicalSegment(0x6B, "class_id"),
+            LogicalSegment(0x1234, "instance_id"),
+            LogicalSegment(3, "attribute_id"),
+        ],
+        length=False,
+    )
     path = wire.epath(raw)
     assert path is not None
     assert path.ports == [(2, "10.1.2.3"), (1, "2")]
@@ -62,11 +69,13 @@ def test_response_status_from_cpppo_reply() -> None:
 
 
 def test_service_meaning_depends_on_the_object() -> None:
-    cm = wire.epath(PADDED_EPATH.encode([LogicalSegment(6, "class_id"), LogicalSegment(1, "instance_id")],
-                                        length=False))
+    cm = wire.epath(
+        PADDED_EPATH.encode([LogicalSegment(6, "class_id"), LogicalSegment(1, "instance_id")], length=False)
+    )
     tag = wire.epath(PADDED_EPATH.encode([DataSegment("Speed")], length=False))
-    identity = wire.epath(PADDED_EPATH.encode([LogicalSegment(1, "class_id"),
-                                               LogicalSegment(1, "instance_id")], length=False))
+    identity = wire.epath(
+        PADDED_EPATH.encode([LogicalSegment(1, "class_id"), LogicalSegment(1, "instance_id")], length=False)
+    )
     assert meaning(0x52, cm).name == "Unconnected_Send"
     assert meaning(0x52, tag).name == "Read_Tag_Fragmented"
     assert meaning(0x4E, cm).op_class is OpClass.SESSION

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from enip_frames import CPPPO, SHARED, Frame, Recorder, frames
+from enip_frames import CPPPO, SHARED, Frame, frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.enip import SPEC
 from plantwarden.protocols.enip.session import EnipSession
+from tests.recorder import Recorder
 
 
 @functools.cache

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.ftp import SPEC
-from protocols.itkit.it_helpers import PYTHON, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import PYTHON, ctx, payloads
+from tests.recorder import Recorder
 
 
 def _replay() -> Recorder:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from struct import pack
 
 from plantwarden.protocols.http import SPEC, ipp, wire
-from protocols.itkit.it_helpers import PYTHON, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import PYTHON, ctx, payloads
+from tests.recorder import Recorder
 
 SEGMENTS = list(payloads(PYTHON, 80))
 

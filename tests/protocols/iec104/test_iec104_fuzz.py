@@ -20,8 +20,11 @@ def test_random_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.integers(0, len(PDUS) - 1),
-       st.lists(st.tuples(st.integers(0, 300), st.integers(0, 255)), max_size=4), st.integers(0, 300))
+@given(
+    st.integers(0, len(PDUS) - 1),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(0, 255)), max_size=4),
+    st.integers(0, 300),
+)
 def test_mutated_real_apdus(index: int, flips: list[tuple[int, int]], cut: int) -> None:
     ctx, pdu = PDUS[index]
     data = bytearray(pdu)

@@ -6,7 +6,8 @@ import pytest
 
 from plantwarden.protocols.base import OpClass, PduContext
 from plantwarden.protocols.iec104 import SPEC
-from protocols.stack_pdus import DATA, Recorder, capture_pdus, replay
+from protocols.stack_pdus import DATA, capture_pdus, replay
+from tests.recorder import Recorder
 
 PCAP = DATA / "iec104-c104.pcap"
 SERVER = "127.0.2.2"
@@ -76,8 +77,12 @@ def test_malformed_apdus_become_named_anomalies(pdus: Pdus) -> None:
     overlong = command + b"\x00"
     overlong = overlong[:1] + bytes([len(overlong) - 2]) + overlong[2:]
     rec = replay(SPEC, [(ctx, short), (ctx, unknown), (ctx, overlong)])
-    assert rec.anomaly_names() == ["iec104.invalid_length", "iec104.unknown_type_id", "iec104.sequence_gap",
-                                   "iec104.invalid_length"]
+    assert rec.anomaly_names() == [
+        "iec104.invalid_length",
+        "iec104.unknown_type_id",
+        "iec104.sequence_gap",
+        "iec104.invalid_length",
+    ]
     assert [op.code for op in rec.ops] == ["I:200", "I:45"]
 
 

@@ -16,8 +16,13 @@ CAPTURES.append(DATA / "captures" / "iec104-c104.pcap")
 
 
 def _tuples(rows: list[dict[str, object]]) -> Counter[tuple[object, ...]]:
-    return Counter({(r["src"], r["dst"], r["proto"], r["code"]): int(str(r["count"]))
-                    for r in rows if r["proto"] in PROTOS})
+    return Counter(
+        {
+            (r["src"], r["dst"], r["proto"], r["code"]): int(str(r["count"]))
+            for r in rows
+            if r["proto"] in PROTOS
+        }
+    )
 
 
 def test_the_shared_iec104_captures_are_found() -> None:

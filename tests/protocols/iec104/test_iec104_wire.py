@@ -61,10 +61,18 @@ def test_asdu_header_of_a_single_command(pdus: list[bytes]) -> None:
     assert (head.type_id, head.cause, head.common_address, head.number, head.sq) == (45, 6, 47, 1, False)
 
 
-@pytest.mark.parametrize(("type_id", "ioa", "value"), [
-    (11, 1003, -1234), (13, 1004, 21.5), (1, 1001, True), (3, 1002, 2),
-    (49, 2004, 300), (50, 2005, 42.25), (47, 2003, 2),
-])
+@pytest.mark.parametrize(
+    ("type_id", "ioa", "value"),
+    [
+        (11, 1003, -1234),
+        (13, 1004, 21.5),
+        (1, 1001, True),
+        (3, 1002, 2),
+        (49, 2004, 300),
+        (50, 2005, 42.25),
+        (47, 2003, 2),
+    ],
+)
 def test_information_object_values(pdus: list[bytes], type_id: int, ioa: int, value: object) -> None:
     asdu = _first(pdus, type_id)[6:]
     head = wire.parse_asdu_header(asdu)

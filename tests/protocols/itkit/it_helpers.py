@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from plantwarden.analyze.pipeline import analyze_capture
-from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Direction, PduContext
 
 CAPTURES = Path(__file__).resolve().parents[2] / "data" / "captures"
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "captures"
@@ -49,28 +48,6 @@ def conversations(path: Path, *protos: str) -> list[dict[str, Any]]:
 
 def anomalies(path: Path, prefix: str) -> dict[str, int]:
     return {k: v for k, v in _doc(path)["anomaly_counts"].items() if k.startswith(prefix)}
-
-
-@dataclass
-class Recorder:
-    """An Emitter that keeps everything."""
-
-    ops: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-    values: list[PointValue] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.ops.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)
 
 
 def ctx(

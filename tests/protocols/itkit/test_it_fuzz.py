@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantwarden.protocols.itkit.catalog import IT_SPECS
-from protocols.itkit.it_helpers import DAEMONS, DNSMASQ, LEMAY, PYTHON, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import DAEMONS, DNSMASQ, LEMAY, PYTHON, ctx, payloads
+from tests.recorder import Recorder
 
 # (spec, port, transport, real payloads) for every decoder that has real traffic here
 SOURCES = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 
 from pymodbus.datastore import ModbusDeviceContext, ModbusSequentialDataBlock, ModbusServerContext
 from pymodbus.framer import FramerSocket
@@ -17,7 +16,7 @@ from pymodbus.pdu import DecodePDU, ModbusPDU
 from pymodbus.pdu.device import ModbusControlBlock, ModbusDeviceIdentification
 from pymodbus.simulator.simcore import SimCore
 
-from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Direction, PduContext
 
 logging.getLogger("pymodbus").setLevel(logging.ERROR)
 
@@ -31,31 +30,6 @@ IDENTITY = {
     "ModelName": "PW100",
     "UserApplicationName": "line-2 pump skid",
 }
-
-
-@dataclass
-class Recorder:
-    """An Emitter that keeps everything it is given."""
-
-    operations: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-    values: list[PointValue] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.operations.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        self.values.append(value)
-
-    def anomaly_names(self) -> list[str]:
-        return [a.name for a in self.anomalies]
 
 
 def ctx(request: bool, frame: int = 1, sport: int = 40000, dport: int = 502) -> PduContext:

@@ -8,8 +8,9 @@ from pymodbus.pdu.mei_message import ReadDeviceInformationRequest
 from pymodbus.pdu.register_message import ReadHoldingRegistersRequest, ReadWriteMultipleRegistersRequest
 
 from plantwarden.protocols.modbus import SPEC
+from tests.recorder import Recorder
 
-from .helpers import Exchange, Recorder, ctx
+from .helpers import Exchange, ctx
 
 _MB = Exchange()
 SEEDS = [

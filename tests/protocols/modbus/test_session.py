@@ -28,8 +28,9 @@ from pymodbus.pdu.register_message import (
 
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.modbus import SPEC
+from tests.recorder import Recorder
 
-from .helpers import IDENTITY, SERVER, Exchange, Recorder, ctx
+from .helpers import IDENTITY, SERVER, Exchange, ctx
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from plantwarden.protocols.dns.wire import DnsError
 from plantwarden.protocols.nbns import SPEC, wire
-from protocols.itkit.it_helpers import LEMAY, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import LEMAY, ctx, payloads
+from tests.recorder import Recorder
 
 NAME_SERVICE = [p for _, p in payloads(LEMAY, 137, "udp")]
 DATAGRAMS = [p for _, p in payloads(LEMAY, 138, "udp")]

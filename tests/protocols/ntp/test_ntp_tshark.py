@@ -8,13 +8,13 @@ from plantwarden.protocols.ntp import SPEC
 from protocols.itkit.it_helpers import (
     DAEMONS,
     EMRE,
-    Recorder,
     conversations,
     ctx,
     identities,
     needs_tshark,
     tshark_rows,
 )
+from tests.recorder import Recorder
 
 
 @needs_tshark

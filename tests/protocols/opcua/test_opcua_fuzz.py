@@ -12,7 +12,7 @@ from opcua_frames import messages
 from plantwarden.protocols.opcua import SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bacnet"))
-from bacnet_frames import Recorder
+from tests.recorder import Recorder
 
 REAL = [(ctx, m) for _, ctx, m in messages() if len(m) < 2000]
 

@@ -11,7 +11,7 @@ from plantwarden.protocols.base import OpClass, Session
 from plantwarden.protocols.opcua import SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bacnet"))
-from bacnet_frames import Recorder
+from tests.recorder import Recorder
 
 
 def run_capture() -> dict[int, Recorder]:
@@ -64,7 +64,9 @@ def test_session_services_decoded() -> None:
     endpoints = next(op for op in ops if op.code == "MSG:464").details["endpoints"]
     assert isinstance(endpoints, list)
     assert {(e["security_mode"], e["security_policy"]) for e in endpoints} == {
-        ("None", "None"), ("SignAndEncrypt", "Basic256Sha256")}
+        ("None", "None"),
+        ("SignAndEncrypt", "Basic256Sha256"),
+    }
     call = next(op for op in ops if op.code == "MSG:712")
     assert call.op_class == OpClass.OTHER
     assert str(call.details["methods"]).count("'method': 'ns=2;") == 1
@@ -89,7 +91,10 @@ def test_chunks_and_bad_messages() -> None:
         session.on_pdu(m, ctx, rec)
     assert [op.code for op in rec.ops] == ["MSG:?", "MSG:428", "MSG:?", "MSG:428"]
     assert [a.name for a in rec.anomalies] == [
-        "opcua.chunk_abort", "opcua.unknown_message_type", "opcua.invalid_length"]
+        "opcua.chunk_abort",
+        "opcua.unknown_message_type",
+        "opcua.invalid_length",
+    ]
 
 
 def test_framing_and_probe() -> None:

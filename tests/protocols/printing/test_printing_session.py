@@ -7,7 +7,8 @@ decoders are untested against real printers (docs/protocols/it.md).
 from __future__ import annotations
 
 from plantwarden.protocols.printing import JETDIRECT_SPEC, LPD_SPEC
-from protocols.itkit.it_helpers import Recorder, ctx
+from protocols.itkit.it_helpers import ctx
+from tests.recorder import Recorder
 
 
 def test_pjl_info_id_question_and_answer_give_the_model() -> None:

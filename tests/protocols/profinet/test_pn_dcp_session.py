@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dpkt
@@ -15,37 +14,15 @@ from hypothesis import strategies as st
 
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.protocols.base import (
-    Anomaly,
     Direction,
-    Identity,
     OpClass,
-    Operation,
     PduContext,
-    PointValue,
 )
 from plantwarden.protocols.profinet import SPEC
 from plantwarden.protocols.profinet.session import DcpSession
+from tests.recorder import Recorder
 
 CAPTURE = Path(__file__).resolve().parents[2] / "data" / "captures" / "profinet-scapy.pcap"
-
-
-@dataclass
-class Recorder:
-    ops: list[Operation] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
-
-    def operation(self, op: Operation) -> None:
-        self.ops.append(op)
-
-    def anomaly(self, anomaly: Anomaly) -> None:
-        self.anomalies.append(anomaly)
-
-    def identity(self, identity: Identity) -> None:
-        self.identities.append(identity)
-
-    def value(self, value: PointValue) -> None:
-        raise AssertionError("DCP has no point values")
 
 
 def _mac(raw: bytes) -> str:
@@ -58,8 +35,18 @@ def frames() -> list[tuple[PduContext, bytes]]:
     with CAPTURE.open("rb") as f:
         for number, (ts, buf) in enumerate(dpkt.pcap.Reader(f), start=1):
             eth = dpkt.ethernet.Ethernet(buf)
-            ctx = PduContext(CAPTURE.name, number, int(ts * 1e9), "f", Direction.TO_SERVER, _mac(eth.src),
-                             _mac(eth.dst), 0, 0, "eth")
+            ctx = PduContext(
+                CAPTURE.name,
+                number,
+                int(ts * 1e9),
+                "f",
+                Direction.TO_SERVER,
+                _mac(eth.src),
+                _mac(eth.dst),
+                0,
+                0,
+                "eth",
+            )
             out.append((ctx, bytes(eth.data)))
     return out
 
@@ -76,8 +63,19 @@ def decoded() -> list[Recorder]:
 
 def test_codes_and_op_classes() -> None:
     ops = [rec.ops[0] for rec in decoded()]
-    assert [op.code for op in ops] == ["5:req", "5:rsp", "5:rsp", "5:req", "5:rsp",
-                                       "4:req", "4:rsp", "4:req", "4:rsp", "4:req", "4:rsp"]
+    assert [op.code for op in ops] == [
+        "5:req",
+        "5:rsp",
+        "5:rsp",
+        "5:req",
+        "5:rsp",
+        "4:req",
+        "4:rsp",
+        "4:req",
+        "4:rsp",
+        "4:req",
+        "4:rsp",
+    ]
     assert {op.op_class for op in ops if op.code.startswith("5:")} == {OpClass.DIAGNOSTICS}
     assert {op.op_class for op in ops if op.code == "4:req"} == {OpClass.WRITE}
     assert all(not rec.anomalies for rec in decoded())
@@ -86,9 +84,17 @@ def test_codes_and_op_classes() -> None:
 def test_identify_responses_become_identities() -> None:
     ident = decoded()[2].identities[0]
     assert ident.address == "02:00:00:03:00:12"
-    assert ident.fields == {"name": "io-rack7", "vendor": "ET200SP", "product": "ET200SP",
-                            "vendor_id": "0x002a", "device_id": "0x0313", "device_role": "IO-Device",
-                            "ip": "192.168.3.12", "netmask": "255.255.255.0", "gateway": "192.168.3.1"}
+    assert ident.fields == {
+        "name": "io-rack7",
+        "vendor": "ET200SP",
+        "product": "ET200SP",
+        "vendor_id": "0x002a",
+        "device_id": "0x0313",
+        "device_role": "IO-Device",
+        "ip": "192.168.3.12",
+        "netmask": "255.255.255.0",
+        "gateway": "192.168.3.1",
+    }
     assert decoded()[3].ops[0].details["name_of_station"] == "plc-line1"  # identify filter
 
 
@@ -107,15 +113,24 @@ def test_malformed_frames_are_named() -> None:
     DcpSession().on_pdu(payload[:8], ctx, rec)
     DcpSession().on_pdu(payload[:20], ctx, rec)
     DcpSession().on_pdu(payload[:2] + b"\x09" + payload[3:], ctx, rec)
-    assert [a.name for a in rec.anomalies] == ["pn_dcp.invalid_length", "pn_dcp.invalid_length",
-                                               "pn_dcp.unknown_function"]
+    assert [a.name for a in rec.anomalies] == [
+        "pn_dcp.invalid_length",
+        "pn_dcp.invalid_length",
+        "pn_dcp.unknown_function",
+    ]
     assert SPEC.probe(payload, "eth") and not SPEC.probe(b"\x80\x00" + payload[2:], "eth")
 
 
 @pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 def test_decode_agrees_with_tshark() -> None:
-    fields = ["pn_dcp.service_id", "pn_dcp.service_type", "pn_dcp.suboption_device_nameofstation",
-              "pn_dcp.suboption_vendor_id", "pn_dcp.suboption_device_id", "pn_dcp.suboption_ip_ip"]
+    fields = [
+        "pn_dcp.service_id",
+        "pn_dcp.service_type",
+        "pn_dcp.suboption_device_nameofstation",
+        "pn_dcp.suboption_vendor_id",
+        "pn_dcp.suboption_device_id",
+        "pn_dcp.suboption_ip_ip",
+    ]
     cmd = ["tshark", "-n", "-r", str(CAPTURE), "-T", "fields", "-E", "occurrence=f"]
     for name in fields:
         cmd += ["-e", name]
@@ -136,8 +151,11 @@ def test_decode_agrees_with_tshark() -> None:
 
 
 def test_engine_conversations() -> None:
-    rows = {(r["src"], r["dst"], r["code"]): r["count"] for r in analyze_capture(CAPTURE).conversations
-            if r["proto"] == "pn_dcp"}
+    rows = {
+        (r["src"], r["dst"], r["code"]): r["count"]
+        for r in analyze_capture(CAPTURE).conversations
+        if r["proto"] == "pn_dcp"
+    }
     assert rows[("02:00:00:03:00:01", "01:0e:cf:00:00:00", "5:req")] == 2
     assert rows[("02:00:00:03:00:01", "02:00:00:03:00:12", "4:req")] == 2  # one of them VLAN-tagged
     assert sum(rows.values()) == 11

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.remote_tools import ANYDESK_SPEC, TEAMVIEWER_SPEC
-from protocols.itkit.it_helpers import PYTHON, Recorder, ctx, payloads
+from protocols.itkit.it_helpers import PYTHON, ctx, payloads
+from tests.recorder import Recorder
 
 
 def test_teamviewer_magic_is_one_session_per_direction() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from plantwarden.protocols.base import OpClass, PduContext
 from plantwarden.protocols.s7comm import SPEC
-from protocols.stack_pdus import DATA, SHARED, Recorder, capture_pdus, replay
+from protocols.stack_pdus import DATA, SHARED, capture_pdus, replay
+from tests.recorder import Recorder
 
 PCAP = DATA / "s7comm-snap7.pcap"
 SERVER = "127.0.2.1"
@@ -33,8 +34,23 @@ def _op(rec: Recorder, code: str, nth: int = 0) -> object:
 def test_codes_follow_tshark(rec: Recorder) -> None:
     codes = [op.code for op in rec.ops if op.proto == "s7comm"]
     assert codes[:4] == ["1:0xf0", "3:0xf0", "1:0x04", "3:0x04"]
-    assert {"7:4/1", "7:3/1", "7:3/2", "7:3/3", "7:7/1", "7:7/2", "7:5/1", "7:5/2", "1:0x1d", "1:0x1e",
-            "1:0x1f", "1:0x1a", "2", "1:0x28", "1:0x29"} <= set(codes)
+    assert {
+        "7:4/1",
+        "7:3/1",
+        "7:3/2",
+        "7:3/3",
+        "7:7/1",
+        "7:7/2",
+        "7:5/1",
+        "7:5/2",
+        "1:0x1d",
+        "1:0x1e",
+        "1:0x1f",
+        "1:0x1a",
+        "2",
+        "1:0x28",
+        "1:0x29",
+    } <= set(codes)
     assert [op.code for op in rec.ops if op.proto == "cotp"] == ["CR", "CC", "DR", "DC"]
 
 
@@ -45,8 +61,12 @@ def test_operation_classes(rec: Recorder) -> None:
     assert classes["1:0x29"] is OpClass.MODE_CHANGE and classes["7:7/2"] is OpClass.TIME_SYNC
     assert classes["7:5/1"] is OpClass.SESSION and classes["CR"] is OpClass.SESSION
     pi = {str(op.details["service"]): op.op_class for op in rec.ops if op.code == "1:0x28"}
-    assert pi == {"_GARB": OpClass.OTHER, "_MODU": OpClass.PROGRAM_DOWNLOAD,
-                  "P_PROGRAM": OpClass.MODE_CHANGE, "_DELE": OpClass.PROGRAM_DOWNLOAD}
+    assert pi == {
+        "_GARB": OpClass.OTHER,
+        "_MODU": OpClass.PROGRAM_DOWNLOAD,
+        "P_PROGRAM": OpClass.MODE_CHANGE,
+        "_DELE": OpClass.PROGRAM_DOWNLOAD,
+    }
 
 
 def test_details(rec: Recorder) -> None:
@@ -103,8 +123,12 @@ def test_malformed_pdus_become_anomalies(pdus: Pdus) -> None:
     bad_li = pdu[:4] + b"\x40" + pdu[5:]
     unknown_func = pdu[:17] + b"\x99" + pdu[18:]
     rec = replay(SPEC, [(ctx, bad_rosctr), (ctx, reserved_rosctr), (ctx, bad_li), (ctx, unknown_func)])
-    assert rec.anomaly_names() == ["s7comm.unknown_rosctr", "s7comm.unknown_rosctr", "s7comm.invalid_length",
-                                   "s7comm.unknown_function"]
+    assert rec.anomaly_names() == [
+        "s7comm.unknown_rosctr",
+        "s7comm.unknown_rosctr",
+        "s7comm.invalid_length",
+        "s7comm.unknown_function",
+    ]
     assert [op.code for op in rec.ops] == ["5", "1:0x99"]
 
 
@@ -116,19 +140,36 @@ def _plus(version: int, body: bytes, digest: bytes = b"") -> bytes:
     """S7comm-plus PDU (no Python stack produces it): header, integrity part, data, trailer."""
     integrity = bytes([len(digest)]) + digest if version == 3 else b""
     data = integrity + body
-    return _tpkt(b"\x02\xf0\x80" + bytes([0x72, version]) + struct.pack(">H", len(data)) + data
-                 + b"\x72" + bytes([version]) + b"\x00\x00")
+    return _tpkt(
+        b"\x02\xf0\x80"
+        + bytes([0x72, version])
+        + struct.pack(">H", len(data))
+        + data
+        + b"\x72"
+        + bytes([version])
+        + b"\x00\x00"
+    )
 
 
 def test_s7comm_plus_is_recognised(pdus: Pdus) -> None:
     ctx = pdus[0][0]
     request = b"\x31\x00\x00\x05\x4c\x00\x00\x00\x07" + b"\x00\x00\x03\x9a" + b"\x36"
     response = b"\x32\x00\x00\x05\x4c\x00\x00\x00\x07\x00"
-    rec = replay(SPEC, [(ctx, _plus(3, request, bytes(32))), (ctx, _plus(2, response)),
-                        (ctx, _plus(2, b"\x33\x00\x00\x00\x01")), (ctx, _plus(0xFF, b""))])
+    rec = replay(
+        SPEC,
+        [
+            (ctx, _plus(3, request, bytes(32))),
+            (ctx, _plus(2, response)),
+            (ctx, _plus(2, b"\x33\x00\x00\x00\x01")),
+            (ctx, _plus(0xFF, b"")),
+        ],
+    )
     assert [(op.proto, op.code) for op in rec.ops] == [
-        ("s7comm-plus", "0x31:0x054c"), ("s7comm-plus", "0x32:0x054c"), ("s7comm-plus", "0x33"),
-        ("s7comm-plus", "keepalive")]
+        ("s7comm-plus", "0x31:0x054c"),
+        ("s7comm-plus", "0x32:0x054c"),
+        ("s7comm-plus", "0x33"),
+        ("s7comm-plus", "keepalive"),
+    ]
     first = rec.ops[0]
     assert first.op_class is OpClass.READ and first.request is True
     assert first.details["session_id"] == "0x0000039a" and first.details["integrity_protected"] is True

@@ -20,8 +20,13 @@ CAPTURES.append(DATA / "captures" / "s7comm-snap7.pcap")
 
 
 def _tuples(rows: list[dict[str, object]]) -> Counter[tuple[object, ...]]:
-    return Counter({(r["src"], r["dst"], r["proto"], r["code"]): int(str(r["count"]))
-                    for r in rows if r["proto"] in PROTOS})
+    return Counter(
+        {
+            (r["src"], r["dst"], r["proto"], r["code"]): int(str(r["count"]))
+            for r in rows
+            if r["proto"] in PROTOS
+        }
+    )
 
 
 def test_the_shared_s7comm_captures_are_found() -> None:

@@ -82,5 +82,8 @@ def test_module_identification_from_a_real_s7_300() -> None:
     _, payload = wire.userdata_payload(head.data)
     szl_id, _, recs = szl.records(payload, 28)
     assert szl_id == 0x0011 and len(recs) == 4
-    assert szl.module_identification(recs) == {"order_number": "6ES7 315-2EH14-0AB0", "hardware": "1",
-                                               "firmware": "V3.2.7"}
+    assert szl.module_identification(recs) == {
+        "order_number": "6ES7 315-2EH14-0AB0",
+        "hardware": "1",
+        "firmware": "V3.2.7",
+    }

@@ -8,7 +8,6 @@ from plantwarden.protocols.snmp import SPEC
 from plantwarden.protocols.snmp.session import PDU_TYPES
 from protocols.itkit.it_helpers import (
     DAEMONS,
-    Recorder,
     conversations,
     ctx,
     identities,
@@ -16,6 +15,7 @@ from protocols.itkit.it_helpers import (
     payloads,
     tshark_rows,
 )
+from tests.recorder import Recorder
 
 
 @needs_tshark

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.ssh import SPEC
-from protocols.itkit.it_helpers import (
-    DAEMONS,
-    Recorder,
-    conversations,
-    ctx,
-    identities,
-    needs_tshark,
-    tshark_rows,
-)
+from protocols.itkit.it_helpers import DAEMONS, conversations, ctx, identities, needs_tshark, tshark_rows
+from tests.recorder import Recorder
 
 
 @needs_tshark

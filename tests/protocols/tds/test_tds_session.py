@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from plantwarden.protocols.tds import SPEC
-from protocols.itkit.it_helpers import Recorder, ctx
+from protocols.itkit.it_helpers import ctx
+from tests.recorder import Recorder
 
 tds = pytest.importorskip("impacket.tds", reason="impacket (test extra) builds the TDS packets")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.tftp import SPEC
-from protocols.itkit.it_helpers import PYTHON, Recorder, conversations, ctx, needs_tshark, tshark_rows
+from protocols.itkit.it_helpers import PYTHON, conversations, ctx, needs_tshark, tshark_rows
+from tests.recorder import Recorder
 
 
 @needs_tshark

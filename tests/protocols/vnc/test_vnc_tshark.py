@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plantwarden.protocols.vnc import SPEC
-from protocols.itkit.it_helpers import DAEMONS, Recorder, ctx, identities, needs_tshark, tshark_rows
+from protocols.itkit.it_helpers import DAEMONS, ctx, identities, needs_tshark, tshark_rows
+from tests.recorder import Recorder
 
 
 @needs_tshark
