@@ -14,14 +14,31 @@ from plantwarden.capture.pcap import parse_header, pcap_magic
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = sorted(
     p
-    for d in (ROOT.parent / "shared" / "captures", ROOT / "tests" / "data" / "captures",
-              ROOT / "examples" / "dairy" / "captures")
+    for d in (
+        ROOT.parent / "shared" / "captures",
+        ROOT / "tests" / "data" / "captures",
+        ROOT / "examples" / "dairy" / "captures",
+    )
     if d.is_dir()
     for p in d.iterdir()
     if p.suffix in (".pcap", ".pcapng")
 )
-EXACT = ("packets", "bytes", "first_ts", "last_ts", "hosts", "conversations", "protocols", "flows",
-         "skipped", "anomaly_counts", "edges", "decode_notes", "sha256", "size")
+EXACT = (
+    "packets",
+    "bytes",
+    "first_ts",
+    "last_ts",
+    "hosts",
+    "conversations",
+    "protocols",
+    "flows",
+    "skipped",
+    "anomaly_counts",
+    "edges",
+    "decode_notes",
+    "sha256",
+    "size",
+)
 
 
 def _identities(doc: dict[str, Any]) -> set[str]:

@@ -19,6 +19,6 @@ def test_stdin_equals_file() -> None:
     piped = json.loads(run.stdout)["captures"][0]
     file = analyze_capture(CAPTURE, engine="fast").doc
     assert piped["sampling"]["engine"] == "fast"
-    assert piped["sha256"] is None and piped["name"] == "-"
+    assert piped["name"] == "-" and piped["sha256_of"] == "analysis"  # a stream has no file hash
     for key in ("packets", "bytes", "hosts", "conversations", "protocols", "flows", "size"):
         assert piped[key] == file[key], key

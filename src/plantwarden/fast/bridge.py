@@ -14,13 +14,15 @@ import numpy as np
 from plantwarden.analyze.collect import Binding, Collector, Span
 from plantwarden.capture.records import LINKTYPE_ETHERNET, RawFrame
 from plantwarden.fast import layout as L
-from plantwarden.fast.labels import describe
+from plantwarden.fast.labels import cip_path, describe
 from plantwarden.fast.tables import Tables
 from plantwarden.net import addr
 from plantwarden.net.decode import Decoder
 from plantwarden.net.flows import Flow, FlowEngine, flow_id
 from plantwarden.net.tcpstream import TcpStream
 from plantwarden.protocols.base import Anomaly, Direction, Operation, PduContext, ProtocolSpec, Session
+from plantwarden.protocols.cip.classify import Pending as CipPending
+from plantwarden.protocols.cip.classify import meaning
 from plantwarden.protocols.modbus.decode import Pending
 
 
@@ -61,8 +63,9 @@ class Bridge:
         return name
 
     # -- events --------------------------------------------------------------------------
-    def events(self, buf: np.ndarray, ne: int) -> None:
-        for e in self.t.ev[:ne].tolist():
+    def events(self, buf: np.ndarray, ev: np.ndarray) -> None:
+        """Apply a batch of kernel events (rows of ``layout.E_*``) whose bytes are in ``buf``."""
+        for e in ev.tolist():
             kind = e[L.E_KIND]
             if kind == L.K_FRAME:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
@@ -129,6 +132,12 @@ class Bridge:
             state = getattr(session, "_state", None)
             if state is not None:
                 state.jobs[key] = (aux, [])
+        elif proto == L.P_ENIP:
+            cip = getattr(session, "cip", None)
+            if cip is not None:  # fast.cip: an Unconnected Send embedding Read Tag (path unknown)
+                embedded = CipPending(label, meaning(label, None), None)
+                outer = CipPending(0x52, meaning(0x52, cip_path(1)), cip_path(1), embedded=embedded)
+                cip.pending[("u", (aux & (1 << 64) - 1).to_bytes(8, "little"))] = outer
 
     def _adopt(self, e: list[int]) -> None:
         """The Python engine takes a flow over, as it would stand had it seen every packet."""
@@ -149,30 +158,55 @@ class Bridge:
 
     # -- the end -------------------------------------------------------------------------
     def merge(self) -> None:
-        """Add the kernel's conversation counters to the collector."""
-        t, out = self.t, self.out
+        """Add the kernel's conversation counters (and MAC-IP bindings) to the collector."""
+        t = self.t
         used = np.flatnonzero(t.ckey[:, 1])
-        rows = zip(t.ckey[used].tolist(), t.cval[used].tolist(), strict=True)
-        for (k0, k1), (n, first, last, frame) in rows:
-            if (k1 & 0xFFFFFFFF) >> 24 == L.P_BIND:
-                self._bind(self.addr(k0 >> 32), self.addr(k0 & 0xFFFFFFFF), n, first, last, frame)
-                continue
-            proto, code, name, op_class = describe(k1 & 0xFFFFFFFF)
-            key = (self.addr(k0 >> 32), self.addr(k0 & 0xFFFFFFFF), proto, code)
-            span = out.conversations.get(key)
-            if span is None:
-                out.conversations[key] = Span(n, first, last)
-                out.conversation_classes[key] = Counter({op_class.value: n})
-            else:
-                span.count += n
-                span.first_ns, span.last_ns = min(span.first_ns, first), max(span.last_ns, last)
-                out.conversation_classes[key][op_class.value] += n
-            codes = out.codes.setdefault(proto, Counter())
-            codes[code] += n
+        keys, vals = t.ckey[used], t.cval[used]
+        labels = (keys[:, 1] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        bind = (labels >> 24) == L.P_BIND
+        names = [self.addr(i) for i in range(int(t.g[L.G_ADDRS]))]
+        for k0, (n, first, last, frame) in zip(keys[bind, 0].tolist(), vals[bind].tolist(), strict=True):
+            self._bind(names[k0 >> 32], names[k0 & 0xFFFFFFFF], n, first, last, frame)
+        conv = ~bind
+        self._per_label(labels[conv], vals[conv])
+        self._conversations(names, keys[conv, 0].tolist(), labels[conv].tolist(), vals[conv, :3].tolist())
+
+    def _per_label(self, labels: np.ndarray, vals: np.ndarray) -> None:
+        """Code counts, operation classes and first names: one update per distinct label."""
+        out = self.out
+        uniq, inv = np.unique(labels, return_inverse=True)
+        sums = np.zeros(len(uniq), np.int64)
+        np.add.at(sums, inv, vals[:, 0])
+        firsts = np.full(len(uniq), 1 << 62, np.int64)
+        np.minimum.at(firsts, inv, vals[:, 3])
+        for label, n, frame in zip(uniq.tolist(), sums.tolist(), firsts.tolist(), strict=True):
+            proto, code, name, op_class = describe(label)
+            out.codes.setdefault(proto, Counter())[code] += n
             out.op_classes[(proto, op_class.value)] += n
             nk = (proto, code)
             if nk not in out.names or frame < out.name_frame.get(nk, 1 << 62):
                 out.names[nk], out.name_frame[nk] = name, frame
+
+    def _conversations(self, names: list[str], k0s: list[int], labels: list[int],
+                       vals: list[list[int]]) -> None:
+        convs, classes = self.out.conversations, self.out.conversation_classes
+        desc: dict[int, tuple[str, str, str]] = {}
+        for k0, label, (n, first, last) in zip(k0s, labels, vals, strict=True):
+            d = desc.get(label)
+            if d is None:
+                proto, code, _, op_class = describe(label)
+                d = desc[label] = (proto, code, op_class.value)
+            key = (names[k0 >> 32], names[k0 & 0xFFFFFFFF], d[0], d[1])
+            span = convs.get(key)
+            if span is None:
+                convs[key] = Span(n, first, last)
+                counts: Counter[str] = Counter()
+                counts[d[2]] = n
+                classes[key] = counts
+            else:
+                span.count += n
+                span.first_ns, span.last_ns = min(span.first_ns, first), max(span.last_ns, last)
+                classes[key][d[2]] += n
 
     def _bind(self, mac: str, ip: str, n: int, first: int, last: int, frame: int) -> None:
         b = self.out.bindings.get((mac, ip))

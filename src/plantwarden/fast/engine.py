@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import struct
 import threading
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from plantwarden.net.flows import FlowEngine
 from plantwarden.protocols.base import ProtocolSpec
 from plantwarden.protocols.registry import SPECS
 
+PIPE_BYTES = 1 << 20
 SAMPLING = {
     "read_pairs_every": L.SAMPLE_READ_EVERY,
     "write_pairs_every": L.SAMPLE_WRITE_EVERY,
@@ -75,27 +77,70 @@ class Run:
         self.size = len(head)
 
     def run(self, progress: Callable[[int], None] | None) -> None:
+        """The kernel walks chunk k+1 in a thread (nogil) while Python applies chunk k's events.
+
+        The Python side never writes kernel state, so the kernel can run ahead; events are
+        copied out of the event table and applied in capture order. Three read buffers
+        rotate: one being walked, one queued, one whose events Python is applying."""
+        q: queue.Queue[tuple[np.ndarray, list[np.ndarray], int] | BaseException | None] = queue.Queue(1)
+        stop = threading.Event()
+        producer = threading.Thread(target=self._produce, args=(q, stop), daemon=True)
+        producer.start()
+        try:
+            while (item := q.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                buf, batches, size = item
+                for ev in batches:
+                    self.bridge.events(buf, ev)
+                if progress is not None:
+                    progress(size)
+        finally:
+            stop.set()
+            producer.join()
+
+    def _produce(self, q: queue.Queue[Any], stop: threading.Event) -> None:
+        try:
+            self._walk_all(q, stop)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._put(q, stop, exc)
+        self._put(q, stop, None)
+
+    @staticmethod
+    def _put(q: queue.Queue[Any], stop: threading.Event, item: object) -> None:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _walk_all(self, q: queue.Queue[Any], stop: threading.Event) -> None:
         hdr = self.hdr
         limit = hdr.snaplen if 0 < hdr.snaplen <= MAX_CAPLEN else MAX_CAPLEN
-        buf = np.empty(L.CHUNK + MAX_CAPLEN + 16, np.uint8)
-        carry = 0
-        while True:
+        bufs = [np.empty(L.CHUNK + MAX_CAPLEN + 16, np.uint8) for _ in range(3)]
+        carry = k = pos = filled = 0
+        while not stop.is_set():
+            buf = bufs[k % 3]
+            if carry:
+                prev = bufs[(k - 1) % 3]
+                buf[:carry] = prev[pos:filled]
+            k += 1
             filled = _fill(self.f, buf, carry, L.CHUNK)
             self.size += filled - carry
             hashing = self._hash(buf[carry:filled])
-            pos, status = self._chunk(buf, filled, limit)
+            batches: list[np.ndarray] = []
+            pos, status = self._chunk(buf, filled, limit, batches)
             if hashing is not None:
                 hashing.join()
+            self._put(q, stop, (buf, batches, self.size))
             if status == L.S_GARBAGE:
                 self._garbage()
                 return
-            if progress is not None:
-                progress(self.size)
             if filled - carry == 0:
                 self._at_end(buf, pos, filled)
                 return
             carry = filled - pos
-            buf[:carry] = buf[pos:filled]
 
     def _hash(self, data: np.ndarray) -> threading.Thread | None:
         """Hash the new bytes in a thread while the kernel (nogil) walks them."""
@@ -105,29 +150,32 @@ class Run:
         thread.start()
         return thread
 
-    def _chunk(self, buf: np.ndarray, filled: int, limit: int) -> tuple[int, int]:
+    def _chunk(self, buf: np.ndarray, filled: int, limit: int, batches: list[np.ndarray]) -> tuple[int, int]:
+        """Walk one chunk; copies of the events it writes go to ``batches``."""
         t, pos = self.t, 0
         big, mult = self.hdr.endian == ">", 1 if self.hdr.nanos else 1000
         while True:
             pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
-                                   t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev)
-            self.bridge.events(buf, ne)
+                                   t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev,
+                                   t.r, t.tmp, t.scratch)
+            batches.append(t.ev[:ne].copy())
             if status == L.S_GROW and not t.grow():
                 status = L.S_BAIL  # a table at its limit: the Python engine takes the rest
             if status == L.S_BAIL:
-                self._drain(kernel_only=False)
+                self._drain(False, batches)
                 t.g[L.G_ALLPY] = 1
             elif status not in (L.S_EVENTS, L.S_GROW):
                 break
         if status == L.S_MORE and not t.g[L.G_ALLPY]:
-            self.bridge.events(buf, expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g,
-                                           t.ev.shape[0] - 2))
+            ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2)
+            batches.append(t.ev[:ne].copy())
         return pos, status
 
-    def _drain(self, kernel_only: bool) -> None:
+    def _drain(self, kernel_only: bool, batches: list[np.ndarray]) -> None:
+        """Hand every flow the kernel still owns over (or end it, at the end of the capture)."""
         t = self.t
         while ne := finish(t.fkey, t.fl, t.ev, t.g, kernel_only):
-            self.bridge.events(np.empty(0, np.uint8), ne)
+            batches.append(t.ev[:ne].copy())  # these events carry no bytes of the buffer
 
     def _garbage(self) -> None:
         n = int(self.t.g[L.G_FRAMES])
@@ -146,7 +194,10 @@ class Run:
             self.skipped.add("truncated_record", n + 1, detail)
 
     def document(self, path: str, name: str, sha: str | None) -> dict[str, Any]:
-        self._drain(kernel_only=True)
+        batches: list[np.ndarray] = []
+        self._drain(True, batches)
+        for ev in batches:
+            self.bridge.events(np.empty(0, np.uint8), ev)
         self.engine.finish()
         self.bridge.merge()
         g, out = self.t.g, self.out
@@ -184,9 +235,20 @@ class Run:
         }
 
 
+def _big_pipe(fd: int) -> None:
+    """A 1 MiB pipe buffer (Linux F_SETPIPE_SZ): fewer wake-ups of the writer and the reader."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, 1031, PIPE_BYTES)  # F_SETPIPE_SZ
+    except (ImportError, OSError):
+        pass  # not a pipe, not Linux, or above /proc/sys/fs/pipe-max-size
+
+
 def open_input(path: str) -> tuple[IO[bytes], bytes] | None:
     """The input and its 24-byte pcap header when the kernel can read it, else None."""
     if path == "-":
+        _big_pipe(0)
         f: IO[bytes] = open(0, "rb", buffering=0, closefd=False)  # noqa: SIM115
     else:
         try:

@@ -6,19 +6,19 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from plantwarden.fast import layout as L
+from plantwarden.fast.jit import jit
 
 
-@njit(cache=True)
+@jit()
 def py_frame(ev: np.ndarray, ne: int, frame: int, ts: int, off: int, n: int, orig: int) -> int:
     ev[ne, L.E_KIND], ev[ne, L.E_FRAME], ev[ne, L.E_TS] = L.K_FRAME, frame, ts
     ev[ne, L.E_OFF], ev[ne, L.E_LEN], ev[ne, L.E_ORIG] = off, n, orig
     return ne + 1
 
 
-@njit(cache=True)
+@jit()
 def flow_event(ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndarray, i: int,
                frame: int, ts: int) -> int:
     """An event carrying a snapshot of flow row ``i`` (client/server from the key)."""

@@ -15,7 +15,6 @@ for Python in capture order: frames and PDUs to hand over, flows that ended.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from plantwarden.fast import layout as L
 from plantwarden.fast.events import flow_event, py_frame
@@ -30,11 +29,12 @@ from plantwarden.fast.frames import (
     R_WEIRD,
     parse,
 )
+from plantwarden.fast.jit import jit
 from plantwarden.fast.segment import count, tcp_packet
 from plantwarden.fast.tables import OCCUPIED, delete, find, find_or_add
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _u32(b: np.ndarray, o: int, big: bool) -> int:
     b0, b1, b2, b3 = np.int64(b[o]), np.int64(b[o + 1]), np.int64(b[o + 2]), np.int64(b[o + 3])
     if big:
@@ -42,7 +42,7 @@ def _u32(b: np.ndarray, o: int, big: bool) -> int:
     return b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
 
 
-@njit(cache=True)
+@jit()
 def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray) -> int:
     """Forget row ``i``; a flow the kernel still owns is reported to Python (edges, counts)."""
     if fl[i, L.F_MODE] == L.MODE_KERNEL:
@@ -52,7 +52,7 @@ def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, 
     return ne
 
 
-@njit(cache=True)
+@jit()
 def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, svc: np.ndarray,
               kport: np.ndarray, g: np.ndarray, weird: bool) -> None:
     flags, sport, dport = r[5], r[R_SPORT], r[R_DPORT]  # frames.R_FLAGS == 5
@@ -79,7 +79,7 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
         row[L.F_MODE] = L.MODE_PY_FRESH
 
 
-@njit(cache=True)
+@jit()
 def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.ndarray, ne: int,
                svc: np.ndarray, kport: np.ndarray, g: np.ndarray) -> tuple[int, int, bool]:
     """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
@@ -105,7 +105,7 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
     return j, ne, a_is_src
 
 
-@njit(cache=True)
+@jit()
 def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, g: np.ndarray,
            limit: int) -> int:
     """End flows idle for longer than the timeout (stops when ``limit`` events are used)."""
@@ -119,7 +119,7 @@ def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, 
     return ne
 
 
-@njit(cache=True)
+@jit()
 def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool) -> int:
     """End every flow row (capture over, or handing everything to Python); returns events."""
     ne = 0
@@ -133,15 +133,16 @@ def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kern
     return ne
 
 
-@njit(cache=True, nogil=True)
+@jit(nogil=True)
 def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, g: np.ndarray,
          fkey: np.ndarray, fl: np.ndarray, akey: np.ndarray, aval: np.ndarray, ckey: np.ndarray,
          cval: np.ndarray, seen: np.ndarray, svc: np.ndarray, kport: np.ndarray,
-         ev: np.ndarray) -> tuple[int, int, int]:
-    """Walk records from ``pos``; returns (position reached, events written, status)."""
-    r = np.zeros(16, np.int64)
-    tmp = np.zeros(8, np.int64)
-    scratch = np.zeros((L.MAX_SEG_PDUS, 7), np.int64)
+         ev: np.ndarray, r: np.ndarray, tmp: np.ndarray, scratch: np.ndarray) -> tuple[int, int, int]:
+    """Walk records from ``pos``; returns (position reached, events written, status).
+
+    Compiled without the numba runtime (``_nrt=False``): no reference counting on the array
+    views of the hot loop, so the work arrays ``r``, ``tmp`` and ``scratch`` come from
+    the caller (:class:`plantwarden.fast.tables.Tables`)."""
     ne = 0
     evlimit = ev.shape[0] - L.EVENT_MARGIN
     while pos + 16 <= end:

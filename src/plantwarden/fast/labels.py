@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from plantwarden.fast.layout import P_COTP, P_ENIP, P_MODBUS, P_OPCUA, P_S7
+from plantwarden.fast.layout import P_CIP, P_COTP, P_ENIP, P_MODBUS, P_OPCUA, P_S7
 from plantwarden.protocols.base import OpClass
+from plantwarden.protocols.cip.classify import meaning
+from plantwarden.protocols.cip.wire import Path
 from plantwarden.protocols.enip import codes as enip_codes
 from plantwarden.protocols.enip.session import _COMMAND_CLASS
 from plantwarden.protocols.modbus import codes as modbus_codes
@@ -17,7 +19,7 @@ from plantwarden.protocols.opcua.codes import MESSAGE_CLASS, MESSAGE_TYPE, SERVI
 from plantwarden.protocols.s7comm import codes as s7_codes
 
 Label = tuple[str, str, str, OpClass]
-_UA_TYPES = {2: b"ACK", 6: b"OPN", 7: b"CLO"}
+_UA_TYPES = {1: b"HEL", 2: b"ACK", 6: b"OPN", 7: b"CLO"}
 
 
 def _modbus(bits: int) -> Label:
@@ -40,6 +42,17 @@ def _opcua(bits: int) -> Label:
     return "opcua", f"MSG:{sid}", info[0], info[1]
 
 
+def cip_path(family: int) -> Path:
+    """A request path of the family a kernel CIP label names (fast.cip: 1 CM, 2 tag)."""
+    return Path(class_id=6) if family == 1 else Path(tag="tag")
+
+
+def _cip(bits: int) -> Label:
+    service, reply, family = bits & 0xFF, bits >> 8 & 1, bits >> 12 & 0xF
+    found = meaning(service, cip_path(family))
+    return "cip", f"0x{service:02x}:{'rsp' if reply else 'req'}", found.name, found.op_class
+
+
 @lru_cache(maxsize=4096)
 def describe(label: int) -> Label:
     """(proto, code, name, op_class) of a kernel label."""
@@ -55,6 +68,8 @@ def describe(label: int) -> Label:
         return "cotp", name, f"COTP {name}", OpClass.SESSION
     if proto == P_OPCUA:
         return _opcua(bits)
+    if proto == P_CIP:
+        return _cip(bits)
     if proto == P_ENIP:
         return "enip", f"0x{bits:04x}", enip_codes.COMMANDS[bits], _COMMAND_CLASS.get(bits, OpClass.OTHER)
     raise ValueError(f"unknown kernel label 0x{label:08x}")

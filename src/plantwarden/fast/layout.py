@@ -6,6 +6,7 @@ can compile it; this module names every column so the Python side reads the same
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -59,7 +60,7 @@ K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END = 1, 2, 3, 4, 5
 S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4
 
 # -- protocols the kernel frames (label = proto << 24 | code bits) -------------------------
-P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND = range(7)
+P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND, P_CIP = range(8)
 KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP}
 SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip"}
 
@@ -68,6 +69,13 @@ A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5
 
 
 def numba_cache_dir() -> str:
-    """Where numba keeps compiled machine code: outside the source tree, per user."""
-    default = Path.home() / ".cache" / "plantwarden" / "numba"
+    """Where numba keeps compiled machine code: outside the source tree, per user, and per
+    version of the kernel's sources. numba checks only the file of each function when it
+    loads cached code, not the files of the functions it calls, so a change in one module
+    would otherwise run stale machine code of its callers."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in sorted(here.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    default = Path.home() / ".cache" / "plantwarden" / "numba" / digest.hexdigest()[:16]
     return os.environ.get("NUMBA_CACHE_DIR") or str(default)

@@ -19,8 +19,8 @@ sampled key, OPC UA mode].
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from plantwarden.fast.jit import jit
 from plantwarden.fast.layout import (
     A_COUNT,
     A_HANDOVER,
@@ -43,23 +43,23 @@ MAX_UA_MESSAGE = 1 << 26
 _NONE_URI = np.frombuffer(b"http://opcfoundation.org/UA/SecurityPolicy#None", np.uint8)
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def u16be(b: np.ndarray, o: int) -> int:
     return (np.int64(b[o]) << 8) | np.int64(b[o + 1])
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def u16le(b: np.ndarray, o: int) -> int:
     return np.int64(b[o]) | (np.int64(b[o + 1]) << 8)
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def u32le(b: np.ndarray, o: int) -> int:
     b0, b1, b2, b3 = np.int64(b[o]), np.int64(b[o + 1]), np.int64(b[o + 2]), np.int64(b[o + 3])
     return b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
 
 
-@njit(cache=True)
+@jit()
 def sampled(g: np.ndarray, which: int, write: bool) -> bool:
     """1 in N eligible requests goes to Python with its response (counter per protocol/kind)."""
     idx = G_SAMPLE0 + which * 2 + (1 if write else 0)
@@ -67,7 +67,7 @@ def sampled(g: np.ndarray, which: int, write: bool) -> bool:
     return (g[idx] - 1) % (SAMPLE_WRITE_EVERY if write else SAMPLE_READ_EVERY) == 0
 
 
-@njit(cache=True)
+@jit()
 def content_seen(seen: np.ndarray, g: np.ndarray, gcount: int, b: np.ndarray, o: int, n: int,
                  src: int) -> bool:
     """True when the same bytes came from the same address before (deduplicates identity answers)."""
@@ -81,7 +81,7 @@ def content_seen(seen: np.ndarray, g: np.ndarray, gcount: int, b: np.ndarray, o:
 
 # -- Modbus/TCP ([MB-TCP] 3.1.3; checks of plantwarden.protocols.modbus.decode/responses) ---
 
-@njit(cache=True)
+@jit()
 def modbus_frame(b: np.ndarray, off: int, n: int) -> int:
     if n < 6:
         return 0
@@ -93,7 +93,7 @@ def modbus_frame(b: np.ndarray, off: int, n: int) -> int:
     return 6 + length
 
 
-@njit(cache=True)
+@jit()
 def _modbus_request_ok(b: np.ndarray, o: int, n: int, fc: int) -> bool:
     """[MB-AP] 6.1-6.17 request shapes that decode.request accepts without an anomaly."""
     if fc <= 4:
@@ -121,7 +121,7 @@ def _modbus_request_ok(b: np.ndarray, o: int, n: int, fc: int) -> bool:
     return False
 
 
-@njit(cache=True)
+@jit()
 def _modbus_response_ok(b: np.ndarray, o: int, n: int, fc: int, qty: int) -> bool:
     if fc <= 4 or fc == 23:
         if n < 9:
@@ -136,7 +136,7 @@ def _modbus_response_ok(b: np.ndarray, o: int, n: int, fc: int, qty: int) -> boo
     return False
 
 
-@njit(cache=True)
+@jit()
 def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g: np.ndarray,
                seen: np.ndarray, gseen: int, src: int) -> tuple[int, int]:
     if n <= 7:
@@ -173,7 +173,7 @@ def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g:
 
 # -- TPKT / COTP / S7comm (RFC 1006 §6, ISO 8073 §13; plantwarden.protocols.s7comm) --------
 
-@njit(cache=True)
+@jit()
 def tpkt_frame(b: np.ndarray, off: int, n: int) -> int:
     if n < 4:
         return 0
@@ -183,7 +183,7 @@ def tpkt_frame(b: np.ndarray, off: int, n: int) -> int:
     return length if length >= 4 else -1
 
 
-@njit(cache=True)
+@jit()
 def s7_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
     if n < 6:
         return A_ROUTE, 0
@@ -229,7 +229,7 @@ def s7_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tup
 
 # -- OPC UA binary (OPC 10000-6 7.1.2, 6.7.2; plantwarden.protocols.opcua.session) ---------
 
-@njit(cache=True)
+@jit()
 def opcua_type(b: np.ndarray, off: int) -> int:
     """1 HEL, 2 ACK, 3 ERR, 4 RHE, 5 MSG, 6 OPN, 7 CLO, 0 unknown."""
     c0, c1, c2 = b[off], b[off + 1], b[off + 2]
@@ -250,7 +250,7 @@ def opcua_type(b: np.ndarray, off: int) -> int:
     return 0
 
 
-@njit(cache=True)
+@jit()
 def opcua_frame(b: np.ndarray, off: int, n: int) -> int:
     if n < 8:
         return 0
@@ -260,7 +260,7 @@ def opcua_frame(b: np.ndarray, off: int, n: int) -> int:
     return size if 8 <= size <= MAX_UA_MESSAGE else -1
 
 
-@njit(cache=True)
+@jit()
 def _opn_mode(b: np.ndarray, o: int, n: int) -> int:
     """Security policy of an OPN (6.7.2.3): the None policy means plain MSG bodies."""
     if n < 16:
@@ -274,7 +274,7 @@ def _opn_mode(b: np.ndarray, o: int, n: int) -> int:
     return UA_PLAIN
 
 
-@njit(cache=True)
+@jit()
 def _service_id(b: np.ndarray, p: int, end: int) -> int:
     """Numeric namespace-0 NodeId (5.2.2.9) at ``p``; -1 when absent or another form."""
     if p >= end:
@@ -289,7 +289,16 @@ def _service_id(b: np.ndarray, p: int, end: int) -> int:
     return -1
 
 
-@njit(cache=True)
+@jit()
+def _hello_ok(b: np.ndarray, o: int, n: int) -> bool:
+    """Hello (7.1.2.3): five UInt32 then EndpointUrl, a String (5.2.2.4) that must fit."""
+    if n < 32:
+        return False
+    ulen = u32le(b, o + 28)
+    return ulen >= 0x80000000 or 32 + ulen <= n  # a negative Int32 length is the null string
+
+
+@jit()
 def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
     kind = opcua_type(b, o)
     if u32le(b, o + 4) != n or b[o + 3] != 0x46:
@@ -297,6 +306,8 @@ def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> 
     if kind == 6:
         tmp[T_UAMODE] = _opn_mode(b, o, n)
         return A_COUNT, (P_OPCUA << 24) | (6 << 20)
+    if kind == 1 and _hello_ok(b, o, n):
+        return A_COUNT, (P_OPCUA << 24) | (1 << 20)
     if kind == 2 and n >= 28:
         return A_COUNT, (P_OPCUA << 24) | (2 << 20)
     if kind == 7 and n >= 24:

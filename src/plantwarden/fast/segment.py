@@ -14,11 +14,12 @@ flow to the Python engine before this segment, at a PDU boundary, so the Python
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from plantwarden.fast import layout as L
+from plantwarden.fast.cip import enip_pdu
 from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SEQ, R_SPORT, R_SRC, R_WEIRD
+from plantwarden.fast.jit import jit
 from plantwarden.fast.protos import (
     MAX_UA_MESSAGE,
     T_AUX,
@@ -42,14 +43,14 @@ _ENIP_COMMANDS = (0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070
 SEQ_MASK = 0xFFFFFFFF
 
 
-@njit(cache=True)
+@jit()
 def _enip_frame(b: np.ndarray, o: int, n: int) -> int:
     if n >= 2 and u16le(b, o) >= 0xC8:
         return -1
     return 0 if n < 4 else 24 + u16le(b, o + 2)
 
 
-@njit(cache=True)
+@jit()
 def _frame(proto: int, b: np.ndarray, o: int, n: int) -> int:
     if proto == L.P_MODBUS:
         return modbus_frame(b, o, n)
@@ -60,7 +61,7 @@ def _frame(proto: int, b: np.ndarray, o: int, n: int) -> int:
     return _enip_frame(b, o, n)
 
 
-@njit(cache=True)
+@jit()
 def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
     """The port's ProtocolSpec.probe on the first payload of the flow."""
     if proto == L.P_MODBUS:
@@ -90,16 +91,7 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
     return off == o + n
 
 
-@njit(cache=True)
-def _enip_pdu(b: np.ndarray, o: int, n: int) -> tuple[int, int]:
-    """Register/Unregister Session with status 0 are counted; the rest carries CIP: Python."""
-    cmd = u16le(b, o)
-    if (cmd == 0x65 or cmd == 0x66) and u32le(b, o + 8) == 0:
-        return L.A_COUNT, (L.P_ENIP << 24) | cmd
-    return L.A_ROUTE, 0
-
-
-@njit(cache=True)
+@jit()
 def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp: np.ndarray,
            g: np.ndarray, seen: np.ndarray, scratch: np.ndarray) -> int:
     """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over."""
@@ -114,6 +106,7 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         if m <= 0 or m > left or k >= L.MAX_SEG_PDUS:
             return -1
         old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
+        extra1 = extra2 = 0
         if proto == L.P_MODBUS:
             act, label = modbus_pdu(b, pos, m, req, tmp, g, seen, L.G_SEEN, r[R_SRC])
         elif proto == L.P_S7:
@@ -121,17 +114,21 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         elif proto == L.P_OPCUA:
             act, label = opcua_pdu(b, pos, m, tmp, g)
         else:
-            act, label = _enip_pdu(b, pos, m)
-        if act == L.A_HANDOVER:
+            act, label, extra1, extra2 = enip_pdu(b, pos, m, tmp, g)
+        if act == L.A_HANDOVER or k + 3 > L.MAX_SEG_PDUS:
             return -1
         scratch[k, 0], scratch[k, 1], scratch[k, 2], scratch[k, 3] = act, label, pos, m
         scratch[k, 4], scratch[k, 5], scratch[k, 6] = old0, old1, old2
         k += 1
+        for extra in (extra1, extra2):  # more operations of the same PDU (CIP services)
+            if extra:
+                scratch[k, 0], scratch[k, 1] = L.A_COUNT, extra
+                k += 1
         pos += m
     return k
 
 
-@njit(cache=True)
+@jit()
 def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int, label: int,
           ts: int, frame: int) -> None:
     """One operation (src, dst, label) at ``ts``: the conversation counter table."""
@@ -146,7 +143,7 @@ def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int,
         cval[j, 2] = max(cval[j, 2], ts)
 
 
-@njit(cache=True)
+@jit()
 def _state(row: np.ndarray, flags: int) -> None:
     if flags & 0x04:
         row[L.F_STATE] = L.ST_RESET
@@ -157,7 +154,7 @@ def _state(row: np.ndarray, flags: int) -> None:
         row[L.F_STATE] = L.ST_ESTABLISHED
 
 
-@njit(cache=True)
+@jit()
 def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
           fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
           g: np.ndarray, ev: np.ndarray, ne: int) -> int:
@@ -175,7 +172,7 @@ def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: i
     return ne
 
 
-@njit(cache=True)
+@jit()
 def _mirror(row: np.ndarray, flags: int, d: int, seq: int) -> None:
     """TCP state changes of one packet (flows.FlowEngine._tcp without the stream)."""
     if flags & 0x02:
@@ -186,14 +183,14 @@ def _mirror(row: np.ndarray, flags: int, d: int, seq: int) -> None:
         _state(row, flags)
 
 
-@njit(cache=True)
+@jit()
 def _account(row: np.ndarray, d: int, orig: int, ts: int) -> None:
     row[L.F_PK0 + d] += 1
     row[L.F_BY0 + d] += orig
     row[L.F_LAST] = ts
 
 
-@njit(cache=True)
+@jit()
 def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndarray, g: np.ndarray,
              seen: np.ndarray, scratch: np.ndarray) -> int:
     """PDUs of an in-order segment (scratch rows), 0 for nothing to frame, -1 to hand over."""
@@ -230,7 +227,7 @@ def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndar
     return k
 
 
-@njit(cache=True)
+@jit()
 def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
                i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
                cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,
@@ -266,7 +263,7 @@ def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: in
     return ne
 
 
-@njit(cache=True)
+@jit()
 def _port_proto(port: int) -> int:
     if port == 502:
         return L.P_MODBUS

@@ -11,8 +11,8 @@ Addresses and conversation counters are never deleted.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from plantwarden.fast.jit import jit
 from plantwarden.fast.layout import (
     ADDR_CAP,
     CONV_CAP,
@@ -21,6 +21,7 @@ from plantwarden.fast.layout import (
     G_ADDRS,
     G_CONVS,
     G_FLOWS,
+    MAX_SEG_PDUS,
     NE,
     NF,
     NG,
@@ -31,7 +32,7 @@ from plantwarden.fast.layout import (
 OCCUPIED = np.uint64(1) << np.uint64(63)
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def mix(a: np.uint64, b: np.uint64) -> np.uint64:
     """A 64-bit finaliser (splitmix64) over two words."""
     x = a ^ (b * np.uint64(0x9E3779B97F4A7C15))
@@ -43,7 +44,7 @@ def mix(a: np.uint64, b: np.uint64) -> np.uint64:
     return x
 
 
-@njit(cache=True)
+@jit()
 def find_or_add(keys: np.ndarray, k0: np.uint64, k1: np.uint64, g: np.ndarray, gcount: int) -> int:
     """Slot of (k0, k1) in ``keys`` (k1 carries the OCCUPIED bit); inserts when absent.
     Returns -(slot + 1) for a new entry."""
@@ -60,7 +61,7 @@ def find_or_add(keys: np.ndarray, k0: np.uint64, k1: np.uint64, g: np.ndarray, g
         i = (i + 1) & mask
 
 
-@njit(cache=True)
+@jit()
 def find(keys: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
     """Slot of (k0, k1), or -1."""
     mask = keys.shape[0] - 1
@@ -73,7 +74,7 @@ def find(keys: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
         i = (i + 1) & mask
 
 
-@njit(cache=True)
+@jit()
 def delete(keys: np.ndarray, rows: np.ndarray, i: int) -> None:
     """Remove slot ``i`` and shift later members of its cluster back (no tombstones)."""
     mask = keys.shape[0] - 1
@@ -92,11 +93,12 @@ def delete(keys: np.ndarray, rows: np.ndarray, i: int) -> None:
             break
         keys[i, 0] = keys[j, 0]
         keys[i, 1] = keys[j, 1]
-        rows[i, :] = rows[j, :]
+        for c in range(rows.shape[1]):  # element-wise: a slice copy needs the numba runtime
+            rows[i, c] = rows[j, c]
         i = j
 
 
-@njit(cache=True)
+@jit()
 def rehash(keys: np.ndarray, rows: np.ndarray, nkeys: np.ndarray, nrows: np.ndarray) -> None:
     """Move every entry of (keys, rows) into the larger (nkeys, nrows)."""
     mask = nkeys.shape[0] - 1
@@ -106,10 +108,11 @@ def rehash(keys: np.ndarray, rows: np.ndarray, nkeys: np.ndarray, nrows: np.ndar
             while nkeys[j, 1] != 0:
                 j = (j + 1) & mask
             nkeys[j, 0], nkeys[j, 1] = keys[i, 0], keys[i, 1]
-            nrows[j, :] = rows[i, :]
+            for c in range(rows.shape[1]):
+                nrows[j, c] = rows[i, c]
 
 
-@njit(cache=True)
+@jit()
 def rehash_addr(akey: np.ndarray, nkey: np.ndarray) -> None:
     """Address index rows are [hi, lo, kind | OCCUPIED, id]; ids never change."""
     mask = nkey.shape[0] - 1
@@ -118,7 +121,8 @@ def rehash_addr(akey: np.ndarray, nkey: np.ndarray) -> None:
             j = np.int64(mix(akey[i, 0] ^ (akey[i, 2] & np.uint64(0xFF)), akey[i, 1])) & mask
             while nkey[j, 2] != 0:
                 j = (j + 1) & mask
-            nkey[j, :] = akey[i, :]
+            for c in range(4):
+                nkey[j, c] = akey[i, c]
 
 
 def _grown(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,6 +147,9 @@ class Tables:
         self.ev = np.zeros((EVENT_CAP, NE), np.int64)
         self.svc = np.zeros(65536, np.uint8)  # TCP ports some protocol registers (client guess)
         self.kport = np.zeros(65536, np.int64)  # TCP server port -> kernel protocol id
+        self.r = np.zeros(16, np.int64)  # work arrays of the kernel: parsed frame, pairing slot,
+        self.tmp = np.zeros(8, np.int64)  # PDUs of the segment being judged
+        self.scratch = np.zeros((MAX_SEG_PDUS, 7), np.int64)
 
     def grow(self) -> bool:
         """Double every table that is more than half full; False when one is at its limit."""
