@@ -41,6 +41,16 @@ def names_identity(rec: dns.Record, nb: wire.NbName) -> tuple[str, dict[str, str
     return None
 
 
+def _shown(qname: str) -> str:
+    """The question's NetBIOS name decoded when it is one, else as it stands."""
+    if len(qname) < 32 or not qname[:32].isupper():
+        return qname
+    try:
+        return wire.decode_name(qname).name
+    except DnsError:
+        return qname
+
+
 class NbnsSession:
     def on_pdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
         if 138 in (ctx.dport, ctx.sport) and 137 not in (ctx.dport, ctx.sport):
@@ -57,7 +67,7 @@ class NbnsSession:
         kind = "response" if hdr.qr and hdr.opcode == 0 else name_of(codes.OPCODES, hdr.opcode)
         tname = name_of(codes.RR_TYPES, rtype) if rtype >= 0 else "-"
         qname = questions[0][0] if questions else records[0].name if records else ""
-        shown = wire.decode_name(qname).name if len(qname) >= 32 and qname[:32].isupper() else qname
+        shown = _shown(qname)
         details: dict[str, object] = {"id": hdr.ident, "name": shown, "rcode": hdr.rcode}
         emit_op(out, ctx, "nbns", f"{kind}:{tname}", f"{kind} {tname}", OpClass.OTHER, not hdr.qr, details)
         if hdr.rcode == 0 and (hdr.qr or hdr.opcode in (5, 8)):
