@@ -130,3 +130,17 @@ def test_documents_of_several_captures_with_a_site_serialise() -> None:
     docs = [doc_of(LEMAY), doc_of(SHARED_CAPTURES / "modbus-iti-modbus_test_data_part1.pcap")]
     body = inventory_body(make_inventory(docs, load_site_text(SITE, "site.yaml"), as_of=AS_OF))
     assert body["assets"] and json.dumps(body)
+
+
+def test_assets_site_option_stores_the_site_like_every_site_option(tmp_path: Path) -> None:
+    from plantwarden.settings import sqlite_url
+    from plantwarden.store.sites import current_site_document
+
+    db = tmp_path / "pw.db"
+    cap = str(SHARED_CAPTURES / "modbus-iti-modbus_test_data_part1.pcap")
+    site = tmp_path / "site.yaml"
+    site.write_text(SITE)
+    result = CliRunner().invoke(app, ["assets", "--site", str(site), "--db", str(db), cap])
+    assert result.exit_code == 0, result.output
+    stored = current_site_document(sqlite_url(db))
+    assert stored is not None and stored["site"]["name"] == load_site_text(SITE, "site.yaml").site.name

@@ -61,10 +61,10 @@ def _json_documents(path: Path) -> list[dict[str, Any]]:
 
 
 def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | None:
-    if path is not None:
-        from plantwarden.site.use import read_site
+    if path is not None:  # like every --site: validated and stored as the current version first
+        from plantwarden.site.use import site_from_option
 
-        return read_site(path)[0]
+        return site_from_option(path, db)
     if not from_store:
         return None
     from plantwarden.store.sites import current_site_document
