@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from plantwarden.analyze.collect import Binding, Collector, Span
+from plantwarden.analyze.collect import Binding, Collector, EdgeStats, Span
 from plantwarden.capture.records import LINKTYPE_ETHERNET, RawFrame
 from plantwarden.fast import layout as L
 from plantwarden.fast.labels import cip_path, describe
@@ -79,9 +79,8 @@ class Bridge:
                 self._prime(self._session(e)[1], e)
             elif kind == L.K_HANDOVER:
                 self._adopt(e)
-            elif kind == L.K_END:
+            elif kind == L.K_END:  # its edge is in the kernel's edge table
                 self.sessions.pop(e[L.E_SERIAL], None)
-                self.out.flow_ended(self._flow(e))
 
     def _flow(self, e: list[int]) -> Flow:
         client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
@@ -158,18 +157,39 @@ class Bridge:
 
     # -- the end -------------------------------------------------------------------------
     def merge(self) -> None:
-        """Add the kernel's conversation counters (and MAC-IP bindings) to the collector."""
+        """Add the kernel's conversation counters, MAC-IP bindings and edges to the collector."""
         t = self.t
         used = np.flatnonzero(t.ckey[:, 1])
         keys, vals = t.ckey[used], t.cval[used]
         labels = (keys[:, 1] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        bind = (labels >> 24) == L.P_BIND
         names = [self.addr(i) for i in range(int(t.g[L.G_ADDRS]))]
-        for k0, (n, first, last, frame) in zip(keys[bind, 0].tolist(), vals[bind].tolist(), strict=True):
+        used = np.flatnonzero(t.bkey[:, 1])
+        for k0, (n, first, last, frame) in zip(t.bkey[used, 0].tolist(), t.bval[used].tolist(), strict=True):
             self._bind(names[k0 >> 32], names[k0 & 0xFFFFFFFF], n, first, last, frame)
-        conv = ~bind
-        self._per_label(labels[conv], vals[conv])
-        self._conversations(names, keys[conv, 0].tolist(), labels[conv].tolist(), vals[conv, :3].tolist())
+        self._per_label(labels, vals)
+        self._conversations(names, keys[:, 0].tolist(), labels.tolist(), vals[:, :3].tolist())
+        self._edges(names)
+
+    def _edges(self, names: list[str]) -> None:
+        """Flows the kernel ended, by (client, server, port, protocol): ``Collector.flow_ended``
+        summed in the kernel."""
+        t, edges, protos = self.t, self.out.edges, {pid: spec.name for pid, spec in self.specs.items()}
+        used = np.flatnonzero(t.ekey[:, 1])
+        keys = t.ekey[used].tolist()
+        total = 0
+        for (k0, k1), (flows, packets, nbytes, first, last) in zip(keys, t.edges[used].tolist(), strict=True):
+            port, proto = (k1 >> 8) & 0xFFFF, protos.get(k1 & 0xFF, "")
+            key = (names[k0 >> 32], names[k0 & 0xFFFFFFFF], "tcp", port, proto)
+            e = edges.get(key)
+            if e is None:
+                e = edges[key] = EdgeStats(first_ns=first, last_ns=last)
+            e.flows += flows
+            e.packets += packets
+            e.bytes += nbytes
+            e.first_ns, e.last_ns = min(e.first_ns, first), max(e.last_ns, last)
+            total += flows
+        if total:
+            self.out.flow_count["tcp"] += total
 
     def _per_label(self, labels: np.ndarray, vals: np.ndarray) -> None:
         """Code counts, operation classes and first names: one update per distinct label."""

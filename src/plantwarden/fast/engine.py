@@ -157,7 +157,7 @@ class Run:
         while True:
             pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
                                    t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev,
-                                   t.r, t.tmp, t.scratch)
+                                   t.r, t.tmp, t.scratch, t.bkey, t.bval, t.ekey, t.edges)
             batches.append(t.ev[:ne].copy())
             if status == L.S_GROW and not t.grow():
                 status = L.S_BAIL  # a table at its limit: the Python engine takes the rest
@@ -167,15 +167,19 @@ class Run:
             elif status not in (L.S_EVENTS, L.S_GROW):
                 break
         if status == L.S_MORE and not t.g[L.G_ALLPY]:
-            ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2)
+            ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2, t.ekey, t.edges)
             batches.append(t.ev[:ne].copy())
         return pos, status
 
     def _drain(self, kernel_only: bool, batches: list[np.ndarray]) -> None:
         """Hand every flow the kernel still owns over (or end it, at the end of the capture)."""
         t = self.t
-        while ne := finish(t.fkey, t.fl, t.ev, t.g, kernel_only):
+        more = True
+        while more:
+            ne, more = finish(t.fkey, t.fl, t.ev, t.g, kernel_only, t.ekey, t.edges)
             batches.append(t.ev[:ne].copy())  # these events carry no bytes of the buffer
+            if more and not t.grow():
+                raise RuntimeError("kernel edge table full")
 
     def _garbage(self) -> None:
         n = int(self.t.g[L.G_FRAMES])

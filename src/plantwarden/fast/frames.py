@@ -25,7 +25,7 @@ KIND_PY, KIND_TCP, KIND_BAIL = 0, 1, 2
 _EXT_GENERIC = (0, 43, 60, 135, 139, 140)
 
 
-@jit()
+@jit(inline="always")
 def addr_id(akey: np.ndarray, aval: np.ndarray, g: np.ndarray, kind: int, hi: np.uint64,
             lo: np.uint64) -> int:
     """Stable id of an address (every address seen is a host); index rows [hi, lo, tag, id]."""
@@ -52,7 +52,7 @@ def _be(b: np.ndarray, o: int, n: int) -> np.uint64:
     return v
 
 
-@jit()
+@jit(inline="always")
 def _tcp(b: np.ndarray, s: int, end: int, r: np.ndarray) -> None:
     """TCP header at ``s``; R_WEIRD when the Python decoder would note it."""
     if end - s < 20:
@@ -72,7 +72,7 @@ def _tcp(b: np.ndarray, s: int, end: int, r: np.ndarray) -> None:
     r[R_POFF], r[R_PLEN] = s + hlen, end - s - hlen
 
 
-@jit()
+@jit(inline="always")
 def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
           g: np.ndarray) -> None:
     if end - o < 20:
@@ -91,7 +91,7 @@ def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
         r[R_WEIRD] = 1
 
 
-@jit()
+@jit(inline="always")
 def _ipv6(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
           g: np.ndarray) -> None:
     if end - o < 40:
@@ -121,7 +121,7 @@ def _ipv6(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
     r[R_WEIRD] |= weird
 
 
-@jit()
+@jit(inline="always")
 def parse(b: np.ndarray, o: int, n: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
           g: np.ndarray) -> None:
     """Fill ``r`` for the Ethernet frame b[o:o+n]."""

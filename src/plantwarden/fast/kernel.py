@@ -43,10 +43,39 @@ def _u32(b: np.ndarray, o: int, big: bool) -> int:
 
 
 @jit()
-def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray) -> int:
-    """Forget row ``i``; a flow the kernel still owns is reported to Python (edges, counts)."""
-    if fl[i, L.F_MODE] == L.MODE_KERNEL:
-        ne = flow_event(ev, ne, L.K_END, fl, fkey, i, 0, 0)
+def add_edge(ekey: np.ndarray, edges: np.ndarray, g: np.ndarray, fkey: np.ndarray, row: np.ndarray,
+             i: int) -> None:
+    """Add the ended flow of row ``i`` to its edge (client, server, server port, protocol)."""
+    a, bb = fkey[i, 0] >> np.uint64(32), fkey[i, 0] & np.uint64(0xFFFFFFFF)
+    ports = np.int64(fkey[i, 1] & np.uint64(0xFFFFFFFF))
+    if row[L.F_CLIENT_IS_A]:
+        k0, port = (a << np.uint64(32)) | bb, ports & 0xFFFF
+    else:
+        k0, port = (bb << np.uint64(32)) | a, ports >> 16
+    j = find_or_add(ekey, k0, OCCUPIED | np.uint64((port << 8) | row[L.F_PROTO]), g, L.G_EDGES)
+    packets, nbytes = row[L.F_PK0] + row[L.F_PK1], row[L.F_BY0] + row[L.F_BY1]
+    if j < 0:
+        j = -j - 1
+        edges[j, 0], edges[j, 1], edges[j, 2] = 1, packets, nbytes
+        edges[j, 3], edges[j, 4] = row[L.F_FIRST], row[L.F_LAST]
+    else:
+        edges[j, 0] += 1
+        edges[j, 1] += packets
+        edges[j, 2] += nbytes
+        edges[j, 3] = min(edges[j, 3], row[L.F_FIRST])
+        edges[j, 4] = max(edges[j, 4], row[L.F_LAST])
+
+
+@jit()
+def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray,
+             ekey: np.ndarray, edges: np.ndarray) -> int:
+    """Forget row ``i``. A flow the kernel still owns goes to the edge table; Python hears of
+    its end only when one of its PDUs went to a Python session (to drop that session)."""
+    row = fl[i]
+    if row[L.F_MODE] == L.MODE_KERNEL:
+        add_edge(ekey, edges, g, fkey, row, i)
+        if row[L.F_ROUTED]:
+            ne = flow_event(ev, ne, L.K_END, fl, fkey, i, 0, 0)
     delete(fkey, fl, i)
     g[L.G_FLOWS] -= 1
     return ne
@@ -79,9 +108,10 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
         row[L.F_MODE] = L.MODE_PY_FRESH
 
 
-@jit()
+@jit(inline="always")
 def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.ndarray, ne: int,
-               svc: np.ndarray, kport: np.ndarray, g: np.ndarray) -> tuple[int, int, bool]:
+               svc: np.ndarray, kport: np.ndarray, g: np.ndarray, ekey: np.ndarray,
+               edges: np.ndarray) -> tuple[int, int, bool]:
     """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
     src, dst, sp, dp = r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT]
     a_is_src = (src, sp) <= (dst, dp)
@@ -96,7 +126,7 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
         st = fl[i, L.F_STATE]
         restart = (r[5] & 0x12) == 0x02 and st in (L.ST_CLOSING, L.ST_CLOSED, L.ST_RESET)
         if ts - fl[i, L.F_LAST] > L.IDLE_NS or restart:
-            ne = end_flow(ev, ne, fl, fkey, i, g)
+            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges)
             i = -1
     if i >= 0:
         return i, ne, a_is_src
@@ -106,38 +136,55 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
 
 
 @jit()
+def _room(ekey: np.ndarray, g: np.ndarray) -> bool:
+    """The edge table may take one more entry before it must grow (at most half full)."""
+    return (g[L.G_EDGES] + 1) * 2 <= ekey.shape[0]
+
+
+@jit()
 def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, g: np.ndarray,
-           limit: int) -> int:
-    """End flows idle for longer than the timeout (stops when ``limit`` events are used)."""
+           limit: int, ekey: np.ndarray, edges: np.ndarray) -> int:
+    """End flows idle for longer than the timeout (stops when ``limit`` events are used or the
+    edge table must grow first; the rest expire at a later chunk or at the end)."""
     i = 0
     cap = fkey.shape[0]
-    while i < cap and ne < limit:
+    while i < cap and ne < limit and _room(ekey, g):
         if fkey[i, 1] != 0 and now - fl[i, L.F_LAST] > L.IDLE_NS:
-            ne = end_flow(ev, ne, fl, fkey, i, g)
+            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges)
             continue  # backward shift may have moved another row into slot i
         i += 1
     return ne
 
 
 @jit()
-def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool) -> int:
-    """End every flow row (capture over, or handing everything to Python); returns events."""
+def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool,
+           ekey: np.ndarray, edges: np.ndarray) -> tuple[int, bool]:
+    """End every flow row (capture over, or handing everything to Python).
+
+    Returns (events written, more to do): it stops early when the event table is full or the
+    edge table must grow; call again after draining and growing."""
     ne = 0
     limit = ev.shape[0] - 2
     for i in range(fkey.shape[0]):
-        if ne >= limit:
-            break
+        if ne >= limit or not _room(ekey, g):
+            return ne, True
         if fkey[i, 1] != 0 and fl[i, L.F_MODE] == L.MODE_KERNEL:
-            ne = flow_event(ev, ne, L.K_END if kernel_only else L.K_HANDOVER, fl, fkey, i, 0, 0)
+            if not kernel_only:
+                ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, 0, 0)
+            else:
+                add_edge(ekey, edges, g, fkey, fl[i], i)
+                if fl[i, L.F_ROUTED]:
+                    ne = flow_event(ev, ne, L.K_END, fl, fkey, i, 0, 0)
             fl[i, L.F_MODE] = L.MODE_PY_HANDED
-    return ne
+    return ne, False
 
 
 @jit(nogil=True)
 def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, g: np.ndarray,
          fkey: np.ndarray, fl: np.ndarray, akey: np.ndarray, aval: np.ndarray, ckey: np.ndarray,
          cval: np.ndarray, seen: np.ndarray, svc: np.ndarray, kport: np.ndarray,
-         ev: np.ndarray, r: np.ndarray, tmp: np.ndarray, scratch: np.ndarray) -> tuple[int, int, int]:
+         ev: np.ndarray, r: np.ndarray, tmp: np.ndarray, scratch: np.ndarray, bkey: np.ndarray,
+         bval: np.ndarray, ekey: np.ndarray, edges: np.ndarray) -> tuple[int, int, int]:
     """Walk records from ``pos``; returns (position reached, events written, status).
 
     Compiled without the numba runtime (``_nrt=False``): no reference counting on the array
@@ -156,7 +203,8 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         if nxt > end:
             break
         if not g[L.G_ALLPY] and (g[L.G_FLOWS] * 2 > fkey.shape[0] or g[L.G_CONVS] * 2 > ckey.shape[0]
-                                 or g[L.G_ADDRS] * 2 > akey.shape[0] or g[L.G_ADDRS] + 8 > aval.shape[0]):
+                                 or g[L.G_ADDRS] * 2 > akey.shape[0] or g[L.G_ADDRS] + 8 > aval.shape[0]
+                                 or g[L.G_BINDS] * 2 > bkey.shape[0] or not _room(ekey, g)):
             return pos, ne, L.S_GROW
         ts = _u32(buf, pos, big) * 1_000_000_000 + _u32(buf, pos + 4, big) * mult
         if not g[L.G_ALLPY]:
@@ -181,10 +229,10 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         if g[L.G_ALLPY] or r[R_KIND] != KIND_TCP:
             ne = py_frame(ev, ne, frame, ts, pos + 16, incl, orig)
         else:
-            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g)
+            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges)
             ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
                             cval, seen, g, ev, ne, tmp, scratch)
             if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding
-                count(ckey, cval, g, r[12], r[R_SRC], L.P_BIND << 24, ts, frame)
+                count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
         pos = nxt
     return pos, ne, L.S_MORE

@@ -16,6 +16,8 @@ FLOW_CAP = 1 << 21
 ADDR_CAP = 1 << 22
 CONV_CAP = 1 << 22
 SEEN_CAP = 1 << 16
+BIND_CAP = 1 << 20
+EDGE_CAP = 1 << 21
 EVENT_CAP = 1 << 16
 EVENT_MARGIN = 512  # free event rows the kernel keeps before it stops to let Python drain
 MAX_LOAD_NUM, MAX_LOAD_DEN = 7, 10  # a table fuller than 70 % makes the kernel give up (BAIL)
@@ -32,7 +34,8 @@ SAMPLE_WRITE_EVERY = 64  # 1 write request (and its response) in N, per protocol
 F_SERIAL, F_MODE, F_PROTO, F_CLIENT_IS_A, F_STATE, F_FINS, F_SYN = range(7)
 F_FIRST, F_LAST, F_PK0, F_PK1, F_BY0, F_BY1, F_NSEQ0, F_NSEQ1 = range(7, 15)
 F_SKEY, F_SLABEL, F_SAUX, F_SAMPLED, F_UAMODE = range(15, 20)
-NF = 20
+F_ROUTED = 20  # 1 once a PDU of the flow went to a Python session (which must be dropped at its end)
+NF = 21
 MODE_KERNEL, MODE_PY_FRESH, MODE_PY_HANDED = 1, 2, 3
 # TCP states, as plantwarden.net.flows names them
 STATES = ("active", "syn_sent", "established", "closing", "closed", "reset")
@@ -46,6 +49,7 @@ G_FRAMES, G_PACKETS, G_BYTES, G_FIRST_TS, G_LAST_TS, G_SERIAL, G_RETRANS = range
 G_CUT, G_CUT_FIRST, G_OVERSNAP, G_OVERSNAP_FIRST, G_OVERSNAP_LEN, G_GARBAGE_LEN = range(7, 13)
 G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPLE0.. 8 counters
 G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
+G_BINDS, G_EDGES = 28, 29  # entries of the binding and edge tables
 NG = 32
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------

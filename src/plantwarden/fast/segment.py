@@ -91,7 +91,7 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
     return off == o + n
 
 
-@jit()
+@jit(inline="always")
 def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp: np.ndarray,
            g: np.ndarray, seen: np.ndarray, scratch: np.ndarray) -> int:
     """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over."""
@@ -128,12 +128,13 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
     return k
 
 
-@jit()
+@jit(inline="always")
 def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int, label: int,
-          ts: int, frame: int) -> None:
-    """One operation (src, dst, label) at ``ts``: the conversation counter table."""
+          ts: int, frame: int, gcount: int) -> None:
+    """One (src, dst, label) at ``ts`` in a counter table: conversations (label = operation),
+    or MAC-IP bindings (src = MAC id, dst = IP id, label 0)."""
     k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
-    j = find_or_add(ckey, k0, OCCUPIED | np.uint64(label), g, L.G_CONVS)
+    j = find_or_add(ckey, k0, OCCUPIED | np.uint64(label), g, gcount)
     if j < 0:
         j = -j - 1
         cval[j, 0], cval[j, 1], cval[j, 2], cval[j, 3] = 1, ts, ts, frame
@@ -143,7 +144,7 @@ def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int,
         cval[j, 2] = max(cval[j, 2], ts)
 
 
-@jit()
+@jit(inline="always")
 def _state(row: np.ndarray, flags: int) -> None:
     if flags & 0x04:
         row[L.F_STATE] = L.ST_RESET
@@ -154,15 +155,16 @@ def _state(row: np.ndarray, flags: int) -> None:
         row[L.F_STATE] = L.ST_ESTABLISHED
 
 
-@jit()
+@jit(inline="always")
 def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
           fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
           g: np.ndarray, ev: np.ndarray, ne: int) -> int:
     for q in range(k):
         act = scratch[q, 0]
         if act == L.A_COUNT:
-            count(ckey, cval, g, b_src, b_dst, scratch[q, 1], ts, frame)
+            count(ckey, cval, g, b_src, b_dst, scratch[q, 1], ts, frame, L.G_CONVS)
         elif act == L.A_ROUTE or act == L.A_PRIME_ROUTE:
+            fl[i, L.F_ROUTED] = 1
             if act == L.A_PRIME_ROUTE:
                 ne = flow_event(ev, ne, L.K_PRIME, fl, fkey, i, frame, ts)
                 ev[ne - 1, L.E_SKEY], ev[ne - 1, L.E_SLABEL] = scratch[q, 4], scratch[q, 5]
@@ -172,7 +174,7 @@ def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: i
     return ne
 
 
-@jit()
+@jit(inline="always")
 def _mirror(row: np.ndarray, flags: int, d: int, seq: int) -> None:
     """TCP state changes of one packet (flows.FlowEngine._tcp without the stream)."""
     if flags & 0x02:
@@ -183,14 +185,14 @@ def _mirror(row: np.ndarray, flags: int, d: int, seq: int) -> None:
         _state(row, flags)
 
 
-@jit()
+@jit(inline="always")
 def _account(row: np.ndarray, d: int, orig: int, ts: int) -> None:
     row[L.F_PK0 + d] += 1
     row[L.F_BY0 + d] += orig
     row[L.F_LAST] = ts
 
 
-@jit()
+@jit(inline="always")
 def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndarray, g: np.ndarray,
              seen: np.ndarray, scratch: np.ndarray) -> int:
     """PDUs of an in-order segment (scratch rows), 0 for nothing to frame, -1 to hand over."""
@@ -227,7 +229,7 @@ def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndar
     return k
 
 
-@jit()
+@jit(inline="always")
 def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
                i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
                cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,

@@ -15,11 +15,15 @@ import numpy as np
 from plantwarden.fast.jit import jit
 from plantwarden.fast.layout import (
     ADDR_CAP,
+    BIND_CAP,
     CONV_CAP,
+    EDGE_CAP,
     EVENT_CAP,
     FLOW_CAP,
     G_ADDRS,
+    G_BINDS,
     G_CONVS,
+    G_EDGES,
     G_FLOWS,
     MAX_SEG_PDUS,
     NE,
@@ -44,7 +48,7 @@ def mix(a: np.uint64, b: np.uint64) -> np.uint64:
     return x
 
 
-@jit()
+@jit(inline="always")
 def find_or_add(keys: np.ndarray, k0: np.uint64, k1: np.uint64, g: np.ndarray, gcount: int) -> int:
     """Slot of (k0, k1) in ``keys`` (k1 carries the OCCUPIED bit); inserts when absent.
     Returns -(slot + 1) for a new entry."""
@@ -61,7 +65,7 @@ def find_or_add(keys: np.ndarray, k0: np.uint64, k1: np.uint64, g: np.ndarray, g
         i = (i + 1) & mask
 
 
-@jit()
+@jit(inline="always")
 def find(keys: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
     """Slot of (k0, k1), or -1."""
     mask = keys.shape[0] - 1
@@ -143,6 +147,10 @@ class Tables:
         self.aval = np.zeros((ADDR_CAP, 3), np.uint64)  # by id: hi, lo, kind
         self.ckey = np.zeros((START_CAP, 2), np.uint64)
         self.cval = np.zeros((START_CAP, 4), np.int64)
+        self.bkey = np.zeros((START_CAP, 2), np.uint64)  # (MAC id, IP id) -> packets, first/last ts, frame
+        self.bval = np.zeros((START_CAP, 4), np.int64)
+        self.ekey = np.zeros((START_CAP, 2), np.uint64)  # (client, server, port, proto) -> flow totals
+        self.edges = np.zeros((START_CAP, 5), np.int64)  # flows, packets, bytes, first ts, last ts
         self.seen = np.zeros((SEEN_CAP, 2), np.uint64)
         self.ev = np.zeros((EVENT_CAP, NE), np.int64)
         self.svc = np.zeros(65536, np.uint8)  # TCP ports some protocol registers (client guess)
@@ -162,6 +170,14 @@ class Tables:
             if self.ckey.shape[0] >= CONV_CAP:
                 return False
             self.ckey, self.cval = _grown(self.ckey, self.cval)
+        if g[G_BINDS] * 2 > self.bkey.shape[0]:
+            if self.bkey.shape[0] >= BIND_CAP:
+                return False
+            self.bkey, self.bval = _grown(self.bkey, self.bval)
+        if (g[G_EDGES] + 1) * 2 > self.ekey.shape[0]:  # kernel.room: one more must fit
+            if self.ekey.shape[0] >= EDGE_CAP:
+                return False
+            self.ekey, self.edges = _grown(self.ekey, self.edges)
         if g[G_ADDRS] * 2 > self.akey.shape[0]:
             if self.akey.shape[0] >= ADDR_CAP:
                 return False
