@@ -28,12 +28,20 @@ from plantwarden.fast.layout import (
     A_ROUTE,
     A_SKIP,
     G_SAMPLE0,
+    G_SEEN,
     P_COTP,
     P_MODBUS,
     P_OPCUA,
     P_S7,
     SAMPLE_READ_EVERY,
     SAMPLE_WRITE_EVERY,
+)
+from plantwarden.fast.opcua import (
+    CREATE_SESSION,
+    CREATE_SESSION_RESPONSE,
+    body_offset,
+    identity_span,
+    span_hash,
 )
 from plantwarden.fast.tables import OCCUPIED, find_or_add
 
@@ -299,9 +307,27 @@ def _hello_ok(b: np.ndarray, o: int, n: int) -> bool:
 
 
 @jit()
-def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
+def _known_identity(b: np.ndarray, o: int, n: int, sid: int, seen: np.ndarray, g: np.ndarray,
+                    src: int) -> bool:
+    """A CreateSession request or response whose identity-bearing bytes (fast.opcua) came
+    from ``src`` before and that the Python decoder reads without an anomaly."""
+    body = body_offset(b, o + 24, o + n)
+    if body < 0:
+        return False
+    start, stop = identity_span(b, body, o + n, sid)
+    if start < 0 or g[G_SEEN] * 10 > seen.shape[0] * 7:
+        return False
+    h = span_hash(b, start, stop, sid)
+    return find_or_add(seen, h, np.uint64(src) | OCCUPIED, g, G_SEEN) >= 0
+
+
+@jit()
+def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, seen: np.ndarray,
+              src: int) -> tuple[int, int]:
     kind = opcua_type(b, o)
     if u32le(b, o + 4) != n or b[o + 3] != 0x46:
+        if kind == 5:  # a chunk of a longer message: the session pairs the chunks from now on
+            tmp[T_UAMODE] = UA_OTHER
         return A_ROUTE, 0
     if kind == 6:
         tmp[T_UAMODE] = _opn_mode(b, o, n)
@@ -327,5 +353,7 @@ def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> 
         if tmp[T_SAMPLED] == req:
             tmp[T_SAMPLED] = -1
             return A_ROUTE, 0
+        return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
+    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and _known_identity(b, o, n, sid, seen, g, src):
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
     return A_ROUTE, 0

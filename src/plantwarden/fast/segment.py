@@ -112,7 +112,7 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         elif proto == L.P_S7:
             act, label = s7_pdu(b, pos, m, tmp, g)
         elif proto == L.P_OPCUA:
-            act, label = opcua_pdu(b, pos, m, tmp, g)
+            act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC])
         else:
             act, label, extra1, extra2 = enip_pdu(b, pos, m, tmp, g)
         if act == L.A_HANDOVER or k + 3 > L.MAX_SEG_PDUS:
