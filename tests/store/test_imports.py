@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from plantwarden import __version__
 from plantwarden.errors import InputError
 from plantwarden.store.capture_doc import parse_capture_doc
-from plantwarden.store.captures import capture_document
+from plantwarden.store.captures import capture_document, capture_documents
 from plantwarden.store.engine import connected, ensure_current
 from plantwarden.store.imports import list_captures, record_capture, write_capture
 from plantwarden.store.models import Conversation
@@ -200,3 +200,33 @@ def test_concurrent_imports_sharing_hosts_all_land(store_url: str) -> None:
     rows = snapshot(store_url)
     assert (len(rows["captures"]), len(rows["conversations"]), len(rows["hosts"])) == (4, 8, 5)
     assert _host(store_url, "10.0.0.3") == (0.0, 13.0, 1 + 2 + 3 + 4)
+
+
+def test_a_long_capture_round_trips_in_order_with_exact_times(store_url: str) -> None:
+    """Thousands of conversation rows (the bulk path: COPY on PostgreSQL, executemany on
+    SQLite) come back in the analysis' order with every float bit for bit."""
+    doc = capture_doc("long.pcap")
+    doc["conversations"] = [
+        {
+            "src": f"10.1.{i // 200}.{i % 200}",
+            "dst": "10.0.0.57",
+            "proto": "modbus" if i % 3 else "s7comm",
+            "code": str(i % 7),
+            "count": 1 + i,
+            "first_ts": 1700000000.0 + i / 3,
+            "last_ts": 1700000000.0 + i / 3 + 1e-6,
+            "op_classes": {"read": 1 + i},
+        }
+        for i in range(12_345)
+    ]
+    doc["anomalies"] = [{"name": "modbus.x", "frame": 1 + i, "ts": 1.5 * i} for i in range(2_000)]
+    record_capture(store_url, doc)
+    back = capture_document(store_url, doc["sha256"])
+    assert back is not None
+    assert back["conversations"] == [
+        {k: v for k, v in c.items() if k != "op_classes"} for c in doc["conversations"]
+    ]
+    assert back["anomalies"] == [{"src": None, "dst": None, "detail": "", **a} for a in doc["anomalies"]]
+    (info,) = list_captures(store_url)
+    assert (info.conversations, info.anomalies) == (12_345, 2_000)
+    assert capture_documents(store_url) == [doc]

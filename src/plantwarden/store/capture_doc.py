@@ -8,18 +8,22 @@ raised for a bad one. Unknown extra keys (``schema``, future fields) are ignored
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, with_config
+from typing_extensions import TypedDict
 
+from plantwarden import jsonout
 from plantwarden.errors import InputError
 
 HostKind = Literal["mac", "ipv4", "ipv6"]
 
 
+STRICT = ConfigDict(strict=True, allow_inf_nan=False, extra="ignore")
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, allow_inf_nan=False, extra="ignore", frozen=True)
+    model_config = ConfigDict(**STRICT, frozen=True)
 
 
 class SkipEntry(_Strict):
@@ -68,6 +72,27 @@ class ConversationEntry(_Strict):
     last_ts: float
 
 
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+@with_config(STRICT)
+class ConversationRow(TypedDict):
+    """:class:`ConversationEntry` as a plain dict: the same checks, validated ten times faster
+    (a long capture has a hundred thousand conversations)."""
+
+    src: NonEmpty
+    dst: NonEmpty
+    proto: NonEmpty
+    code: str
+    count: Annotated[int, Field(ge=1)]
+    first_ts: float
+    last_ts: float
+
+
+#: The columns of a conversation row, in the order the store inserts them.
+CONVERSATION_COLUMNS = ("src", "dst", "proto", "code", "count", "first_ts", "last_ts")
+
+
 class AnomalyEntry(_Strict):
     """A named anomaly (``<proto>.<what>``) at a frame (1-based)."""
 
@@ -80,7 +105,13 @@ class AnomalyEntry(_Strict):
 
 
 class CaptureDoc(_Strict):
-    """One capture's analysis, as ``plantwarden analyze`` writes it."""
+    """One capture's analysis, as ``plantwarden analyze`` writes it.
+
+    Conversations are kept as validated dicts (``conversation_rows``, given and dumped as
+    ``conversations``); :attr:`conversations` gives them as :class:`ConversationEntry`.
+    """
+
+    model_config = ConfigDict(**STRICT, frozen=True, serialize_by_alias=True)
 
     name: str = Field(min_length=1)
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
@@ -92,14 +123,17 @@ class CaptureDoc(_Strict):
     skipped: list[SkipEntry] = []
     hosts: HostLists = HostLists()
     protocols: dict[str, Any] = {}
-    conversations: list[ConversationEntry] = []
+    conversation_rows: list[ConversationRow] = Field(default=[], alias="conversations")
     anomalies: list[AnomalyEntry] = []
     plantwarden_version: str | None = None
 
+    @property
+    def conversations(self) -> list[ConversationEntry]:
+        return [ConversationEntry.model_construct(**row) for row in self.conversation_rows]
+
     def fingerprint(self) -> str:
         """SHA-256 of the validated content: equal fingerprints mean an identical analysis."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return hashlib.sha256(jsonout.to_bytes(self.model_dump(mode="json"), sort_keys=True)).hexdigest()
 
 
 def _capture_name(doc: object) -> str:

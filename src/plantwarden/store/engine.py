@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from plantwarden import jsonout
 from plantwarden.errors import StoreError
 from plantwarden.store import migrate
 
@@ -81,19 +82,37 @@ def _sqlite_events(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+def _json_text(value: Any) -> str:
+    return jsonout.to_bytes(value, default=None).decode("utf-8")
+
+
+def _json_bytes(value: Any) -> bytes:
+    return jsonout.to_bytes(value, default=None)
+
+
 def open_engine(url: str) -> Engine:
-    """An engine for a store URL (nothing is connected yet)."""
+    """An engine for a store URL (nothing is connected yet).
+
+    JSON columns go through orjson (:func:`plantwarden.jsonout.to_bytes`,
+    :func:`~plantwarden.jsonout.loads`): text on SQLite, bytes handed to psycopg.
+    """
     parsed = _parse(url)
     args: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite:
         args["timeout"] = SQLITE_BUSY_TIMEOUT_S
     elif "connect_timeout" not in parsed.query:
         args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(parsed, connect_args=args)
+        engine = create_engine(
+            parsed,
+            connect_args=args,
+            json_serializer=_json_text if sqlite else _json_bytes,
+            json_deserializer=jsonout.loads,
+        )
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot use store URL {describe(parsed)}: {reason(exc)}") from exc
-    if parsed.get_backend_name() == "sqlite":
+    if sqlite:
         _sqlite_events(engine)
     return engine
 

@@ -12,18 +12,23 @@ is kept); a different file only adds.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, defer
 
-from plantwarden import __version__
+from plantwarden import __version__, jsonout
 from plantwarden.errors import InputError
-from plantwarden.store.capture_doc import CaptureDoc, HostEntry, HostKind, parse_capture_doc
+from plantwarden.store.capture_doc import (
+    CONVERSATION_COLUMNS,
+    CaptureDoc,
+    HostEntry,
+    HostKind,
+    parse_capture_doc,
+)
 from plantwarden.store.captures import capture_documents, list_captures
 from plantwarden.store.engine import connected, reason
 from plantwarden.store.models import Anomaly, Capture, CaptureHost, Conversation, Host
@@ -32,6 +37,7 @@ from plantwarden.store.types import utc_now
 __all__ = ["capture_documents", "list_captures", "record_capture", "write_capture"]
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
+ANOMALY_COLUMNS = ("name", "frame", "ts", "src", "dst", "detail")
 
 
 def record_capture(db_url: str, doc: dict[str, Any]) -> int:
@@ -53,7 +59,8 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
     ``document`` is the whole analysis document as given (kept for inventory and reports).
     """
     fingerprint = capture.fingerprint() if document is None else _fingerprint(document)
-    existing = session.scalars(select(Capture).where(Capture.sha256 == capture.sha256.lower())).first()
+    query = select(Capture).where(Capture.sha256 == capture.sha256.lower())
+    existing = session.scalars(query.options(defer(Capture.document))).first()  # not the old document
     if existing is not None and existing.analysis_sha256 == fingerprint:
         return existing.id
     old_hosts = _clear(session, existing.id) if existing is not None else set()
@@ -75,7 +82,7 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
 def _fingerprint(document: dict[str, Any]) -> str:
     """SHA-256 of the whole document, less what depends on how it was invoked."""
     body = {k: v for k, v in document.items() if k not in ("path", "schema")}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(jsonout.to_bytes(body, sort_keys=True)).hexdigest()
 
 
 def _fill(row: Capture, capture: CaptureDoc, fingerprint: str) -> None:
@@ -151,10 +158,55 @@ def _lock_hosts(session: Session, host_ids: set[int]) -> None:
 
 
 def _insert_children(session: Session, capture_id: int, capture: CaptureDoc) -> None:
-    for model, entries in ((Conversation, capture.conversations), (Anomaly, capture.anomalies)):
-        rows = [{"capture_id": capture_id, **entry.model_dump()} for entry in entries]
-        if rows:
-            session.execute(insert(model), rows)
+    """Conversations and anomalies, as plain tuples (a long capture has 100,000 rows):
+    ``COPY`` on PostgreSQL, ``executemany`` on SQLite, inside the session's transaction."""
+    conversations = (
+        (capture_id, r["src"], r["dst"], r["proto"], r["code"], r["count"], r["first_ts"], r["last_ts"])
+        for r in capture.conversation_rows
+    )
+    _insert_rows(session, Conversation.__tablename__, CONVERSATION_COLUMNS, conversations)
+    anomalies = ((capture_id, *(getattr(entry, c) for c in ANOMALY_COLUMNS)) for entry in capture.anomalies)
+    _insert_rows(session, Anomaly.__tablename__, ANOMALY_COLUMNS, anomalies)
+
+
+def _insert_rows(
+    session: Session, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]
+) -> None:
+    """Insert ``(capture_id, *columns)`` rows with the driver's fastest bulk path.
+
+    The driver's errors are raised as SQLAlchemy's (an IntegrityError for a refused row), as
+    a Core insert would raise them.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in ("capture_id", *columns))
+    driver = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+        run = _copy_rows
+    else:
+        marks = ", ".join("?" for _ in range(len(columns) + 1))
+        statement = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
+        run = _executemany_rows
+    try:
+        run(driver, statement, rows)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+
+
+def _copy_rows(driver: Any, statement: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _executemany_rows(driver: Any, statement: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(statement, rows)  # sqlite3 takes the rows one by one from the iterator
+    finally:
+        cursor.close()
 
 
 def _refresh_hosts(session: Session, host_ids: set[int]) -> None:
