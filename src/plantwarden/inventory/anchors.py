@@ -43,7 +43,13 @@ class Skeleton:
         macs = self.holders.get(ip)
         if not macs:
             return ip
+        if len(macs) == 1:
+            return next(iter(macs))
         return min(sorted(macs), key=lambda mac: _distance(macs[mac], ts))
+
+    def timeless(self, address: str) -> bool:
+        """Whether :meth:`anchor_of` gives the same anchor for ``address`` at any time."""
+        return len(self.holders.get(address) or ()) <= 1
 
     def anchor_of(self, address: str, ts: float | None) -> str | None:
         if address in self.groups or address in self.device_macs or address in self.lone_ips:

@@ -103,6 +103,7 @@ def _group_anchors(sk: Skeleton, claims: list[tuple[str, Claim]]) -> list[list[s
 def _assets(
     groups: list[list[str]], sk: Skeleton, seen: dict[str, Seen], routers: dict[str, list[str]]
 ) -> list[Asset]:
+    held_by = _held_by(sk)
     out = []
     for anchors in groups:
         macs = [a for a in anchors if is_mac(a)]
@@ -111,11 +112,21 @@ def _assets(
         asset = Asset(id=macs[0] if macs else anchors[0], kind=kind)
         for a in anchors:
             (asset.macs if is_mac(a) else asset.ips)[a] = _copy(seen.get(a))
-        for ip, held in sk.holders.items():
-            for mac, s in held.items():
-                if mac in asset.macs:
-                    asset.ips[ip] = _held(s, seen.get(ip), len(held) > 1)
+        held = sorted(h for mac in macs for h in held_by.get(mac, ()))  # in the holders' order
+        for _, ip, s, shared in held:
+            asset.ips[ip] = _held(s, seen.get(ip), shared)
         out.append(asset)
+    return out
+
+
+def _held_by(sk: Skeleton) -> dict[str, list[tuple[int, str, Seen, bool]]]:
+    """Per MAC, the IPs it held: (position in the skeleton's holders, ip, when, shared)."""
+    out: dict[str, list[tuple[int, str, Seen, bool]]] = defaultdict(list)
+    position = 0
+    for ip, held in sk.holders.items():
+        for mac, s in held.items():
+            out[mac].append((position, ip, s, len(held) > 1))
+            position += 1
     return out
 
 

@@ -112,26 +112,38 @@ class _Edges(dict[Key, MapEdge]):
 
 def communication_map(inv: Inventory) -> list[MapEdge]:
     edges = _Edges()
+    ids = _AssetIds(inv)
     for doc in inv.documents:
         name = str(doc.get("name"))
         for e in doc.get("edges") or []:
-            _add_edge(inv, edges, name, e)
+            _add_edge(ids, edges, name, e)
         for conv in doc.get("conversations") or []:
-            _add_conversation(inv, edges, name, doc, conv)
+            _add_conversation(ids, edges, name, doc, conv)
     return [edges[k] for k in sorted(edges)]
 
 
-def _asset_id(inv: Inventory, address: str, ts: float | None) -> str:
-    asset = inv.at(address, ts)
-    return address if asset is None else asset.id
+class _AssetIds:
+    """The asset id an address stood for at a time (the address itself if no asset), kept
+    for addresses whose asset does not depend on the time (all but IPs two MACs held)."""
+
+    def __init__(self, inv: Inventory) -> None:
+        self.inv = inv
+        self.timeless: dict[str, str] = {}
+
+    def __call__(self, address: str, ts: float | None) -> str:
+        found = self.timeless.get(address)
+        if found is not None:
+            return found
+        asset = self.inv.at(address, ts)
+        out = address if asset is None else asset.id
+        if self.inv.skeleton.timeless(address):
+            self.timeless[address] = out
+        return out
 
 
-def _add_edge(inv: Inventory, edges: _Edges, capture: str, e: dict[str, Any]) -> None:
+def _add_edge(ids: _AssetIds, edges: _Edges, capture: str, e: dict[str, Any]) -> None:
     transport, port = str(e.get("transport", "")), int(e.get("port") or 0)
-    client, server = (
-        _asset_id(inv, e["client"], e.get("first_ts")),
-        _asset_id(inv, e["server"], e.get("first_ts")),
-    )
+    client, server = ids(e["client"], e.get("first_ts")), ids(e["server"], e.get("first_ts"))
     key = (client, server, service(str(e.get("proto") or ""), transport, port), transport, port)
     edge = edges.get_or_add(key)
     edge.flows += int(e.get("flows", 0))
@@ -142,15 +154,12 @@ def _add_edge(inv: Inventory, edges: _Edges, capture: str, e: dict[str, Any]) ->
 
 
 def _add_conversation(
-    inv: Inventory, edges: _Edges, capture: str, doc: dict[str, Any], conv: dict[str, Any]
+    ids: _AssetIds, edges: _Edges, capture: str, doc: dict[str, Any], conv: dict[str, Any]
 ) -> None:
     classes = conversation_classes(doc, conv)
     if not classes:
         return
-    src, dst = (
-        _asset_id(inv, conv["src"], conv.get("first_ts")),
-        _asset_id(inv, conv["dst"], conv.get("first_ts")),
-    )
+    src, dst = ids(conv["src"], conv.get("first_ts")), ids(conv["dst"], conv.get("first_ts"))
     proto = FAMILY.get(conv["proto"], conv["proto"])
     key = edges.pairs.get((min(src, dst), max(src, dst), proto), (src, dst, proto, "", 0))
     edge = edges.get_or_add(key)

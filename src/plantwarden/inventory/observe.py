@@ -73,10 +73,20 @@ def _hit(obs: Observation, address: str, ts: float | None, proto: str) -> None:
 
 
 def _traffic(doc: dict[str, Any], obs: Observation) -> None:
+    addresses = obs.addresses
     for c in doc.get("conversations") or []:
+        first, last = c.get("first_ts"), c.get("last_ts")
         for a in (c["src"], c["dst"]):
-            _hit(obs, a, c.get("first_ts"), c["proto"])
-            _hit(obs, a, c.get("last_ts"), c["proto"])
+            seen = addresses.get(a)
+            if seen is None or first is None or last is None:
+                _hit(obs, a, first, c["proto"])
+                _hit(obs, a, last, c["proto"])
+            else:  # the common case, inline (a long capture has 100,000 conversations)
+                low, high = (first, last) if first <= last else (last, first)
+                if seen.first_ts is None or low < seen.first_ts:
+                    seen.first_ts = low
+                if seen.last_ts is None or high > seen.last_ts:
+                    seen.last_ts = high
     for e in doc.get("edges") or []:
         for a in (e["client"], e["server"]):
             _hit(obs, a, e.get("first_ts"), e.get("proto") or e.get("transport", ""))
