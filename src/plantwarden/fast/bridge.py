@@ -117,9 +117,12 @@ class Bridge:
             name = self.specs[e[L.E_PROTO]].name
             self.out.anomaly(Anomaly(f"{name}.decoder_error", ctx, f"{type(exc).__name__}: {exc}"))
 
-    def _prime(self, session: Session, e: list[int]) -> None:
-        """Tell a session about the kernel-counted request the next PDU answers."""
-        proto, key, label, aux = e[L.E_PROTO], e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX]
+    def _prime(self, session: Session, e: list[int], slot: int = 0) -> None:
+        """Tell a session about a kernel-counted request (pairing slot 0 or 1 of the event):
+        the one the next PDU answers, or one still pending when Python takes the flow over."""
+        proto = e[L.E_PROTO]
+        key, label, aux = (e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX]) if slot == 0 else (
+            e[L.E_SKEY2], e[L.E_SLABEL2], e[L.E_SAUX2])
         if key < 0:
             return
         if proto == L.P_MODBUS:
@@ -149,6 +152,7 @@ class Bridge:
             known = self.sessions.pop(e[L.E_SERIAL], None)
             flow.session = known[1] if known is not None else flow.spec.new_session()
             self._prime(flow.session, e)
+            self._prime(flow.session, e, 1)  # the younger of two pipelined requests
         x, y = (flow.client, flow.client_port), (flow.server, flow.server_port)
         key = ("tcp", 6, *x, *y) if x <= y else ("tcp", 6, *y, *x)
         if key in self.engine.flows:

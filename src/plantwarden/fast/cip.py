@@ -9,7 +9,9 @@ and the reply two (``enip`` 0x006f, ``cip`` 0x4c:rsp), without anomalies; the ch
 mirror its parsing (``enip.wire``, ``cip.wire``). Everything else goes to the Python
 session, and one read in 1024 / write in 64 with its reply (the values are sampled, as for
 the other protocols). The request waits in the flow's pairing slot (key 0, aux = sender context) for
-its reply; a reply it cannot count primes the session with it first.
+its reply; a reply it cannot count primes the session with it first. Scanners pipeline: a
+second request sent before the first is answered waits in a second slot (the first slot
+always holds the older one); a third goes to the session.
 """
 
 # numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
@@ -21,7 +23,7 @@ import numpy as np
 
 from plantwarden.fast.jit import jit
 from plantwarden.fast.layout import A_COUNT, A_PRIME_ROUTE, A_ROUTE, P_CIP, P_ENIP
-from plantwarden.fast.protos import T_AUX, T_KEY, T_LABEL, sampled, u16le, u32le
+from plantwarden.fast.protos import T_AUX, T_AUX2, T_KEY, T_KEY2, T_LABEL, T_LABEL2, sampled, u16le, u32le
 
 SEND_RR_DATA = 0x6F
 FAM_CM, FAM_TAG = 1, 2  # label bits 12-15: the path family that fixes the service's meaning
@@ -102,6 +104,30 @@ def tag_request(b: np.ndarray, s: int, n: int) -> int:
 
 
 @jit()
+def _context(b: np.ndarray, o: int) -> int:
+    return (u32le(b, o + 16) << 32) | u32le(b, o + 12)
+
+
+@jit()
+def _swap(tmp: np.ndarray) -> None:
+    tmp[T_KEY], tmp[T_KEY2] = tmp[T_KEY2], tmp[T_KEY]
+    tmp[T_LABEL], tmp[T_LABEL2] = tmp[T_LABEL2], tmp[T_LABEL]
+    tmp[T_AUX], tmp[T_AUX2] = tmp[T_AUX2], tmp[T_AUX]
+
+
+@jit()
+def enip_front(b: np.ndarray, o: int, n: int, tmp: np.ndarray) -> None:
+    """Before judging a PDU: when its sender context is that of the second pending request
+    (and not the first's), put that request in the first slot, which ``enip_pdu`` pairs."""
+    if n > 24 and u16le(b, o) == SEND_RR_DATA and tmp[T_KEY2] >= 0:
+        context = _context(b, o)
+        first = tmp[T_KEY] >= 0 and tmp[T_AUX] == context
+        # without a data item the PDU answers nothing (enip_pdu): no swap then
+        if tmp[T_AUX2] == context and not first and data_item(b, o, n)[0] != -2:
+            _swap(tmp)
+
+
+@jit()
 def enip_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int, int, int]:
     """(action, label, extra label, extra label) of one encapsulated PDU (0 = no extra)."""
     cmd = u16le(b, o)
@@ -110,19 +136,25 @@ def enip_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> t
         return A_COUNT, (P_ENIP << 24) | cmd, 0, 0
     if cmd != SEND_RR_DATA or n <= 24:
         return A_ROUTE, 0, 0, 0
-    context = (u32le(b, o + 16) << 32) | u32le(b, o + 12)
+    context = _context(b, o)
     s, ln = data_item(b, o, n)
     reply = s >= 0 and ln > 0 and b[s] & 0x80
     if tmp[T_KEY] >= 0 and tmp[T_AUX] == context:
         if s == -2:
             return A_ROUTE, 0, 0, 0  # no data item: the session would keep waiting, so does the kernel
-        tmp[T_KEY] = -1  # whatever the session does with this key, it needs the kernel's request
         service = tmp[T_LABEL]
+        tmp[T_KEY] = -1  # whatever the session does with this key, it needs the kernel's request
+        if tmp[T_KEY2] >= 0:  # the other pending request moves up: the first slot is the older
+            _swap(tmp)
         if reply and status == 0 and ln >= 4 and 4 + 2 * np.int64(b[s + 3]) <= ln and b[s] == 0x80 | service:
             return A_COUNT, ENIP_RR, CIP_TAG_RSP | service, 0
         return A_PRIME_ROUTE, 0, 0, 0
-    service = tag_request(b, s, ln) if status == 0 and s >= 0 and not reply and tmp[T_KEY] < 0 else 0
+    free = tmp[T_KEY] < 0 or tmp[T_KEY2] < 0
+    service = tag_request(b, s, ln) if status == 0 and s >= 0 and not reply and free else 0
     if service == 0 or sampled(g, 3, service == WRITE_TAG):
         return A_ROUTE, 0, 0, 0
-    tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX] = 0, service, context
+    if tmp[T_KEY] < 0:
+        tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX] = 0, service, context
+    else:
+        tmp[T_KEY2], tmp[T_LABEL2], tmp[T_AUX2] = 0, service, context
     return A_COUNT, ENIP_RR, CIP_SEND_REQ, CIP_TAG_REQ | service

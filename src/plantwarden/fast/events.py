@@ -38,4 +38,6 @@ def flow_event(ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndar
     ev[ne, L.E_SYN], ev[ne, L.E_STATE], ev[ne, L.E_FINS] = row[L.F_SYN], row[L.F_STATE], row[L.F_FINS]
     ev[ne, L.E_NSEQ0], ev[ne, L.E_NSEQ1] = row[L.F_NSEQ0], row[L.F_NSEQ1]
     ev[ne, L.E_SKEY], ev[ne, L.E_SLABEL], ev[ne, L.E_SAUX] = row[L.F_SKEY], row[L.F_SLABEL], row[L.F_SAUX]
+    ev[ne, L.E_SKEY2], ev[ne, L.E_SLABEL2] = row[L.F_SKEY2], row[L.F_SLABEL2]
+    ev[ne, L.E_SAUX2] = row[L.F_SAUX2]
     return ne + 1

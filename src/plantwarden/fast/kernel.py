@@ -100,6 +100,7 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
     row[L.F_CLIENT_IS_A] = 1 if client_is_src == a_is_src else 0
     row[L.F_FIRST], row[L.F_LAST] = ts, ts
     row[L.F_NSEQ0], row[L.F_NSEQ1], row[L.F_SKEY], row[L.F_SAMPLED] = -1, -1, -1, -1
+    row[L.F_SKEY2] = -1
     server_port = dport if client_is_src else sport
     if kport[server_port] and not weird:
         row[L.F_MODE] = L.MODE_KERNEL

@@ -33,9 +33,11 @@ SAMPLE_WRITE_EVERY = 64  # 1 write request (and its response) in N, per protocol
 # -- flow row columns (int64 fl[cap, NF]) ---------------------------------------------------
 F_SERIAL, F_MODE, F_PROTO, F_CLIENT_IS_A, F_STATE, F_FINS, F_SYN = range(7)
 F_FIRST, F_LAST, F_PK0, F_PK1, F_BY0, F_BY1, F_NSEQ0, F_NSEQ1 = range(7, 15)
-F_SKEY, F_SLABEL, F_SAUX, F_SAMPLED, F_UAMODE = range(15, 20)
-F_ROUTED = 20  # 1 once a PDU of the flow went to a Python session (which must be dropped at its end)
-NF = 21
+F_SKEY, F_SLABEL, F_SAUX, F_SAMPLED, F_UAMODE = range(15, 20)  # pairing slot (tmp, see fast.protos)
+F_SKEY2, F_SLABEL2, F_SAUX2 = range(20, 23)  # a second pending request (EtherNet/IP pipelining)
+F_PAIRING = 8  # F_SKEY .. F_SAUX2: the columns a segment's judging reads and writes
+F_ROUTED = 23  # 1 once a PDU of the flow went to a Python session (which must be dropped at its end)
+NF = 24
 MODE_KERNEL, MODE_PY_FRESH, MODE_PY_HANDED = 1, 2, 3
 # TCP states, as plantwarden.net.flows names them
 STATES = ("active", "syn_sent", "established", "closing", "closed", "reset")
@@ -56,8 +58,8 @@ NG = 32
 E_KIND, E_FRAME, E_TS, E_OFF, E_LEN, E_ORIG, E_DIR, E_SERIAL = range(8)
 E_CLIENT, E_SERVER, E_CPORT, E_SPORT, E_PROTO, E_FIRST, E_LAST = range(8, 15)
 E_PK0, E_PK1, E_BY0, E_BY1, E_SYN, E_STATE, E_FINS, E_NSEQ0, E_NSEQ1 = range(15, 24)
-E_SKEY, E_SLABEL, E_SAUX = range(24, 27)
-NE = 28
+E_SKEY, E_SLABEL, E_SAUX, E_SKEY2, E_SLABEL2, E_SAUX2 = range(24, 30)
+NE = 32
 K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END = 1, 2, 3, 4, 5
 
 # -- kernel return status -------------------------------------------------------------------

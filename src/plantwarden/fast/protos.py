@@ -45,7 +45,7 @@ from plantwarden.fast.opcua import (
 )
 from plantwarden.fast.tables import OCCUPIED, find_or_add
 
-T_KEY, T_LABEL, T_AUX, T_SAMPLED, T_UAMODE = 0, 1, 2, 3, 4
+T_KEY, T_LABEL, T_AUX, T_SAMPLED, T_UAMODE, T_KEY2, T_LABEL2, T_AUX2 = range(8)
 UA_UNKNOWN, UA_PLAIN, UA_OTHER = 0, 1, 2
 MAX_UA_MESSAGE = 1 << 26
 _NONE_URI = np.frombuffer(b"http://opcfoundation.org/UA/SecurityPolicy#None", np.uint8)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from plantwarden.fast import layout as L
-from plantwarden.fast.cip import enip_pdu
+from plantwarden.fast.cip import enip_front, enip_pdu
 from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SEQ, R_SPORT, R_SRC, R_WEIRD
 from plantwarden.fast.jit import jit
@@ -114,6 +114,8 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         elif proto == L.P_OPCUA:
             act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC])
         else:
+            enip_front(b, pos, m, tmp)  # a reply to the second pending request: that one first
+            old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
             act, label, extra1, extra2 = enip_pdu(b, pos, m, tmp, g)
         if act == L.A_HANDOVER or k + 3 > L.MAX_SEG_PDUS:
             return -1
@@ -217,14 +219,14 @@ def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndar
         proto = r[11]  # the port's protocol, set by tcp_packet
         if not _probe(proto, b, poff, plen):
             return -1
-    for q in range(5):
+    for q in range(L.F_PAIRING):
         tmp[q] = row[L.F_SKEY + q]
     k = _judge(b, poff, plen, proto, r, d, tmp, g, seen, scratch)
     if k < 0:
         return -1
     row[L.F_PROTO] = proto
     row[L.F_NSEQ0 + d] = (ns + plen) & SEQ_MASK
-    for q in range(5):
+    for q in range(L.F_PAIRING):
         row[L.F_SKEY + q] = tmp[q]
     return k
 
