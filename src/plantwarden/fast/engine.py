@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import queue
 import struct
 import threading
 from collections.abc import Callable
@@ -22,7 +21,9 @@ from plantwarden.analyze.collect import NS
 from plantwarden.capture.pcap import FILE_HEADER_LEN, MAX_CAPLEN, parse_header, pcap_magic
 from plantwarden.capture.records import LINKTYPE_ETHERNET, SkipReport
 from plantwarden.fast import layout as L
+from plantwarden.fast.backlog import Backlog
 from plantwarden.fast.bridge import Bridge, FastCollector
+from plantwarden.fast.events import gather
 from plantwarden.fast.kernel import expire, finish, walk
 from plantwarden.fast.tables import Tables
 from plantwarden.net.detect import ProtocolIndex
@@ -61,6 +62,20 @@ def _fill(f: IO[bytes], buf: np.ndarray, start: int, stop: int) -> int:
     return start
 
 
+NO_BYTES = np.empty(0, np.uint8)
+
+
+def _batch(buf: np.ndarray, ev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A copy of kernel events with the bytes they point at (``events.gather``)."""
+    ev = ev.copy()
+    if not len(ev):
+        return ev, NO_BYTES
+    carries = (ev[:, L.E_KIND] == L.K_FRAME) | (ev[:, L.E_KIND] == L.K_PDU)
+    blob = np.empty(int(ev[carries, L.E_LEN].sum()), np.uint8)
+    gather(buf, ev, blob)
+    return ev, blob
+
+
 class Run:
     """One capture through the kernel."""
 
@@ -77,70 +92,57 @@ class Run:
         self.size = len(head)
 
     def run(self, progress: Callable[[int], None] | None) -> None:
-        """The kernel walks chunk k+1 in a thread (nogil) while Python applies chunk k's events.
+        """The kernel walks the capture in a thread (nogil) while Python applies the events.
 
-        The Python side never writes kernel state, so the kernel can run ahead; events are
-        copied out of the event table and applied in capture order. Three read buffers
-        rotate: one being walked, one queued, one whose events Python is applying."""
-        q: queue.Queue[tuple[np.ndarray, list[np.ndarray], int] | BaseException | None] = queue.Queue(1)
-        stop = threading.Event()
-        producer = threading.Thread(target=self._produce, args=(q, stop), daemon=True)
+        The Python side never writes kernel state, and each batch of events carries its own
+        copy of the bytes it refers to, so the kernel runs ahead as far as the backlog allows
+        (:class:`plantwarden.fast.backlog.Backlog`); events are applied in capture order."""
+        backlog = Backlog()
+        producer = threading.Thread(target=self._produce, args=(backlog,), daemon=True)
         producer.start()
         try:
-            while (item := q.get()) is not None:
+            while (item := backlog.get()) is not None:
                 if isinstance(item, BaseException):
                     raise item
-                buf, batches, size = item
-                for ev in batches:
-                    self.bridge.events(buf, ev)
+                batches, size = item
+                for ev, blob in batches:
+                    self.bridge.events(blob, ev)
                 if progress is not None:
                     progress(size)
         finally:
-            stop.set()
+            backlog.close()
             producer.join()
 
-    def _produce(self, q: queue.Queue[Any], stop: threading.Event) -> None:
+    def _produce(self, backlog: Backlog) -> None:
         try:
-            self._walk_all(q, stop)
+            self._walk_all(backlog)
         except BaseException as exc:  # handed to the consumer, which raises it
-            self._put(q, stop, exc)
-        self._put(q, stop, None)
+            backlog.put(exc, 0)
+        backlog.put(None, 0)
 
-    @staticmethod
-    def _put(q: queue.Queue[Any], stop: threading.Event, item: object) -> None:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def _walk_all(self, q: queue.Queue[Any], stop: threading.Event) -> None:
+    def _walk_all(self, backlog: Backlog) -> None:
         hdr = self.hdr
         limit = hdr.snaplen if 0 < hdr.snaplen <= MAX_CAPLEN else MAX_CAPLEN
-        bufs = [np.empty(L.CHUNK + MAX_CAPLEN + 16, np.uint8) for _ in range(3)]
-        carry = k = pos = filled = 0
-        while not stop.is_set():
-            buf = bufs[k % 3]
-            if carry:
-                prev = bufs[(k - 1) % 3]
-                buf[:carry] = prev[pos:filled]
-            k += 1
+        buf = np.empty(L.CHUNK + MAX_CAPLEN + 16, np.uint8)
+        carry = 0
+        while True:
             filled = _fill(self.f, buf, carry, L.CHUNK)
             self.size += filled - carry
             hashing = self._hash(buf[carry:filled])
-            batches: list[np.ndarray] = []
+            batches: list[tuple[np.ndarray, np.ndarray]] = []
             pos, status = self._chunk(buf, filled, limit, batches)
             if hashing is not None:
                 hashing.join()
-            self._put(q, stop, (buf, batches, self.size))
             if status == L.S_GARBAGE:
                 self._garbage()
-                return
-            if filled - carry == 0:
+            elif filled - carry == 0:
                 self._at_end(buf, pos, filled)
+            if not backlog.put((batches, self.size), sum(ev.nbytes + blob.nbytes for ev, blob in batches)):
+                return  # the consumer stopped
+            if status == L.S_GARBAGE or filled - carry == 0:
                 return
             carry = filled - pos
+            buf[:carry] = buf[pos:filled]  # the partial record starts the next chunk
 
     def _hash(self, data: np.ndarray) -> threading.Thread | None:
         """Hash the new bytes in a thread while the kernel (nogil) walks them."""
@@ -150,7 +152,8 @@ class Run:
         thread.start()
         return thread
 
-    def _chunk(self, buf: np.ndarray, filled: int, limit: int, batches: list[np.ndarray]) -> tuple[int, int]:
+    def _chunk(self, buf: np.ndarray, filled: int, limit: int,
+               batches: list[tuple[np.ndarray, np.ndarray]]) -> tuple[int, int]:
         """Walk one chunk; copies of the events it writes go to ``batches``."""
         t, pos = self.t, 0
         big, mult = self.hdr.endian == ">", 1 if self.hdr.nanos else 1000
@@ -158,7 +161,7 @@ class Run:
             pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
                                    t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev,
                                    t.r, t.tmp, t.scratch, t.bkey, t.bval, t.ekey, t.edges)
-            batches.append(t.ev[:ne].copy())
+            batches.append(_batch(buf, t.ev[:ne]))
             if status == L.S_GROW and not t.grow():
                 status = L.S_BAIL  # a table at its limit: the Python engine takes the rest
             if status == L.S_BAIL:
@@ -168,16 +171,16 @@ class Run:
                 break
         if status == L.S_MORE and not t.g[L.G_ALLPY]:
             ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2, t.ekey, t.edges)
-            batches.append(t.ev[:ne].copy())
+            batches.append((t.ev[:ne].copy(), NO_BYTES))
         return pos, status
 
-    def _drain(self, kernel_only: bool, batches: list[np.ndarray]) -> None:
+    def _drain(self, kernel_only: bool, batches: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Hand every flow the kernel still owns over (or end it, at the end of the capture)."""
         t = self.t
         more = True
         while more:
             ne, more = finish(t.fkey, t.fl, t.ev, t.g, kernel_only, t.ekey, t.edges)
-            batches.append(t.ev[:ne].copy())  # these events carry no bytes of the buffer
+            batches.append((t.ev[:ne].copy(), NO_BYTES))  # these events carry no bytes
             if more and not t.grow():
                 raise RuntimeError("kernel edge table full")
 
@@ -198,10 +201,10 @@ class Run:
             self.skipped.add("truncated_record", n + 1, detail)
 
     def document(self, path: str, name: str, sha: str | None) -> dict[str, Any]:
-        batches: list[np.ndarray] = []
+        batches: list[tuple[np.ndarray, np.ndarray]] = []
         self._drain(True, batches)
-        for ev in batches:
-            self.bridge.events(np.empty(0, np.uint8), ev)
+        for ev, blob in batches:
+            self.bridge.events(blob, ev)
         self.engine.finish()
         self.bridge.merge()
         g, out = self.t.g, self.out

@@ -41,3 +41,20 @@ def flow_event(ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndar
     ev[ne, L.E_SKEY2], ev[ne, L.E_SLABEL2] = row[L.F_SKEY2], row[L.F_SLABEL2]
     ev[ne, L.E_SAUX2] = row[L.F_SAUX2]
     return ne + 1
+
+
+@jit(nogil=True)
+def gather(buf: np.ndarray, ev: np.ndarray, out: np.ndarray) -> int:
+    """Copy the bytes of every frame and PDU event of ``ev`` from ``buf`` into ``out`` and
+    point the events at ``out``: the batch no longer needs the read buffer. Returns the bytes
+    used (``out`` has room for the sum of the events' lengths)."""
+    k = 0
+    for i in range(ev.shape[0]):
+        kind = ev[i, L.E_KIND]
+        if kind == L.K_FRAME or kind == L.K_PDU:
+            o, n = ev[i, L.E_OFF], ev[i, L.E_LEN]
+            for j in range(n):
+                out[k + j] = buf[o + j]
+            ev[i, L.E_OFF] = k
+            k += n
+    return k
