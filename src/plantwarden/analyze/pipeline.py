@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plantwarden import __version__
+from plantwarden import __version__, gcpause
 from plantwarden.analyze.collect import NS, Collector
 from plantwarden.capture.records import RawFrame
 from plantwarden.capture.source import STDIN_NAME, CaptureSource, open_capture
@@ -66,6 +66,11 @@ def analyze_capture(
     choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
     if choice not in ENGINES:
         raise CaptureError(f"unknown engine {choice!r}; use one of {', '.join(ENGINES)}")
+    with gcpause.paused():
+        return _analyze(path, progress, choice)
+
+
+def _analyze(path: str, progress: Progress | None, choice: str) -> CaptureResult:
     if choice == "fast":
         from plantwarden.fast.engine import analyze_fast
 
