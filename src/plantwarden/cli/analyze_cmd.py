@@ -5,19 +5,18 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from plantwarden import jsonout
-from plantwarden.analyze.pipeline import CaptureResult, analyze_capture
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # imported where used: other commands (and --help) start without them
+    from plantwarden.analyze.pipeline import CaptureResult
+    from plantwarden.site.model import SiteModel
 
 ANALYZE_SCHEMA = 1
 
@@ -91,6 +90,8 @@ def analyze(
             _summary(result)
     alerts = _alerts(captures, settings.db_url, model, store) if detect and captures and docs else None
     if json_path is not None:
+        from plantwarden import jsonout
+
         body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
         if alerts is not None:
             body["alerts"] = alerts
@@ -144,9 +145,13 @@ def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str,
 
 
 def _run_one(name: str, engine: str | None = None) -> CaptureResult:
+    from plantwarden.analyze.pipeline import analyze_capture
+
     total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
     if not err.is_terminal or total is None or total < (8 << 20):
         return analyze_capture(name, engine=engine)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(Path(name).name, total=total)
@@ -160,6 +165,8 @@ def _summary(result: CaptureResult) -> None:
         f"{doc['flows']['total']:,} flows, {len(doc['hosts']['ipv4']) + len(doc['hosts']['ipv6'])} IP hosts"
     )
     if doc["protocols"]:
+        from rich.table import Table
+
         table = Table("protocol", "PDUs", "top codes", box=None, pad_edge=False)
         for proto, info in doc["protocols"].items():
             top = sorted(info["codes"].items(), key=lambda kv: -kv[1]["count"])[:4]

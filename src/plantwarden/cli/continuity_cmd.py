@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
-from plantwarden.continuity import lifecycle, raci, spof, text
-from plantwarden.continuity.graph import build_graph
-from plantwarden.continuity.impact import impact as what_if
-from plantwarden.continuity.observed import observed_report
-from plantwarden.continuity.segmentation import audit
-from plantwarden.continuity.source import analyse_paths, optional_site, parse_duration, require_site
 from plantwarden.errors import InputError
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:
+    from plantwarden.site.model import SiteModel
+
+# The continuity engine (NetworkX, the site model) is imported by the commands that use it,
+# so that other commands start without it.
 
 CapturesArg = Annotated[list[Path], typer.Argument(help="Capture files (pcap/pcapng, may be gzipped).")]
 
@@ -36,6 +34,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _emit(kind: str, model: SiteModel | None, body: dict[str, Any]) -> None:
+    from plantwarden import jsonout
+
     head = {"site": model.site.name, "currency": model.site.currency} if model is not None else {}
     jsonout.write(jsonout.document(kind, 1, {**head, **body}), "-")
 
@@ -54,6 +54,11 @@ def impact(
     db: DbOption = None,
 ) -> None:
     """What-if: which lines stop when these fail, after how long, and what it costs."""
+    from plantwarden.continuity import text
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.impact import impact as what_if
+    from plantwarden.continuity.source import parse_duration, require_site
+
     minutes = parse_duration(outage) if outage is not None else None
     model = require_site(site, db)
     names = [n for item in [*fail, *(more or [])] for n in item.split(",") if n]
@@ -74,6 +79,10 @@ def spof_cmd(
     db: DbOption = None,
 ) -> None:
     """Single points of failure, ranked by the production each alone can stop."""
+    from plantwarden.continuity import spof, text
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.source import require_site
+
     model = require_site(site, db)
     graph = build_graph(model)
     singles = spof.singles(graph)
@@ -93,6 +102,11 @@ def dependencies(
     captures: CapturesArg, as_json: JsonOption = False, site: SiteOption = None, db: DbOption = None
 ) -> None:
     """Observed traffic vs declared dependencies: missing ones, and declared ones never seen."""
+    from plantwarden.continuity import text
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.observed import observed_report
+    from plantwarden.continuity.source import analyse_paths, require_site
+
     model = require_site(site, db)
     report = observed_report(model, build_graph(model), analyse_paths(captures)).as_dict()
     if as_json:
@@ -124,6 +138,10 @@ def segmentation(
     captures: CapturesArg, as_json: JsonOption = False, site: SiteOption = None, db: DbOption = None
 ) -> None:
     """Observed traffic against zones and conduits: violations, flat networks, exposure paths."""
+    from plantwarden.continuity import text
+    from plantwarden.continuity.segmentation import audit
+    from plantwarden.continuity.source import analyse_paths, optional_site
+
     model = optional_site(site, db)
     body = audit(model, analyse_paths(captures))
     if as_json:
@@ -166,6 +184,10 @@ def raci_cmd(
     db: DbOption = None,
 ) -> None:
     """RACI gray areas (no Responsible, no Accountable, several Accountable) and the matrix."""
+    from plantwarden.continuity import raci, text
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.source import require_site
+
     if as_json and as_csv:
         raise InputError("give --json or --csv, not both")
     model = require_site(site, db)
@@ -200,6 +222,10 @@ def lifecycle_cmd(
     db: DbOption = None,
 ) -> None:
     """End of support: legacy share per zone and line, and IT/OT lifecycle alignment."""
+    from plantwarden.continuity import lifecycle, text
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.source import require_site
+
     when = _date(at)
     model = require_site(site, db)
     body = lifecycle.report(model, build_graph(model), when)

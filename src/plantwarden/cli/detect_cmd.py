@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
-from plantwarden.detect import baseline as bl
-from plantwarden.detect.model import Alert
 from plantwarden.settings import Settings
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # imported where used, so that other commands start without them
+    from plantwarden.detect import baseline as bl
+    from plantwarden.detect.model import Alert
+    from plantwarden.site.model import SiteModel
 
 baseline_app = typer.Typer(
     help="Learn, show, export and import the baseline of normal traffic.", no_args_is_help=True
@@ -91,6 +91,8 @@ def detect(
     )
     report = run_detect(opts)
     if json_path is not None:
+        from plantwarden import jsonout
+
         jsonout.write(report.document(), json_path)
     if json_path != "-":
         for note in report.notes:
@@ -105,6 +107,8 @@ def _read_site(path: Path) -> SiteModel:
 
 
 def _table(items: list[Alert]) -> None:
+    from rich.table import Table
+
     if not items:
         out.print("no alerts")
         return
@@ -134,6 +138,8 @@ def alerts(
     except ValueError as exc:
         raise UsageError(f"--severity: {exc}") from None
     if json_out:
+        from plantwarden import jsonout
+
         jsonout.write(jsonout.document("alerts", 1, {"alerts": [a.to_json() for a in items]}), "-")
         return
     _table(items)
@@ -223,6 +229,10 @@ def baseline_show(
     db: DbOption = None,
 ) -> None:
     """Show the baseline: talkers, conversations, channels with codes, periods and sequences."""
+    from rich.table import Table
+
+    from plantwarden import jsonout
+
     b, v = _load(db, site_name, version)
     if json_out:
         jsonout.write(b.to_json(), "-")
@@ -249,6 +259,8 @@ def baseline_export(
     db: DbOption = None,
 ) -> None:
     """Export the baseline for review or editing."""
+    from plantwarden.detect import baseline as bl
+
     b, _ = _load(db, site_name, version)
     bl.write_file(b, path)
 
@@ -259,6 +271,7 @@ def baseline_import(
     db: DbOption = None,
 ) -> None:
     """Validate an edited baseline and store it as a new version."""
+    from plantwarden.detect import baseline as bl
     from plantwarden.detect.store_baselines import store_baseline
 
     b = bl.read_file(path)

@@ -3,21 +3,21 @@ communication map, from the store or straight from capture files (docs/inventory
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
 from plantwarden.errors import InputError, NotFoundError, UsageError
-from plantwarden.inventory.build import InventoryReport, make_inventory
-from plantwarden.inventory.model import Asset
 from plantwarden.settings import Settings
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # imported where used, so that other commands start without them
+    from plantwarden.inventory.build import InventoryReport
+    from plantwarden.inventory.model import Asset
+    from plantwarden.site.model import SiteModel
 
 Captures = Annotated[
     list[str] | None,
@@ -51,7 +51,7 @@ def _documents(captures: list[str] | None, db: str | None) -> list[dict[str, Any
 
 def _json_documents(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonout.loads(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable analysis JSON document ({exc})") from exc
     captures = data.get("captures") if isinstance(data, dict) else None
@@ -67,6 +67,7 @@ def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | No
         return site_from_option(path, db)
     if not from_store:
         return None
+    from plantwarden.site.model import SiteModel
     from plantwarden.store.sites import current_site_document
 
     doc = current_site_document(Settings.load(db).db_url)
@@ -74,6 +75,8 @@ def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | No
 
 
 def _report(captures: list[str] | None, db: str | None, site: Path | None) -> InventoryReport:
+    from plantwarden.inventory.build import make_inventory
+
     return make_inventory(_documents(captures, db), _site(site, db, not captures))
 
 
@@ -116,6 +119,8 @@ def _keep(a: Asset, zone: str | None, role: str | None, unmanaged: bool, show_al
 
 
 def _table(chosen: list[Asset]) -> None:
+    from rich.table import Table
+
     from plantwarden.inventory.document import summary_row
 
     table = Table("asset", "role", "addresses", "vendor", "product / model", "firmware", "zone", box=None)
@@ -221,6 +226,8 @@ def comm_map(
 
         typer.echo(to_dot(inv, edges), nl=False)
     else:
+        from rich.table import Table
+
         table = Table("client", "server", "protocol", "operations", "packets", "first", "last", box=None)
         for e in edges:
             table.add_row(

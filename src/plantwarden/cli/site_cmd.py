@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
 from plantwarden.errors import SiteModelError
-from plantwarden.site.loader import load_site
-from plantwarden.site.model import SiteModel
-from plantwarden.site.schema import site_schema
+
+if TYPE_CHECKING:  # the site model (pydantic) is imported by the commands that use it
+    from plantwarden.site.model import SiteModel
 
 app = typer.Typer(
     help="The declared site model (zones, conduits, assets, lines, RACI, windows).", no_args_is_help=True
@@ -38,6 +37,8 @@ def summary(model: SiteModel, source: str) -> dict[str, object]:
 
 
 def _print_summary(model: SiteModel, source: str) -> None:
+    from rich.table import Table
+
     out.print(
         f"[bold green]ok[/] {source}: site [bold]{model.site.name}[/] "
         f"({model.site.timezone}, {model.site.currency})"
@@ -53,6 +54,8 @@ def _print_summary(model: SiteModel, source: str) -> None:
 @app.command()
 def validate(files: FilesArg, as_json: JsonOption = False) -> None:
     """Check site files; print a summary, or every problem as file:line:col (exit 2)."""
+    from plantwarden.site.loader import load_site
+
     models, problems = [], []
     for file in files:
         try:
@@ -72,6 +75,8 @@ def validate(files: FilesArg, as_json: JsonOption = False) -> None:
 @app.command()
 def schema(out_file: OutOption = None) -> None:
     """Print the JSON Schema of the site file (for editors)."""
+    from plantwarden.site.schema import site_schema
+
     jsonout.write(site_schema(), out_file or "-")
 
 
