@@ -49,6 +49,33 @@ def tables(url: str) -> set[str]:
         engine.dispose()
 
 
+def test_the_listed_revisions_are_the_shipped_scripts() -> None:
+    """migrate.REVISIONS (read without Alembic on every start) is what Alembic finds."""
+    assert list(migrate.REVISIONS) == migrate.script_revisions()
+
+
+def test_the_revision_read_without_alembic_is_alembics(store_url: str) -> None:
+    engine = open_engine(store_url)
+    try:
+        for step in (None, "0001", "head"):
+            if step is not None:
+                _upgrade_to(store_url, step)
+            with engine.connect() as conn:
+                alembic_says = MigrationContext.configure(conn).get_current_revision()
+                assert migrate.current_revision(conn) == alembic_says
+    finally:
+        engine.dispose()
+
+
+def _upgrade_to(url: str, revision: str) -> None:
+    engine = open_engine(url)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade_connection(conn, revision)
+    finally:
+        engine.dispose()
+
+
 def test_upgrade_from_empty_to_head(store_url: str) -> None:
     assert current_revision(store_url) is None
     assert upgrade(store_url) == migrate.head_revision()

@@ -3,29 +3,37 @@
 The migration scripts live in ``plantwarden/store/migrations`` (``env.py``,
 ``script.py.mako``, ``versions/``). Functions here take an open connection; the caller
 owns the transaction (see :mod:`plantwarden.store.engine`).
+
+A store already at head (the usual case) is recognised without Alembic: :data:`REVISIONS`
+lists the shipped revisions (a test holds it against Alembic's own list) and the store's
+revision is read from ``alembic_version`` directly. Alembic is imported only to migrate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 
 from plantwarden import __version__
 from plantwarden.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
+
+#: Every revision in ``migrations/versions``, oldest first (add a new one here).
+REVISIONS = ("0001", "0002")
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic config pointing at the packaged scripts (and at a connection or URL)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     cfg.set_main_option("path_separator", "os")
@@ -35,27 +43,32 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     return cfg
 
 
-@cache
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+def script_revisions() -> list[str]:
+    """The revisions Alembic finds in ``migrations/versions``, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
 def head_revision() -> str:
     """The newest revision this plantwarden knows."""
-    head = _scripts().get_current_head()
-    if head is None:  # pragma: no cover - the package always ships revisions
-        raise StoreError("plantwarden ships no store migrations: the installation is broken")
-    return head
+    return REVISIONS[-1]
 
 
 def known_revisions() -> list[str]:
     """Every revision this plantwarden knows, oldest first."""
-    return [script.revision for script in reversed(list(_scripts().walk_revisions()))]
+    return list(REVISIONS)
 
 
 def current_revision(connection: Connection) -> str | None:
     """The revision recorded in the store (None when it has no schema yet)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = list(connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars())
+    if len(found) > 1:
+        raise StoreError(f"the store records several schema revisions ({', '.join(sorted(found))})")
+    return found[0] if found else None
 
 
 def check_known(revision: str | None, where: str) -> None:
@@ -69,17 +82,23 @@ def check_known(revision: str | None, where: str) -> None:
 
 def upgrade_connection(connection: Connection, target: str = "head") -> str:
     """Upgrade inside the caller's transaction; returns the revision reached."""
+    from alembic import command
+
     _run(lambda cfg: command.upgrade(cfg, target), connection)
     return head_revision() if target == "head" else target
 
 
 def downgrade_connection(connection: Connection, target: str) -> str | None:
     """Downgrade inside the caller's transaction; returns the revision reached."""
+    from alembic import command
+
     _run(lambda cfg: command.downgrade(cfg, target), connection)
     return current_revision(connection)
 
 
 def _run(action: Callable[[Config], None], connection: Connection) -> None:
+    from alembic.util import CommandError
+
     try:
         action(alembic_config(connection))
     except CommandError as exc:
