@@ -7,7 +7,7 @@ C-1.4.5), and its reply. The Python decoder (``protocols.enip.session``, ``proto
 gives such a request three operations (``enip`` 0x006f, ``cip`` 0x52:req, ``cip`` 0x4c:req)
 and the reply two (``enip`` 0x006f, ``cip`` 0x4c:rsp), without anomalies; the checks below
 mirror its parsing (``enip.wire``, ``cip.wire``). Everything else goes to the Python
-session, and one read in 1024 / write in 64 with its reply (the values are sampled, as for
+session, and one read in 4096 / write in 256 with its reply (the values are sampled, as for
 the other protocols). The request waits in the flow's pairing slot (key 0, aux = sender context) for
 its reply; a reply it cannot count primes the session with it first. Scanners pipeline: a
 second request sent before the first is answered waits in a second slot (the first slot

@@ -27,8 +27,8 @@ IDLE_NS = 300 * 1_000_000_000  # same idle timeout as plantwarden.net.flows
 MAX_CAPLEN = 262144
 
 # -- sampling of kernel-counted request/response pairs handed to the Python sessions -------
-SAMPLE_READ_EVERY = 1024  # 1 read request (and its response) in N, per protocol
-SAMPLE_WRITE_EVERY = 64  # 1 write request (and its response) in N, per protocol
+SAMPLE_READ_EVERY = 4096  # 1 read request (and its response) in N, per protocol
+SAMPLE_WRITE_EVERY = 256  # 1 write request (and its response) in N, per protocol
 
 # -- flow row columns (int64 fl[cap, NF]) ---------------------------------------------------
 F_SERIAL, F_MODE, F_PROTO, F_CLIENT_IS_A, F_STATE, F_FINS, F_SYN = range(7)
