@@ -230,3 +230,17 @@ def test_a_long_capture_round_trips_in_order_with_exact_times(store_url: str) ->
     (info,) = list_captures(store_url)
     assert (info.conversations, info.anomalies) == (12_345, 2_000)
     assert capture_documents(store_url) == [doc]
+
+
+@pytest.mark.parametrize("invocation", [{}, {"path": "/captures/x.pcap"}, {"path": "-", "schema": "s/1"}])
+def test_the_whole_document_is_kept_and_its_fingerprint_ignores_how_it_was_invoked(
+    store_url: str, invocation: dict[str, str]
+) -> None:
+    doc = {k: v for k, v in capture_doc("kept.pcap").items() if k != "schema"} | invocation
+    record_capture(store_url, doc)
+    assert capture_documents(store_url) == [doc]
+    before = snapshot(store_url)
+    record_capture(store_url, {**doc, "path": "elsewhere/kept.pcap", "schema": "other"})
+    assert snapshot(store_url) == before  # the same analysis: nothing changes
+    record_capture(store_url, {**doc, "packets": doc["packets"] + 1})
+    assert capture_documents(store_url) == [{**doc, "packets": doc["packets"] + 1}]

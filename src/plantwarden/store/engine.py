@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from plantwarden import jsonout
 from plantwarden.errors import StoreError
 from plantwarden.store import migrate
+from plantwarden.store.types import JsonText
 
 USAGE = "use sqlite:///file.db or postgresql+psycopg://user@host/db"
 
@@ -82,12 +83,12 @@ def _sqlite_events(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def _json_text(value: Any) -> str:
-    return jsonout.to_bytes(value, default=None).decode("utf-8")
-
-
 def _json_bytes(value: Any) -> bytes:
-    return jsonout.to_bytes(value, default=None)
+    return value if isinstance(value, JsonText) else jsonout.to_bytes(value, default=None)
+
+
+def _json_text(value: Any) -> str:
+    return _json_bytes(value).decode("utf-8")
 
 
 def open_engine(url: str) -> Engine:

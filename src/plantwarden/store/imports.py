@@ -32,7 +32,7 @@ from plantwarden.store.capture_doc import (
 from plantwarden.store.captures import capture_documents, list_captures
 from plantwarden.store.engine import connected, reason
 from plantwarden.store.models import Anomaly, Capture, CaptureHost, Conversation, Host
-from plantwarden.store.types import utc_now
+from plantwarden.store.types import JsonText, utc_now
 
 __all__ = ["capture_documents", "list_captures", "record_capture", "write_capture"]
 
@@ -58,7 +58,10 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
 
     ``document`` is the whole analysis document as given (kept for inventory and reports).
     """
-    fingerprint = capture.fingerprint() if document is None else _fingerprint(document)
+    if document is None:
+        fingerprint, stored = capture.fingerprint(), capture.model_dump(mode="json")
+    else:
+        fingerprint, stored = _serialised(document)
     query = select(Capture).where(Capture.sha256 == capture.sha256.lower())
     existing = session.scalars(query.options(defer(Capture.document))).first()  # not the old document
     if existing is not None and existing.analysis_sha256 == fingerprint:
@@ -66,7 +69,7 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
     old_hosts = _clear(session, existing.id) if existing is not None else set()
     row = existing or Capture(sha256=capture.sha256.lower())
     _fill(row, capture, fingerprint)
-    row.document = document if document is not None else capture.model_dump(mode="json")
+    row.document = stored
     session.add(row)
     session.flush()
     links = _host_links(session, row.id, capture)
@@ -79,10 +82,23 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
     return row.id
 
 
-def _fingerprint(document: dict[str, Any]) -> str:
-    """SHA-256 of the whole document, less what depends on how it was invoked."""
-    body = {k: v for k, v in document.items() if k not in ("path", "schema")}
-    return hashlib.sha256(jsonout.to_bytes(body, sort_keys=True)).hexdigest()
+INVOCATION_KEYS = ("path", "schema")  # depend on how plantwarden was invoked, not on the capture
+
+
+def _serialised(document: dict[str, Any]) -> tuple[str, Any]:
+    """The document's fingerprint and its stored form, from one serialisation.
+
+    The fingerprint is the SHA-256 of the JSON of the whole document less
+    :data:`INVOCATION_KEYS`; the stored form is that same JSON with those keys put back in
+    front (:class:`~plantwarden.store.types.JsonText`, written to the column as it is).
+    """
+    body = jsonout.to_bytes({k: v for k, v in document.items() if k not in INVOCATION_KEYS})
+    fingerprint = hashlib.sha256(body).hexdigest()
+    extra = {k: document[k] for k in INVOCATION_KEYS if k in document}
+    if not extra:
+        return fingerprint, JsonText(body)
+    head = jsonout.to_bytes(extra)
+    return fingerprint, JsonText(head if body == b"{}" else head[:-1] + b"," + body[1:])
 
 
 def _fill(row: Capture, capture: CaptureDoc, fingerprint: str) -> None:

@@ -25,6 +25,11 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 Json = JSON()
 
 
+class JsonText(bytes):
+    """A value for a JSON column that is already serialised (UTF-8 JSON): stored as it is
+    (:func:`plantwarden.store.engine.open_engine` sets the serialiser that knows it)."""
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A ``datetime`` that is always timezone-aware UTC in Python."""
 
