@@ -92,6 +92,13 @@ def test_five_devices_answering_identity_requests_are_a_sweep(lab: Lab) -> None:
     assert sweep.details == ["5 devices answered bacnet identity requests within 60 s"]
 
 
+def test_identity_answers_of_devices_the_asker_already_talks_to_are_no_sweep() -> None:
+    """Learned on the whole capture, the engineering station's BACnet devices are its own: a
+    historian or SCADA server reading the identities of its known devices is no reconnaissance."""
+    baseline = learn_captures([str(OPS)])
+    assert not [a for a in detect(OPS, baseline=baseline) if a.rule == "identity-sweep"]
+
+
 def test_malformed_modbus_pdus_fire_only_on_the_fuzzed_connection(lab: Lab) -> None:
     alerts, phases = lab
     malformed = [a for a in alerts if a.rule in ("malformed-pdu", "malformed-it-pdu")]

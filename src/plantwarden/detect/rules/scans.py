@@ -102,6 +102,9 @@ class ScanRules(Rule):
         if identity.proto not in INDUSTRIAL:
             return
         asker = identity.ctx.dst
+        known = self.shared.known
+        if known is not None and (asker, identity.address) in known.protos:
+            return  # a device the asker talks to in the baseline (a historian's OPC UA servers)
         n = self.idents.add(asker, identity.address, identity.ctx.ts_ns)
         if n >= IDENTITIES:
             detail = f"{n} devices answered {identity.proto} identity requests within {WINDOW_S:.0f} s"
