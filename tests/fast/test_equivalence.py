@@ -11,7 +11,7 @@ import pytest
 
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.capture.pcap import parse_header, pcap_magic
-from plantwarden.fast import tables
+from plantwarden.fast import backlog, engine, layout, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = sorted(
@@ -73,16 +73,36 @@ BUSY = [p for p in CAPTURES if p.stem in ("normal", "incidents", "mixed-emre-104
                                           "attack-lemay-moving_two_files_modbus_6RTU", "detect-ops")]
 
 
-@pytest.mark.parametrize("capture", BUSY, ids=lambda p: p.name)
-def test_fast_equals_python_when_every_table_grows(capture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables that start at 8 slots and an event table of 1,024 rows: every kernel table grows
-    many times and the kernel stops for Python to drain its events every few hundred packets,
-    through every path (walk, expiry, the end of the capture) that can fill a table."""
+def _small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables that start at 8 slots, an event table of 1,024 rows, chunks of 300,000 bytes and
+    a backlog of 64 KiB: every kernel table grows many times, the kernel stops for Python to
+    drain its events every few hundred packets, records are carried across chunks, and the
+    kernel thread waits for the Python side."""
     monkeypatch.setattr(tables, "START_CAP", 8)
     monkeypatch.setattr(tables, "EVENT_CAP", 1024)
+    monkeypatch.setattr(layout, "CHUNK", 300_000)
+    monkeypatch.setattr(backlog, "MAX_BYTES", 64 << 10)
+
+
+@pytest.mark.parametrize("capture", BUSY, ids=lambda p: p.name)
+def test_fast_equals_python_when_every_table_grows(capture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mapped file, through every path (walk, expiry, the end of the capture) that can fill
+    a table, with the small settings of ``_small``."""
+    _small(monkeypatch)
     fast = analyze_capture(capture, engine="fast").doc
     assert fast["sampling"]["engine"] == "fast"
     _same(fast, _python(capture))
+
+
+@pytest.mark.parametrize("capture", BUSY[:2], ids=lambda p: p.name)
+def test_stream_in_small_chunks_equals_python(capture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same through a stream that cannot be mapped (a pipe, stdin): read into a buffer."""
+    _small(monkeypatch)
+    monkeypatch.setattr(engine, "_mapped", lambda f: None)
+    fast = analyze_capture(capture, engine="fast").doc
+    python = _python(capture)
+    assert fast["sampling"]["engine"] == "fast"
+    _same(fast, python)
 
 
 def test_the_busy_captures_are_there() -> None:

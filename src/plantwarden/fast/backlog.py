@@ -15,10 +15,10 @@ MAX_BYTES = 64 << 20
 
 
 class Backlog:
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int | None = None) -> None:
         self.items: deque[tuple[Any, int]] = deque()
         self.bytes = 0
-        self.max_bytes = max_bytes
+        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
         self.cond = threading.Condition()
         self.closed = False
 

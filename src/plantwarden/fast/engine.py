@@ -8,8 +8,11 @@ pure-Python engine. Standard input works the same way as a file, in big chunks.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import mmap
 import os
+import stat
 import struct
 import threading
 from collections.abc import Callable
@@ -89,7 +92,7 @@ class Run:
         self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index))
         self.hdr = parse_header(head)
         self.skipped = SkipReport()
-        self.size = len(head)
+        self.size = self.hashed = len(head)
 
     def run(self, progress: Callable[[int], None] | None) -> None:
         """The kernel walks the capture in a thread (nogil) while Python applies the events.
@@ -123,10 +126,19 @@ class Run:
     def _walk_all(self, backlog: Backlog) -> None:
         hdr = self.hdr
         limit = hdr.snaplen if 0 < hdr.snaplen <= MAX_CAPLEN else MAX_CAPLEN
-        buf = np.empty(L.CHUNK + MAX_CAPLEN + 16, np.uint8)
+        mapped = _mapped(self.f)
+        if mapped is not None:
+            try:
+                self._walk_mapped(backlog, limit, mapped)
+            finally:
+                with contextlib.suppress(BufferError):  # a view still alive: freed with it
+                    mapped.close()
+            return
+        chunk = max(L.CHUNK, 16 + MAX_CAPLEN)  # a carried partial record always leaves room
+        buf = np.empty(chunk + MAX_CAPLEN + 16, np.uint8)
         carry = 0
         while True:
-            filled = _fill(self.f, buf, carry, L.CHUNK)
+            filled = _fill(self.f, buf, carry, chunk)
             self.size += filled - carry
             hashing = self._hash(buf[carry:filled])
             batches: list[tuple[np.ndarray, np.ndarray]] = []
@@ -144,6 +156,36 @@ class Run:
             carry = filled - pos
             buf[:carry] = buf[pos:filled]  # the partial record starts the next chunk
 
+    def _walk_mapped(self, backlog: Backlog, limit: int, mm: mmap.mmap) -> None:
+        """A regular file, mapped: the kernel walks the page cache itself, a chunk at a time
+        (no copy into a read buffer), and each chunk walked and hashed leaves this process's
+        resident memory (``MADV_DONTNEED``; the page cache keeps it)."""
+        data = np.frombuffer(mm, np.uint8)  # ACCESS_COPY: a writable view, never written
+        size = len(data)
+        pos = released = FILE_HEADER_LEN
+        while True:
+            end = min(pos + max(L.CHUNK, 16 + MAX_CAPLEN), size)  # room for the largest record
+            self.size += end - self.size
+            hashing = self._hash(data[self.hashed:end])
+            self.hashed = end
+            batches: list[tuple[np.ndarray, np.ndarray]] = []
+            pos, status = self._chunk(data, end, limit, batches, pos)
+            if hashing is not None:
+                hashing.join()
+            last = end == size and status != L.S_GARBAGE
+            if status == L.S_GARBAGE:
+                self._garbage()
+            elif end == size:
+                self._at_end(data, pos, size)
+            if not backlog.put((batches, self.size), sum(ev.nbytes + blob.nbytes for ev, blob in batches)):
+                return  # the consumer stopped
+            if status == L.S_GARBAGE or last:
+                return
+            page = pos - pos % mmap.PAGESIZE
+            if hasattr(mmap, "MADV_DONTNEED") and page > released:
+                mm.madvise(mmap.MADV_DONTNEED, released - released % mmap.PAGESIZE, page - released)
+                released = page
+
     def _hash(self, data: np.ndarray) -> threading.Thread | None:
         """Hash the new bytes in a thread while the kernel (nogil) walks them."""
         if self.sha is None or not len(data):
@@ -153,9 +195,9 @@ class Run:
         return thread
 
     def _chunk(self, buf: np.ndarray, filled: int, limit: int,
-               batches: list[tuple[np.ndarray, np.ndarray]]) -> tuple[int, int]:
-        """Walk one chunk; copies of the events it writes go to ``batches``."""
-        t, pos = self.t, 0
+               batches: list[tuple[np.ndarray, np.ndarray]], pos: int = 0) -> tuple[int, int]:
+        """Walk ``buf[pos:filled]``; copies of the events it writes go to ``batches``."""
+        t = self.t
         big, mult = self.hdr.endian == ">", 1 if self.hdr.nanos else 1000
         while True:
             pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
@@ -240,6 +282,17 @@ class Run:
             **sections,
             "sampling": {"engine": "fast", **SAMPLING},
         }
+
+
+def _mapped(f: IO[bytes]) -> mmap.mmap | None:
+    """The whole file mapped copy-on-write, when ``f`` is a regular file that mmap can map."""
+    try:
+        fd = f.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or os.fstat(fd).st_size <= FILE_HEADER_LEN:
+            return None
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_COPY)
+    except (OSError, ValueError, AttributeError):
+        return None  # not a file descriptor (a test's stream), or a file system without mmap
 
 
 def _big_pipe(fd: int) -> None:
