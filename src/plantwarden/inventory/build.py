@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plantwarden.inventory.assets import build_inventory
 from plantwarden.inventory.commap import MapEdge, communication_map
@@ -12,7 +12,9 @@ from plantwarden.inventory.declared import Comparison, apply_site, broadcasts, c
 from plantwarden.inventory.inventory import Inventory
 from plantwarden.inventory.lifecycle import LifecycleEntry, legacy_share, lifecycle
 from plantwarden.inventory.roles import infer_roles
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # annotations only: the site model loads when a command reads one
+    from plantwarden.site.model import SiteModel
 
 
 @dataclass

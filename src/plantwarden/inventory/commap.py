@@ -7,7 +7,7 @@ captures, with the operation classes of the conversations it carried.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from plantwarden.inventory.inventory import Inventory
 from plantwarden.inventory.opclasses import conversation_classes
@@ -117,8 +117,7 @@ def communication_map(inv: Inventory) -> list[MapEdge]:
         name = str(doc.get("name"))
         for e in doc.get("edges") or []:
             _add_edge(ids, edges, name, e)
-        for conv in doc.get("conversations") or []:
-            _add_conversation(ids, edges, name, doc, conv)
+        _add_conversations(ids, edges, name, doc)
     return [edges[k] for k in sorted(edges)]
 
 
@@ -153,20 +152,32 @@ def _add_edge(ids: _AssetIds, edges: _Edges, capture: str, e: dict[str, Any]) ->
     edge.captures.add(capture)
 
 
-def _add_conversation(
-    ids: _AssetIds, edges: _Edges, capture: str, doc: dict[str, Any], conv: dict[str, Any]
-) -> None:
-    classes = conversation_classes(doc, conv)
-    if not classes:
-        return
-    src, dst = ids(conv["src"], conv.get("first_ts")), ids(conv["dst"], conv.get("first_ts"))
-    proto = FAMILY.get(conv["proto"], conv["proto"])
-    key = edges.pairs.get((min(src, dst), max(src, dst), proto), (src, dst, proto, "", 0))
-    edge = edges.get_or_add(key)
-    for cls, n in classes.items():
-        edge.op_classes[cls] = edge.op_classes.get(cls, 0) + n
-    edge.span(conv.get("first_ts"), conv.get("last_ts"))
-    edge.captures.add(capture)
+def _plain_counts(classes: object) -> TypeGuard[dict[str, int]]:
+    """{str: int}, as the engine writes ``op_classes``: usable as it is."""
+    return isinstance(classes, dict) and all(type(k) is str and type(n) is int for k, n in classes.items())
+
+
+def _add_conversations(ids: _AssetIds, edges: _Edges, capture: str, doc: dict[str, Any]) -> None:
+    """The operation classes of the conversations on the edges of their asset pairs (an edge
+    of either direction with the same protocol family, else a new one). One loop, inlined:
+    a long capture has a hundred thousand conversations."""
+    pairs = edges.pairs
+    for conv in doc.get("conversations") or []:
+        classes = conv.get("op_classes")
+        if not _plain_counts(classes):  # absent, or to be normalised
+            classes = conversation_classes(doc, conv)
+        if not classes:
+            continue
+        first, last = conv.get("first_ts"), conv.get("last_ts")
+        src, dst = ids(conv["src"], first), ids(conv["dst"], first)
+        proto = FAMILY.get(conv["proto"], conv["proto"])
+        key = pairs.get((src, dst, proto) if src <= dst else (dst, src, proto)) or (src, dst, proto, "", 0)
+        edge = edges.get_or_add(key)
+        op_classes = edge.op_classes
+        for cls, n in classes.items():
+            op_classes[cls] = op_classes.get(cls, 0) + n
+        edge.span(first, last)
+        edge.captures.add(capture)
 
 
 def filter_map(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plantwarden.inventory.inventory import Inventory
 from plantwarden.inventory.model import Asset, Confidence, Source
-from plantwarden.site.model import Asset as Declared
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # annotations only: the site model loads when a command reads one
+    from plantwarden.site.model import Asset as Declared
+    from plantwarden.site.model import SiteModel
 
 COMPATIBLE = {  # inferred role -> declared roles it does not contradict
     "plc": {"plc", "rtu", "safety_plc", "sis"},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from functools import lru_cache
 
 from plantwarden.inventory.observe import Binding
 
@@ -19,8 +20,15 @@ MIN_CONCURRENT = 3  # this many addresses of one family in use at once: a router
 SELF_METHODS = frozenset({"arp", "pn_dcp", "lldp", "cdp", "dhcp", "eui64"})
 
 Interval = tuple[float, float]
+ADDRESSES_CACHED = 1 << 16  # parsed addresses kept (a router check looks at each several times)
 
 
+@lru_cache(maxsize=ADDRESSES_CACHED)
+def _version(ip: str) -> int:
+    return ipaddress.ip_address(ip).version
+
+
+@lru_cache(maxsize=ADDRESSES_CACHED)
 def subnet(ip: str) -> str:
     """The /24 (IPv4) or /64 (IPv6) an address sits in: "same subnet" without a site model."""
     addr = ipaddress.ip_address(ip)
@@ -28,6 +36,7 @@ def subnet(ip: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+@lru_cache(maxsize=ADDRESSES_CACHED)
 def counts_for_routing(ip: str) -> bool:
     addr = ipaddress.ip_address(ip)
     return not (addr.is_link_local or addr.is_multicast or addr.is_unspecified or addr.is_loopback)
@@ -58,16 +67,10 @@ def router_reasons(mac: str, frame: dict[str, Interval], own: set[str]) -> list[
     """Why ``mac`` is a router (empty: it is not)."""
     reasons = []
     for version in (4, 6):
-        ips = {
-            ip: iv
-            for ip, iv in frame.items()
-            if ipaddress.ip_address(ip).version == version and counts_for_routing(ip)
-        }
+        ips = {ip: iv for ip, iv in frame.items() if _version(ip) == version and counts_for_routing(ip)}
         if max_concurrent(list(ips.values())) >= MIN_CONCURRENT:
             reasons.append(f"{mac} was the source MAC of {len(ips)} IPv{version} addresses at the same time")
-        own_nets = {
-            subnet(ip) for ip in own if ipaddress.ip_address(ip).version == version and counts_for_routing(ip)
-        }
+        own_nets = {subnet(ip) for ip in own if _version(ip) == version and counts_for_routing(ip)}
         off = sorted(ip for ip in ips if own_nets and subnet(ip) not in own_nets)
         if off and not reasons:
             reasons.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plantwarden.inventory.eos_data import (
     LINUX_LTS_EOL,
@@ -19,7 +19,9 @@ from plantwarden.inventory.eos_data import (
 )
 from plantwarden.inventory.inventory import Inventory
 from plantwarden.inventory.model import Asset
-from plantwarden.site.model import SiteModel
+
+if TYPE_CHECKING:  # annotations only: the site model loads when a command reads one
+    from plantwarden.site.model import SiteModel
 
 OS_FIELDS = ("os", "os_version", "description", "software", "platform")
 _NAMED = [
