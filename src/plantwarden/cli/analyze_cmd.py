@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from plantwarden import gcpause
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
@@ -72,11 +76,42 @@ def analyze(
         from plantwarden.site.use import site_from_option
 
         model = site_from_option(site, db)
+    # Files: Python's cyclic collector stays paused from the analysis through the store import,
+    # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,
+    # the store's engine, wait for the next collection; a collection would walk the whole
+    # analysis document again). The documents are freed inside _run, before it resumes.
+    # Live capture keeps it running.
+    with gcpause.paused() if live is None else nullcontext():
+        failed = _run(
+            captures,
+            json_path,
+            settings.db_url,
+            model,
+            store,
+            engine,
+            detect,
+            lambda: _live(live, bpf, tool, count, live_for),
+        )
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _run(
+    captures: list[str],
+    json_path: str | None,
+    db_url: str,
+    model: SiteModel | None,
+    store: bool,
+    engine: str | None,
+    detect: bool,
+    live: Callable[[], CaptureResult],
+) -> int:
+    """Analyse, store, summarise and write the JSON; returns how many inputs failed."""
     docs: list[dict[str, Any]] = []
     failed = 0
     for name in captures or [LIVE]:
         try:
-            result = _live(live, bpf, tool, count, live_for) if name is LIVE else _run_one(name, engine)
+            result = live() if name is LIVE else _run_one(name, engine)
         except CaptureError as exc:
             err.print(f"plantwarden: error: {exc}", markup=False)
             failed += 1
@@ -85,10 +120,13 @@ def analyze(
         if store:
             from plantwarden.store.imports import record_capture
 
-            record_capture(settings.db_url, result.doc)
+            record_capture(db_url, result.doc)
         if json_path != "-":
             _summary(result)
-    alerts = _alerts(captures, settings.db_url, model, store) if detect and captures and docs else None
+    alerts = None
+    if detect and captures and docs:
+        with _collecting():  # a second pass over the captures, with its own objects
+            alerts = _alerts(captures, db_url, model, store)
     if json_path is not None:
         from plantwarden import jsonout
 
@@ -96,8 +134,19 @@ def analyze(
         if alerts is not None:
             body["alerts"] = alerts
         jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
-    if failed:
-        raise typer.Exit(EXIT_INPUT)
+    return failed
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """The cyclic collector running inside the block (as it was outside it afterwards)."""
+    paused = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.disable()
 
 
 LIVE = "\0live"  # marker in the list of inputs
