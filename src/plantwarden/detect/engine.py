@@ -13,6 +13,7 @@ from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.convkey import Orienter
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert, Finding
+from plantwarden.detect.opstate import OpState
 from plantwarden.detect.rules import all_rules
 from plantwarden.detect.rules.base import INDUSTRIAL, Shared
 from plantwarden.detect.sitectx import SiteContext
@@ -48,6 +49,7 @@ class Detector:
     def set_baseline(self, baseline: Baseline) -> None:
         known = Known.of(baseline)
         self.shared.known = known
+        self.shared.opstate = OpState(known)
         self.orienter.known = known.conversations
 
     def begin_capture(self, name: str) -> None:

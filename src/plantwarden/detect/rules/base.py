@@ -10,6 +10,7 @@ from plantwarden.detect.convkey import ConvKey
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Finding, RuleInfo, Severity
 from plantwarden.detect.ops import INDUSTRIAL as INDUSTRIAL
+from plantwarden.detect.opstate import OpState
 from plantwarden.detect.sitectx import SiteContext
 from plantwarden.net.flows import Flow
 from plantwarden.net.packet import Packet
@@ -26,6 +27,7 @@ class Shared:
     site: SiteContext
     report: Callable[[Finding], None]
     known: Known | None = None
+    opstate: OpState | None = None  # per-request state of the sequence and polling rules
     capture: str = ""
     now_ns: int = 0
     last_frame: int = 0

@@ -56,7 +56,6 @@ class DeviationRules(Rule):
 
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
-        self.prev: dict[ops.ChannelKey, str] = {}
         self.bursts = Bursts(gap_s=60.0)
 
     def on_operation(self, op: Operation) -> None:
@@ -90,14 +89,17 @@ class DeviationRules(Rule):
             self._fire(NEW_RANGE, key, op, f"{op.name} {rng[0]}-{rng[1]}; baseline: {ranges}")
 
     def _sequence(self, key: ops.ChannelKey, op: Operation) -> None:
-        known = self.shared.known
-        assert known is not None
-        sym = ops.symbol(op)
-        prev = self.prev.get(key)
-        self.prev[key] = sym
-        transitions = known.transitions.get(key)
-        if transitions is None or prev is None or (prev, sym) in transitions:
+        state = self.shared.opstate
+        ch = state.channels.get(key) if state is not None else None
+        if state is None or ch is None:
             return
+        sym = ops.symbol(op)
+        prev = state.sequence(ch, sym)
+        if prev is not None:
+            self.new_transition(key, op, prev, sym)
+
+    def new_transition(self, key: ops.ChannelKey, op: Operation, prev: str, sym: str) -> None:
+        """A request whose symbol followed ``prev``, a pair the trained automaton never saw."""
         hint = {"transition": {"client": key[0], "server": key[1], "proto": key[2], "from": prev, "to": sym}}
         self._fire(NEW_SEQUENCE, key, op, f"{prev} -> {sym}", hint)
 

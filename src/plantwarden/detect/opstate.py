@@ -1,0 +1,237 @@
+"""The per-request state of detection, in arrays: channel sequences and polling periods.
+
+Two rules look at every request, not only at the unusual ones: the sequence automaton of
+each channel (Goldenberg & Wool 2013: the previous request symbol, and whether the pair was
+learned) and the polling periods (the last request of each learned symbol, the median of
+the recent intervals, and which periods are off or have stopped). Their state lives here,
+in numpy arrays updated by numba functions, so that the Python decoders (one call per
+request) and the fast engine's kernel (a batch of request records at a time) update the
+same state in capture order. Keys are integers: channels numbered from the baseline,
+symbols by :func:`plantwarden.detect.symkey.key`.
+
+The arithmetic is that of the rules it serves (``rules.deviation``, ``rules.polling``):
+intervals in float seconds, the median of the last :data:`RECENT` intervals, the same bounds.
+"""
+
+# numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
+# mypy: disable-error-code="return-value,arg-type,no-any-return,assignment"
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plantwarden.detect.known import Known
+from plantwarden.detect.learn import WINDOW
+from plantwarden.detect.ops import ChannelKey
+from plantwarden.detect.symkey import key as symbol_key
+from plantwarden.fast.jit import jit
+from plantwarden.fast.tables import OCCUPIED, find, find_or_add
+
+RECENT = WINDOW
+TOLERANCE = 0.5
+STOP_PERIODS = 10
+MIN_STOP_S = 30.0
+JITTER_FLOOR_S = 0.05
+NS = 1e9
+
+# period columns (float64 pf[P, NPF]) and (int64 pi[P, NPI])
+PF_MEDIAN, PF_MAD, PF_LOW, PF_HIGH = range(4)
+NPF = 4 + RECENT  # then the ring of recent intervals
+PI_LAST_TS, PI_LAST_FRAME, PI_SEEN, PI_COUNT, PI_POS, PI_OFF, PI_STOPPED, PI_CHANNEL = range(8)
+NPI = 8
+G_SEEN = 0  # entries of the key tables (counters for find_or_add)
+
+
+def _cap(n: int) -> int:
+    cap = 16
+    while cap < 2 * n + 2:
+        cap *= 2
+    return cap
+
+
+@jit()
+def usual(med: float, pf: np.ndarray, p: int) -> bool:
+    """rules.polling.usual: within the learned median's bound, or the learned range (± 50 %)."""
+    median, mad = pf[p, PF_MEDIAN], pf[p, PF_MAD]
+    bound = max(TOLERANCE * median, 6 * 1.4826 * mad, JITTER_FLOOR_S)
+    if abs(med - median) <= bound:
+        return True
+    low_s, high_s = pf[p, PF_LOW], pf[p, PF_HIGH]
+    if np.isnan(low_s) or np.isnan(high_s):
+        return False
+    low = low_s * (1 - TOLERANCE) - JITTER_FLOOR_S
+    return low <= med <= high_s * (1 + TOLERANCE) + JITTER_FLOOR_S
+
+
+@jit()
+def _median(pf: np.ndarray, p: int, tmp: np.ndarray) -> float:
+    for k in range(RECENT):  # insertion sort (numba's sort needs its runtime)
+        x = pf[p, 4 + k]
+        j = k
+        while j > 0 and tmp[j - 1] > x:
+            tmp[j] = tmp[j - 1]
+            j -= 1
+        tmp[j] = x
+    mid = RECENT // 2
+    return tmp[mid] if RECENT % 2 else (tmp[mid - 1] + tmp[mid]) / 2
+
+
+@jit()
+def period_observe(pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray, ch: int, sym: np.uint64, ts: int,
+                   frame: int, tmp: np.ndarray) -> tuple[int, float]:
+    """A request of symbol ``sym`` on channel ``ch`` (rules.polling.PollingRules.on_operation).
+
+    Returns (period index, median): index -1 when the symbol has no learned period; the
+    median is NaN unless this request turned the period off its bounds (the rule fires)."""
+    slot = find(pkeys, sym, OCCUPIED | np.uint64(ch))
+    if slot < 0:
+        return -1, np.nan
+    p = np.int64(pkeys[slot, 2])
+    last = pi[p, PI_LAST_TS]
+    seen = pi[p, PI_SEEN]
+    pi[p, PI_LAST_TS], pi[p, PI_LAST_FRAME], pi[p, PI_SEEN] = ts, frame, 1
+    pi[p, PI_STOPPED] = 0
+    if not seen:
+        return p, np.nan
+    pf[p, 4 + pi[p, PI_POS]] = (ts - last) / NS
+    pi[p, PI_POS] = (pi[p, PI_POS] + 1) % RECENT
+    if pi[p, PI_COUNT] < RECENT:
+        pi[p, PI_COUNT] += 1
+        if pi[p, PI_COUNT] < RECENT:
+            return p, np.nan
+    med = _median(pf, p, tmp)
+    if usual(med, pf, p):
+        pi[p, PI_OFF] = 0
+        return p, np.nan
+    if pi[p, PI_OFF]:
+        return p, np.nan
+    pi[p, PI_OFF] = 1
+    return p, med
+
+
+@jit()
+def due_stops(pf: np.ndarray, pi: np.ndarray, now: int, start: int, out: np.ndarray) -> int:
+    """rules.polling._check_stops: periods quiet for longer than their limit, newly stopped
+    (their indices go to ``out``, in period order; returns how many)."""
+    n = 0
+    for p in range(pi.shape[0]):
+        if pi[p, PI_STOPPED]:
+            continue
+        last = pi[p, PI_LAST_TS] if pi[p, PI_SEEN] else start
+        limit = max(STOP_PERIODS * pf[p, PF_MEDIAN], MIN_STOP_S)
+        if (now - last) / NS > limit:
+            pi[p, PI_STOPPED] = 1
+            out[n] = p
+            n += 1
+    return n
+
+
+@jit()
+def sequence_observe(tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, ch: int,
+                     sym: np.uint64) -> tuple[bool, np.uint64]:
+    """rules.deviation._sequence: the channel's previous symbol becomes ``sym``; returns
+    (a transition the trained automaton never learned, the previous symbol)."""
+    had, before = prev[ch, 0], np.uint64(prev[ch, 1])
+    prev[ch, 0], prev[ch, 1] = 1, np.int64(sym)
+    if not trained[ch] or not had:
+        return False, before
+    k1 = OCCUPIED | ((sym ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
+    return find(tkeys, before, k1) < 0, before
+
+
+@jit()
+def _add_transition(tkeys: np.ndarray, g: np.ndarray, ch: int, a: np.uint64, b: np.uint64) -> None:
+    k1 = OCCUPIED | ((b ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
+    find_or_add(tkeys, a, k1, g, G_SEEN)
+
+
+@jit()
+def _add_period(pkeys: np.ndarray, g: np.ndarray, ch: int, sym: np.uint64) -> int:
+    return find_or_add(pkeys, sym, OCCUPIED | np.uint64(ch), g, G_SEEN)
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    channel: ChannelKey
+    symbol: str
+    median_s: float
+    mad_s: float
+
+
+class OpState:
+    """Sequence and polling state of one detection run, built from the baseline."""
+
+    def __init__(self, known: Known) -> None:
+        self.channels: dict[ChannelKey, int] = {key: i for i, key in enumerate(known.channels)}
+        self.names: list[ChannelKey] = list(known.channels)
+        self.texts: dict[int, str] = {}  # symbol key -> text, for what findings say
+        c = max(len(self.names), 1)
+        self.prev = np.zeros((c, 2), np.int64)  # [has a previous symbol, its key]
+        self.trained = np.zeros(c, np.uint8)
+        ntrans = sum(len(t) for t in known.transitions.values())
+        self.tkeys = np.zeros((_cap(ntrans), 2), np.uint64)
+        g = np.zeros(1, np.int64)
+        for key, pairs in known.transitions.items():
+            ch = self.channels.get(key)
+            if ch is None:
+                continue
+            self.trained[ch] = 1
+            for a, b in pairs:
+                _add_transition(self.tkeys, g, ch, np.uint64(self.key(a)), np.uint64(self.key(b)))
+        self.periods: list[PeriodInfo] = []
+        self.pkeys = np.zeros((_cap(len(known.periods)), 3), np.uint64)  # sym, channel, index
+        self.pf = np.zeros((max(len(known.periods), 1), NPF))
+        self.pi = np.zeros((max(len(known.periods), 1), NPI), np.int64)
+        g[:] = 0
+        for (ckey, symbol), period in known.periods.items():
+            ch = self.channels.get(ckey)
+            if ch is None:
+                continue
+            slot = _add_period(self.pkeys, g, ch, np.uint64(self.key(symbol)))
+            if slot >= 0:
+                continue  # the same key twice: the first period counts
+            p = len(self.periods)
+            self.pkeys[-slot - 1, 2] = p
+            self.periods.append(PeriodInfo(ckey, symbol, period.median_s, period.mad_s))
+            nan = float("nan")
+            low = period.low_s if period.low_s is not None else nan
+            high = period.high_s if period.high_s is not None else nan
+            self.pf[p, :4] = (period.median_s, period.mad_s, low, high)
+            self.pi[p, PI_CHANNEL] = ch
+        self.count = len(self.periods)
+        self.pf, self.pi = self.pf[: max(self.count, 1)], self.pi[: max(self.count, 1)]
+        if not self.count:
+            self.pi[:, PI_STOPPED] = 1  # the padding row never stops
+        self.tmp = np.zeros(RECENT)
+        self.stops_out = np.zeros(max(self.count, 1), np.int64)
+
+    def key(self, text: str) -> int:
+        k = symbol_key(text)
+        self.texts.setdefault(k, text)
+        return k
+
+    def recent(self, p: int) -> list[float]:
+        """The recent intervals of period ``p``, oldest first (for tests and state transfer)."""
+        n, pos = int(self.pi[p, PI_COUNT]), int(self.pi[p, PI_POS])
+        ring = [float(x) for x in self.pf[p, 4 : 4 + RECENT]]
+        return (ring[pos:] + ring[:pos])[-n:] if n == RECENT else ring[:n]
+
+    def sequence(self, ch: int, text: str) -> str | None:
+        """The previous symbol's text when ``text`` makes a transition the automaton never learned."""
+        new, before = sequence_observe(self.tkeys, self.prev, self.trained, ch, np.uint64(self.key(text)))
+        return self.texts.get(int(before), f"#{int(before):016x}") if new else None
+
+    def period(self, ch: int, text: str, ts_ns: int, frame: int) -> tuple[int, float]:
+        p, med = period_observe(self.pkeys, self.pf, self.pi, ch, np.uint64(self.key(text)), ts_ns, frame,
+                                self.tmp)
+        return int(p), float(med)
+
+    def stops(self, now_ns: int, start_ns: int) -> list[int]:
+        n = due_stops(self.pf, self.pi, now_ns, start_ns, self.stops_out)
+        return [int(p) for p in self.stops_out[:n]]
+
+    def last(self, p: int) -> tuple[int, int] | None:
+        """(ts_ns, frame) of period ``p``'s last request, if any came."""
+        return (int(self.pi[p, PI_LAST_TS]), int(self.pi[p, PI_LAST_FRAME])) if self.pi[p, PI_SEEN] else None
