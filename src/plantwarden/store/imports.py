@@ -89,16 +89,23 @@ def _serialised(document: dict[str, Any]) -> tuple[str, Any]:
     """The document's fingerprint and its stored form, from one serialisation.
 
     The fingerprint is the SHA-256 of the JSON of the whole document less
-    :data:`INVOCATION_KEYS`; the stored form is that same JSON with those keys put back in
-    front (:class:`~plantwarden.store.types.JsonText`, written to the column as it is).
+    :data:`INVOCATION_KEYS`; the stored form is that same JSON with those keys in front
+    (:class:`~plantwarden.store.types.JsonText`, written to the column as it is). The
+    fingerprint is hashed out of the stored bytes: no second copy of a long analysis.
     """
-    body = jsonout.to_bytes({k: v for k, v in document.items() if k not in INVOCATION_KEYS})
-    fingerprint = hashlib.sha256(body).hexdigest()
     extra = {k: document[k] for k in INVOCATION_KEYS if k in document}
-    if not extra:
-        return fingerprint, JsonText(body)
-    head = jsonout.to_bytes(extra)
-    return fingerprint, JsonText(head if body == b"{}" else head[:-1] + b"," + body[1:])
+    rest = {k: v for k, v in document.items() if k not in INVOCATION_KEYS}
+    if not extra or not rest:
+        body = jsonout.to_bytes(rest)
+        return hashlib.sha256(body).hexdigest(), JsonText(jsonout.to_bytes(document) if extra else body)
+    head = jsonout.to_bytes(extra)[:-1] + b","  # b'{"path":...,'
+    stored = jsonout.to_bytes({**extra, **rest})
+    if not stored.startswith(head):  # not orjson's form (a standard-library fallback)
+        body = jsonout.to_bytes(rest)
+        return hashlib.sha256(body).hexdigest(), JsonText(head + body[1:])
+    digest = hashlib.sha256(b"{")
+    digest.update(memoryview(stored)[len(head) :])
+    return digest.hexdigest(), JsonText(stored)
 
 
 def _fill(row: Capture, capture: CaptureDoc, fingerprint: str) -> None:
