@@ -154,10 +154,10 @@ def test_the_engine_hands_python_only_what_the_kernel_cannot_pair(monkeypatch: p
     routed: list[int] = []
     original = Bridge.events
 
-    def events(self: Bridge, buf: np.ndarray, ev: np.ndarray) -> None:
+    def events(self: Bridge, buf: np.ndarray, ev: np.ndarray, *rest: object) -> None:
         rows = ev.tolist()
         routed.extend(e[L.E_SERIAL] for e in rows if e[L.E_KIND] == L.K_PDU and e[L.E_PROTO] == L.P_ENIP)
-        original(self, buf, ev)
+        original(self, buf, ev, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Bridge, "events", events)
     fast = analyze_capture(CAPTURE, engine="fast").doc

@@ -33,7 +33,7 @@ def test_an_error_in_the_kernel_thread_reaches_the_caller(monkeypatch: pytest.Mo
 
 
 def test_an_error_on_the_python_side_stops_the_kernel_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: Bridge, buf: np.ndarray, ev: np.ndarray) -> None:
+    def broken(self: Bridge, buf: np.ndarray, ev: np.ndarray, *rest: object) -> None:
         raise ValueError("bridge failed")
 
     monkeypatch.setattr(Bridge, "events", broken)

@@ -26,14 +26,14 @@ def _routed(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[tuple[str, int]], 
     routed: Counter[tuple[str, int]] = Counter()
     original = Bridge.events
 
-    def events(self: Bridge, buf: np.ndarray, ev: np.ndarray) -> None:
+    def events(self: Bridge, buf: np.ndarray, ev: np.ndarray, *rest: object) -> None:
         for e in ev.tolist():
             if e[L.E_KIND] == L.K_PDU and e[L.E_PROTO] == L.P_OPCUA:
                 pdu = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
                 if pdu[:3] == b"MSG" and pdu[24] == 1 and int.from_bytes(pdu[26:28], "little") in SERVICES:
                     sender = e[L.E_CLIENT] if e[L.E_DIR] == 0 else e[L.E_SERVER]
                     routed[(self.addr(sender), int.from_bytes(pdu[26:28], "little"))] += 1
-        original(self, buf, ev)
+        original(self, buf, ev, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Bridge, "events", events)
     doc = analyze_capture(CAPTURE, engine="fast").doc

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plantwarden import __version__, gcpause
 from plantwarden.analyze.collect import NS, Collector
@@ -19,7 +19,11 @@ from plantwarden.errors import CaptureError
 from plantwarden.net.decode import Decoder
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.flows import FlowEngine
+from plantwarden.protocols.base import Emitter
 from plantwarden.protocols.registry import SPECS
+
+if TYPE_CHECKING:
+    from plantwarden.detect.engine import Detector
 
 Progress = Callable[[int], None]  # called with bytes read so far
 
@@ -54,32 +58,40 @@ ENGINES = ("fast", "python")
 
 
 def analyze_capture(
-    path: Path | str, progress: Progress | None = None, engine: str | None = None
+    path: Path | str,
+    progress: Progress | None = None,
+    engine: str | None = None,
+    detector: Detector | None = None,
 ) -> CaptureResult:
     """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture.
 
     ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` (default) runs
     the numba kernel where the input allows it (classic Ethernet pcap), ``python`` forces
-    the pure-Python engine.
+    the pure-Python engine. A ``detector`` sees the capture in the same pass (the caller
+    calls its ``begin_capture`` before and ``finish`` after the last capture); the fast
+    engine takes it only when it has a baseline (detect.stream otherwise).
     """
     path = str(path)
     choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
     if choice not in ENGINES:
         raise CaptureError(f"unknown engine {choice!r}; use one of {', '.join(ENGINES)}")
+    if detector is not None and detector.shared.opstate is None:
+        choice = "python"  # no baseline: nothing for the kernel to keep
     with gcpause.paused():
-        return _analyze(path, progress, choice)
+        return _analyze(path, progress, choice, detector)
 
 
-def _analyze(path: str, progress: Progress | None, choice: str) -> CaptureResult:
+def _analyze(path: str, progress: Progress | None, choice: str, detector: Detector | None) -> CaptureResult:
     if choice == "fast":
         from plantwarden.fast.engine import analyze_fast
 
-        fast = analyze_fast(path, progress)
+        fast = analyze_fast(path, progress, detector)
         if isinstance(fast, dict):
             return _keyed(CaptureResult(fast))
         if fast is not None:  # stdin that is not a classic pcap: the header is already read
-            return _keyed(_analyze_python(path, progress, CaptureSource(STDIN_NAME, fast, STREAM_CHUNK)))
-    return _keyed(_analyze_python(path, progress, None))
+            stream = CaptureSource(STDIN_NAME, fast, STREAM_CHUNK)
+            return _keyed(_analyze_python(path, progress, stream, detector=detector))
+    return _keyed(_analyze_python(path, progress, None, detector=detector))
 
 
 def _keyed(result: CaptureResult) -> CaptureResult:
@@ -107,17 +119,25 @@ def _analyze_python(
     progress: Progress | None,
     opened: CaptureSource | None,
     stop: Callable[[int], bool] | None = None,
+    detector: Detector | None = None,
 ) -> CaptureResult:
     with opened or open_capture(path) as source:
         name = os.path.basename(source.name) if path != "-" else "-"
         collector = Collector()
-        engine = FlowEngine(name, ProtocolIndex(SPECS), collector, on_end=collector.flow_ended)
+        emit: Emitter = collector
+        if detector is not None:
+            from plantwarden.detect.emit import DetectorEmitter, Tee
+
+            emit = Tee(collector, DetectorEmitter(detector))
+        engine = FlowEngine(name, ProtocolIndex(SPECS), emit, on_end=collector.flow_ended)
         decoder = Decoder()
         frame: RawFrame
         try:
             for step, frame in enumerate(source.frames(), 1):
                 pkt = decoder.decode(frame)
                 collector.packet(pkt)
+                if detector is not None:
+                    detector.observe_packet(pkt)
                 engine.packet(pkt)
                 if progress is not None and step & 0x3FFF == 0:
                     progress(source.bytes_read)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +19,8 @@ from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used: other commands (and --help) start without them
     from plantwarden.analyze.pipeline import CaptureResult
+    from plantwarden.detect.engine import Detector
+    from plantwarden.detect.service import DetectOptions, Prepared
     from plantwarden.site.model import SiteModel
 
 ANALYZE_SCHEMA = 1
@@ -106,12 +107,20 @@ def _run(
     detect: bool,
     live: Callable[[], CaptureResult],
 ) -> int:
-    """Analyse, store, summarise and write the JSON; returns how many inputs failed."""
+    """Analyse, store, summarise and write the JSON; returns how many inputs failed.
+
+    With ``detect`` (files only) the detector rides the same pass (docs/detection.md)."""
     docs: list[dict[str, Any]] = []
     failed = 0
+    watch = _prepare(db_url, model, store) if detect and captures else None
     for name in captures or [LIVE]:
         try:
-            result = live() if name is LIVE else _run_one(name, engine)
+            if name is LIVE:
+                result = live()
+            else:
+                if watch is not None:
+                    watch[0].detector.begin_capture(Path(name).name if name != "-" else "-")
+                result = _run_one(name, engine, watch[0].detector if watch is not None else None)
         except CaptureError as exc:
             err.print(f"plantwarden: error: {exc}", markup=False)
             failed += 1
@@ -124,9 +133,8 @@ def _run(
         if json_path != "-":
             _summary(result)
     alerts = None
-    if detect and captures and docs:
-        with _collecting():  # a second pass over the captures, with its own objects
-            alerts = _alerts(captures, db_url, model, store)
+    if watch is not None and docs:
+        alerts = _alerts(watch, docs)
     if json_path is not None:
         from plantwarden import jsonout
 
@@ -137,26 +145,24 @@ def _run(
     return failed
 
 
-@contextmanager
-def _collecting() -> Iterator[None]:
-    """The cyclic collector running inside the block (as it was outside it afterwards)."""
-    paused = not gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.disable()
-
-
 LIVE = "\0live"  # marker in the list of inputs
 
+def _prepare(db_url: str, model: SiteModel | None, store: bool) -> tuple[Prepared, DetectOptions]:
+    from plantwarden.detect.service import DetectOptions, prepare
 
-def _alerts(captures: list[str], db_url: str, model: SiteModel | None, store: bool) -> list[dict[str, Any]]:
-    """Detection over the same captures (a second, Python-speed pass: docs/detection.md)."""
-    from plantwarden.detect.service import DetectOptions, run_detect
+    opts = DetectOptions(captures=[], db_url=db_url, site=model, store=store)
+    return prepare(opts), opts
 
-    report = run_detect(DetectOptions(captures=captures, db_url=db_url, site=model, store=store))
+
+def _alerts(watch: tuple[Prepared, DetectOptions], docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The detector's alerts after the last capture, stored and sent as ``detect`` does."""
+    from plantwarden.detect.service import conclude
+    from plantwarden.detect.stream import RunResult
+
+    prepared, opts = watch
+    run = RunResult(captures=[d["name"] for d in docs], packets=sum(int(d["packets"]) for d in docs))
+    run.alerts = prepared.detector.finish()
+    report = conclude(opts, prepared, run)
     for note in report.notes:
         err.print(f"detect: {note}", markup=False)
     if report.alerts:
@@ -193,18 +199,20 @@ def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str,
     return {"assets": body["assets"], "edges": body["map"]}
 
 
-def _run_one(name: str, engine: str | None = None) -> CaptureResult:
+def _run_one(name: str, engine: str | None = None, detector: Detector | None = None) -> CaptureResult:
     from plantwarden.analyze.pipeline import analyze_capture
 
     total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
     if not err.is_terminal or total is None or total < (8 << 20):
-        return analyze_capture(name, engine=engine)
+        return analyze_capture(name, engine=engine, detector=detector)
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(Path(name).name, total=total)
-        return analyze_capture(name, progress=lambda done: bar.update(task, completed=done), engine=engine)
+        return analyze_capture(
+            name, progress=lambda done: bar.update(task, completed=done), engine=engine, detector=detector
+        )
 
 
 def _summary(result: CaptureResult) -> None:

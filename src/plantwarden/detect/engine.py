@@ -13,9 +13,12 @@ from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.convkey import Orienter
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert, Finding
+from plantwarden.detect.ops import ChannelKey
 from plantwarden.detect.opstate import OpState
 from plantwarden.detect.rules import all_rules
 from plantwarden.detect.rules.base import INDUSTRIAL, Shared
+from plantwarden.detect.rules.deviation import DeviationRules
+from plantwarden.detect.rules.polling import PollingRules
 from plantwarden.detect.sitectx import SiteContext
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.flows import Flow
@@ -41,8 +44,13 @@ class Detector:
         self.shared = Shared(site=self.site, report=self._report)
         self.orienter = Orienter(index or ProtocolIndex(SPECS))
         self.rules = all_rules(self.shared)
+        self.polling = next(r for r in self.rules if isinstance(r, PollingRules))
+        self.deviation = next(r for r in self.rules if isinstance(r, DeviationRules))
         self.impact = impact
         self.findings = 0
+        # what reached the rules from the fast engine's kernel (fast.detecting): request
+        # records, packet events, clock ticks; all 0 after a pure-Python pass
+        self.kernel: dict[str, int] = {"records": 0, "packets": 0, "ticks": 0}
         if baseline is not None:
             self.set_baseline(baseline)
 
@@ -69,6 +77,25 @@ class Detector:
         shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
         for rule in self.rules:
             rule.on_packet(pkt)
+
+    def observe_clock(self, ts_ns: int, frame: int) -> None:
+        """The capture's clock without a packet for the rules (the fast engine's kernel)."""
+        self.shared.now_ns = ts_ns
+        self.shared.last_frame = frame
+
+    def observe_tick(self, ts_ns: int, frame: int) -> None:
+        """The fast engine's clock event: the polling rules check for stopped polling."""
+        self.observe_clock(ts_ns, frame)
+        self.polling.tick(ts_ns, frame)
+
+    def sequence_finding(self, key: ChannelKey, frame: int, ts_ns: int, prev: str, sym: str) -> None:
+        """The fast engine's kernel found a request sequence the baseline never saw."""
+        self.deviation.new_transition(key, frame, ts_ns, prev, sym)
+
+    def period_finding(self, period: int, median_s: float, frame: int, ts_ns: int) -> None:
+        state = self.shared.opstate
+        assert state is not None
+        self.polling.off_period(state, period, median_s, frame, ts_ns)
 
     def observe_operation(self, op: Operation) -> None:
         if op.proto in INDUSTRIAL and len(self.shared.ot_hosts) < MAX_OT_HOSTS:

@@ -63,7 +63,16 @@ def site_name(site: SiteModel | None) -> str | None:
     return site.site.name if site is not None else None
 
 
-def run_detect(opts: DetectOptions) -> DetectReport:
+@dataclass
+class Prepared:
+    """A detector set up for a run: the stored baseline (unless learning), mutes, impact."""
+
+    detector: Detector
+    baseline_version: int | None
+    notes: list[str]
+
+
+def prepare(opts: DetectOptions) -> Prepared:
     name = site_name(opts.site)
     notes: list[str] = []
     baseline: Baseline | None = None
@@ -80,7 +89,12 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     muted = mutes(opts.db_url) if opts.store else set()
     impact = impact_fn(opts.site) if opts.site is not None else None
     detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted, impact=impact)
-    run = detect_captures(opts.captures, detector, opts.learn_for_s, name)
+    return Prepared(detector, version, notes)
+
+
+def conclude(opts: DetectOptions, prepared: Prepared, run: RunResult) -> DetectReport:
+    """Store what was learned and the alerts, send them; the report."""
+    version, notes = prepared.baseline_version, prepared.notes
     if run.learned is not None:
         notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
         if opts.store:
@@ -90,6 +104,14 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     alerts = record_alerts(opts.db_url, run.alerts) if opts.store else run.alerts
     send(alerts, opts)
     return DetectReport(alerts, run, version, notes)
+
+
+def run_detect(opts: DetectOptions) -> DetectReport:
+    """Detection over the captures: in the analysis pass when a baseline is stored
+    (detect.stream.detect_captures), in detection's own Python pass when learning."""
+    prepared = prepare(opts)
+    run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, site_name(opts.site))
+    return conclude(opts, prepared, run)
 
 
 def _stored_baseline(db_url: str, name: str | None) -> tuple[Baseline | None, str | None]:

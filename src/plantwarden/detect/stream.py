@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from plantwarden.capture.source import open_capture
 from plantwarden.detect.baseline import Baseline
@@ -133,14 +134,52 @@ class Runner:
 
 
 def detect_captures(
-    paths: list[str], detector: Detector, learn_for_s: float | None = None, site_name: str | None = None
+    paths: list[str],
+    detector: Detector,
+    learn_for_s: float | None = None,
+    site_name: str | None = None,
+    engine: str | None = None,
 ) -> RunResult:
-    """Run captures through the detector, learning the first ``learn_for_s`` seconds if given."""
+    """Run captures through the detector, learning the first ``learn_for_s`` seconds if given.
+
+    With a baseline and nothing to learn, detection rides the analysis pass
+    (:func:`detect_in_analysis`: the fast engine where the input allows it, ``engine`` as in
+    ``analyze_capture``); learning, and a detector without a baseline, take this module's own
+    Python pass (the kernel keeps only what a baseline names: docs/detection.md).
+    """
+    if learn_for_s is None and detector.shared.opstate is not None:
+        return detect_in_analysis(paths, detector, engine)[0]
     learner = Learner(ProtocolIndex(SPECS)) if learn_for_s is not None else None
     runner = Runner(detector, learner, learn_for_s, site_name)
     for path in paths:
         runner.run(path)
     return runner.finish()
+
+
+def detect_in_analysis(
+    paths: list[str], detector: Detector, engine: str | None = None
+) -> tuple[RunResult, list[dict[str, Any]]]:
+    """Detection in the analysis pass of each capture; the run and the analysis documents.
+
+    Raises CaptureError (from ``analyze_capture``) on the first input that is not a capture.
+    """
+    from plantwarden.analyze.pipeline import analyze_capture
+
+    result, docs = RunResult(), []
+    for path in paths:
+        name = os.path.basename(path) if path != "-" else "-"
+        result.captures.append(name)
+        detector.begin_capture(name)
+        doc = analyze_capture(path, engine=engine, detector=detector).doc
+        docs.append(doc)
+        result.packets += int(doc.get("packets") or 0)
+        first, last = doc.get("first_ts"), doc.get("last_ts")
+        if first is not None and (result.first_ts is None or first < result.first_ts):
+            result.first_ts = float(first)
+        if last is not None and (result.last_ts is None or last > result.last_ts):
+            result.last_ts = float(last)
+    result.alerts = detector.finish()
+    return result, docs
 
 
 def learn_captures(paths: list[str], site_name: str | None = None) -> Baseline:

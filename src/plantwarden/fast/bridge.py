@@ -8,6 +8,7 @@ same sequence of inputs for the flows they own as in the pure-Python run.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,10 +21,21 @@ from plantwarden.net import addr
 from plantwarden.net.decode import Decoder
 from plantwarden.net.flows import Flow, FlowEngine, flow_id
 from plantwarden.net.tcpstream import TcpStream
-from plantwarden.protocols.base import Anomaly, Direction, Operation, PduContext, ProtocolSpec, Session
+from plantwarden.protocols.base import (
+    Anomaly,
+    Direction,
+    Emitter,
+    Operation,
+    PduContext,
+    ProtocolSpec,
+    Session,
+)
 from plantwarden.protocols.cip.classify import Pending as CipPending
 from plantwarden.protocols.cip.classify import meaning
 from plantwarden.protocols.modbus.decode import Pending
+
+if TYPE_CHECKING:
+    from plantwarden.fast.detecting import FastDetection
 
 
 class FastCollector(Collector):
@@ -42,8 +54,11 @@ class FastCollector(Collector):
 
 class Bridge:
     def __init__(self, capture: str, t: Tables, out: FastCollector, engine: FlowEngine,
-                 specs: dict[int, ProtocolSpec]) -> None:
+                 specs: dict[int, ProtocolSpec], emit: Emitter | None = None,
+                 detection: FastDetection | None = None) -> None:
         self.capture, self.t, self.out, self.engine, self.specs = capture, t, out, engine, specs
+        self.emit: Emitter = emit if emit is not None else out  # the collector, and the detector
+        self.detection = detection
         self.decoder = Decoder()
         self.names: dict[int, str] = {}
         self.sessions: dict[int, tuple[str, Session]] = {}  # flow serial -> (flow id, session)
@@ -63,15 +78,27 @@ class Bridge:
         return name
 
     # -- events --------------------------------------------------------------------------
-    def events(self, buf: np.ndarray, ev: np.ndarray) -> None:
-        """Apply a batch of kernel events (rows of ``layout.E_*``) whose bytes are in ``buf``."""
-        for e in ev.tolist():
+    def events(self, buf: np.ndarray, ev: np.ndarray, recs: np.ndarray | None = None) -> None:
+        """Apply a batch of kernel events (rows of ``layout.E_*``) whose bytes are in ``buf``;
+        with detection, the request records (``layout.RC_*``) between them, in capture order."""
+        detection = self.detection
+        done = 0  # records applied
+        nrec = len(recs) if recs is not None and detection is not None else 0
+        evpos = recs[:, L.RC_EVPOS] if nrec and recs is not None else None
+        for index, e in enumerate(ev.tolist()):
+            if evpos is not None and done < nrec and evpos[done] <= index:
+                upto = int(np.searchsorted(evpos, index, side="right"))
+                assert detection is not None and recs is not None
+                detection.records(recs, done, upto)
+                done = upto
             kind = e[L.E_KIND]
             if kind == L.K_FRAME:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
                 raw = RawFrame(e[L.E_FRAME], e[L.E_TS], LINKTYPE_ETHERNET, data, e[L.E_ORIG])
                 pkt = self.decoder.decode(raw)
                 self.out.packet(pkt)  # hosts, bindings, notes (its counts are unused)
+                if detection is not None:
+                    detection.detector.observe_packet(pkt)
                 self.engine.packet(pkt)
             elif kind == L.K_PDU:
                 self._pdu(e, buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes())
@@ -81,6 +108,12 @@ class Bridge:
                 self._adopt(e)
             elif kind == L.K_END:  # its edge is in the kernel's edge table
                 self.sessions.pop(e[L.E_SERIAL], None)
+            elif kind == L.K_PKT and detection is not None:
+                detection.packet(e, self.addr)
+            elif kind == L.K_TICK and detection is not None:
+                detection.tick(e)
+        if detection is not None and recs is not None and done < nrec:
+            detection.records(recs, done, nrec)
 
     def _flow(self, e: list[int]) -> Flow:
         client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
@@ -112,10 +145,10 @@ class Bridge:
                          c if d == 0 else s, s if d == 0 else c, cp if d == 0 else sp, sp if d == 0 else cp,
                          "tcp", e[L.E_FRAME])
         try:
-            session.on_pdu(pdu, ctx, self.out)
+            session.on_pdu(pdu, ctx, self.emit)
         except Exception as exc:  # same guard as FlowEngine._deliver
             name = self.specs[e[L.E_PROTO]].name
-            self.out.anomaly(Anomaly(f"{name}.decoder_error", ctx, f"{type(exc).__name__}: {exc}"))
+            self.emit.anomaly(Anomaly(f"{name}.decoder_error", ctx, f"{type(exc).__name__}: {exc}"))
 
     def _prime(self, session: Session, e: list[int], slot: int = 0) -> None:
         """Tell a session about a kernel-counted request (pairing slot 0 or 1 of the event):
@@ -168,7 +201,8 @@ class Bridge:
         labels = (keys[:, 1] & np.uint64(0xFFFFFFFF)).astype(np.int64)
         names = [self.addr(i) for i in range(int(t.g[L.G_ADDRS]))]
         used = np.flatnonzero(t.bkey[:, 1])
-        for k0, (n, first, last, frame) in zip(t.bkey[used, 0].tolist(), t.bval[used].tolist(), strict=True):
+        binds = t.bval[used, :4].tolist()  # packets, first ts, last ts, first frame
+        for k0, (n, first, last, frame) in zip(t.bkey[used, 0].tolist(), binds, strict=True):
             self._bind(names[k0 >> 32], names[k0 & 0xFFFFFFFF], n, first, last, frame)
         self._per_label(labels, vals)
         self._conversations(names, keys[:, 0].tolist(), labels.tolist(), vals[:, :3].tolist())

@@ -16,7 +16,7 @@ import stat
 import struct
 import threading
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,10 +29,14 @@ from plantwarden.fast.bridge import Bridge, FastCollector
 from plantwarden.fast.events import gather
 from plantwarden.fast.kernel import expire, finish, walk
 from plantwarden.fast.tables import Tables
+from plantwarden.fast.watchk import W_REC, W_WG
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.flows import FlowEngine
-from plantwarden.protocols.base import ProtocolSpec
+from plantwarden.protocols.base import Emitter, ProtocolSpec
 from plantwarden.protocols.registry import SPECS
+
+if TYPE_CHECKING:
+    from plantwarden.detect.engine import Detector
 
 PIPE_BYTES = 1 << 20
 SAMPLING = {
@@ -66,30 +70,51 @@ def _fill(f: IO[bytes], buf: np.ndarray, start: int, stop: int) -> int:
 
 
 NO_BYTES = np.empty(0, np.uint8)
+NO_RECORDS = np.empty((0, L.NR), np.int64)
+Batch = tuple[np.ndarray, np.ndarray, np.ndarray]  # events, the bytes they point at, request records
 
 
-def _batch(buf: np.ndarray, ev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A copy of kernel events with the bytes they point at (``events.gather``)."""
+def _batch(buf: np.ndarray, ev: np.ndarray, t: Tables) -> Batch:
+    """A copy of kernel events with the bytes they point at (``events.gather``), and the
+    request records detection wrote with them (fast.watchk)."""
     ev = ev.copy()
+    wg = t.w[W_WG]
+    recs = NO_RECORDS
+    if wg[L.WG_NREC]:
+        recs = t.w[W_REC][: wg[L.WG_NREC]].copy()
+        wg[L.WG_NREC] = 0
     if not len(ev):
-        return ev, NO_BYTES
+        return ev, NO_BYTES, recs
     carries = (ev[:, L.E_KIND] == L.K_FRAME) | (ev[:, L.E_KIND] == L.K_PDU)
     blob = np.empty(int(ev[carries, L.E_LEN].sum()), np.uint8)
     gather(buf, ev, blob)
-    return ev, blob
+    return ev, blob, recs
+
+
+def _nbytes(batches: list[Batch]) -> int:
+    return sum(ev.nbytes + blob.nbytes + recs.nbytes for ev, blob, recs in batches)
 
 
 class Run:
     """One capture through the kernel."""
 
-    def __init__(self, name: str, f: IO[bytes], head: bytes, sha: Any = None) -> None:
+    def __init__(self, name: str, f: IO[bytes], head: bytes, sha: Any = None,
+                 detector: Detector | None = None) -> None:
         self.f, self.t, self.sha = f, Tables(), sha
         if sha is not None:
             sha.update(head)
         index = ProtocolIndex(SPECS)
         self.out = FastCollector()
-        self.engine = FlowEngine(name, index, self.out, on_end=self.out.flow_ended)
-        self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index))
+        self.detection = None
+        emit: Emitter = self.out
+        if detector is not None:
+            from plantwarden.detect.emit import Tee
+            from plantwarden.fast.detecting import FastDetection
+
+            self.detection = FastDetection(detector, self.t)
+            emit = Tee(self.out, self.detection.emitter)
+        self.engine = FlowEngine(name, index, emit, on_end=self.out.flow_ended)
+        self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index), emit, self.detection)
         self.hdr = parse_header(head)
         self.skipped = SkipReport()
         self.size = self.hashed = len(head)
@@ -108,8 +133,8 @@ class Run:
                 if isinstance(item, BaseException):
                     raise item
                 batches, size = item
-                for ev, blob in batches:
-                    self.bridge.events(blob, ev)
+                for ev, blob, recs in batches:
+                    self.bridge.events(blob, ev, recs)
                 if progress is not None:
                     progress(size)
         finally:
@@ -141,7 +166,7 @@ class Run:
             filled = _fill(self.f, buf, carry, chunk)
             self.size += filled - carry
             hashing = self._hash(buf[carry:filled])
-            batches: list[tuple[np.ndarray, np.ndarray]] = []
+            batches: list[Batch] = []
             pos, status = self._chunk(buf, filled, limit, batches)
             if hashing is not None:
                 hashing.join()
@@ -149,7 +174,7 @@ class Run:
                 self._garbage()
             elif filled - carry == 0:
                 self._at_end(buf, pos, filled)
-            if not backlog.put((batches, self.size), sum(ev.nbytes + blob.nbytes for ev, blob in batches)):
+            if not backlog.put((batches, self.size), _nbytes(batches)):
                 return  # the consumer stopped
             if status == L.S_GARBAGE or filled - carry == 0:
                 return
@@ -168,7 +193,7 @@ class Run:
             self.size += end - self.size
             hashing = self._hash(data[self.hashed:end])
             self.hashed = end
-            batches: list[tuple[np.ndarray, np.ndarray]] = []
+            batches: list[Batch] = []
             pos, status = self._chunk(data, end, limit, batches, pos)
             if hashing is not None:
                 hashing.join()
@@ -177,7 +202,7 @@ class Run:
                 self._garbage()
             elif end == size:
                 self._at_end(data, pos, size)
-            if not backlog.put((batches, self.size), sum(ev.nbytes + blob.nbytes for ev, blob in batches)):
+            if not backlog.put((batches, self.size), _nbytes(batches)):
                 return  # the consumer stopped
             if status == L.S_GARBAGE or last:
                 return
@@ -195,15 +220,15 @@ class Run:
         return thread
 
     def _chunk(self, buf: np.ndarray, filled: int, limit: int,
-               batches: list[tuple[np.ndarray, np.ndarray]], pos: int = 0) -> tuple[int, int]:
+               batches: list[Batch], pos: int = 0) -> tuple[int, int]:
         """Walk ``buf[pos:filled]``; copies of the events it writes go to ``batches``."""
         t = self.t
         big, mult = self.hdr.endian == ">", 1 if self.hdr.nanos else 1000
         while True:
             pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
                                    t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev,
-                                   t.r, t.tmp, t.scratch, t.bkey, t.bval, t.ekey, t.edges)
-            batches.append(_batch(buf, t.ev[:ne]))
+                                   t.r, t.tmp, t.scratch, t.bkey, t.bval, t.ekey, t.edges, t.w)
+            batches.append(_batch(buf, t.ev[:ne], t))
             if status == L.S_GROW and not t.grow():
                 status = L.S_BAIL  # a table at its limit: the Python engine takes the rest
             if status == L.S_BAIL:
@@ -213,16 +238,16 @@ class Run:
                 break
         if status == L.S_MORE and not t.g[L.G_ALLPY]:
             ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2, t.ekey, t.edges)
-            batches.append((t.ev[:ne].copy(), NO_BYTES))
+            batches.append((t.ev[:ne].copy(), NO_BYTES, NO_RECORDS))
         return pos, status
 
-    def _drain(self, kernel_only: bool, batches: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    def _drain(self, kernel_only: bool, batches: list[Batch]) -> None:
         """Hand every flow the kernel still owns over (or end it, at the end of the capture)."""
         t = self.t
         more = True
         while more:
             ne, more = finish(t.fkey, t.fl, t.ev, t.g, kernel_only, t.ekey, t.edges)
-            batches.append((t.ev[:ne].copy(), NO_BYTES))  # these events carry no bytes
+            batches.append((t.ev[:ne].copy(), NO_BYTES, NO_RECORDS))  # these events carry no bytes
             if more and not t.grow():
                 raise RuntimeError("kernel edge table full")
 
@@ -243,10 +268,10 @@ class Run:
             self.skipped.add("truncated_record", n + 1, detail)
 
     def document(self, path: str, name: str, sha: str | None) -> dict[str, Any]:
-        batches: list[tuple[np.ndarray, np.ndarray]] = []
+        batches: list[Batch] = []
         self._drain(True, batches)
-        for ev, blob in batches:
-            self.bridge.events(blob, ev)
+        for ev, blob, recs in batches:
+            self.bridge.events(blob, ev, recs)
         self.engine.finish()
         self.bridge.merge()
         g, out = self.t.g, self.out
@@ -342,8 +367,11 @@ class Prefixed:
         return self.raw.read(size)
 
 
-def analyze_fast(path: str, progress: Callable[[int], None] | None) -> dict[str, Any] | Prefixed | None:
-    """The document, or None when the kernel cannot read this input (Prefixed for stdin)."""
+def analyze_fast(path: str, progress: Callable[[int], None] | None,
+                 detector: Detector | None = None) -> dict[str, Any] | Prefixed | None:
+    """The document, or None when the kernel cannot read this input (Prefixed for stdin).
+
+    With a ``detector`` (that has a baseline), detection runs in the same pass."""
     opened = open_input(path)
     if opened is None:
         return None
@@ -353,8 +381,11 @@ def analyze_fast(path: str, progress: Callable[[int], None] | None) -> dict[str,
     name = "-" if path == "-" else os.path.basename(path)
     sha = hashlib.sha256() if path != "-" else None
     try:
-        run = Run(name, f, head, sha)
+        run = Run(name, f, head, sha, detector)
         run.run(progress)
     finally:
         f.close()
-    return run.document(path, name, sha.hexdigest() if sha is not None else None)
+    doc = run.document(path, name, sha.hexdigest() if sha is not None else None)
+    if run.detection is not None:
+        run.detection.finish()
+    return doc

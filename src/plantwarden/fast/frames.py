@@ -20,7 +20,7 @@ from plantwarden.fast.tables import OCCUPIED, mix
 
 # parse result columns (int64 r[12])
 R_KIND, R_SRC, R_DST, R_SPORT, R_DPORT, R_FLAGS, R_SEQ, R_ACK, R_POFF, R_PLEN, R_WEIRD = range(11)
-R_PORTPROTO, R_MAC, R_HANDED = 11, 12, 13
+R_PORTPROTO, R_MAC, R_HANDED, R_TTL = 11, 12, 13, 14
 KIND_PY, KIND_TCP, KIND_BAIL = 0, 1, 2
 _EXT_GENERIC = (0, 43, 60, 135, 139, 140)
 
@@ -79,6 +79,7 @@ def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
         return
     r[R_SRC] = addr_id(akey, aval, g, A_IPV4, _be(b, o + 12, 4), np.uint64(0))
     r[R_DST] = addr_id(akey, aval, g, A_IPV4, _be(b, o + 16, 4), np.uint64(0))
+    r[R_TTL] = np.int64(b[o + 8])
     ihl = (np.int64(b[o]) & 15) * 4
     total = (np.int64(b[o + 2]) << 8) | np.int64(b[o + 3])
     if np.int64(b[o]) >> 4 != 4 or ihl < 20 or total < ihl or np.int64(b[o + 9]) != 6:
@@ -98,6 +99,7 @@ def _ipv6(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
         return
     r[R_SRC] = addr_id(akey, aval, g, A_IPV6, _be(b, o + 8, 8), _be(b, o + 16, 8))
     r[R_DST] = addr_id(akey, aval, g, A_IPV6, _be(b, o + 24, 8), _be(b, o + 32, 8))
+    r[R_TTL] = np.int64(b[o + 7])
     plen = (np.int64(b[o + 4]) << 8) | np.int64(b[o + 5])
     nxt = np.int64(b[o + 6])
     if plen == 0 or o + 40 + plen > end:

@@ -26,12 +26,23 @@ from plantwarden.fast.frames import (
     R_KIND,
     R_SPORT,
     R_SRC,
+    R_TTL,
     R_WEIRD,
     parse,
 )
 from plantwarden.fast.jit import jit
 from plantwarden.fast.segment import count, tcp_packet
 from plantwarden.fast.tables import OCCUPIED, delete, find, find_or_add
+from plantwarden.fast.watchk import (
+    CV_ZONE,
+    W_REC,
+    W_SYNP,
+    W_WG,
+    WTables,
+    flow_watch,
+    pkt_event,
+    tick_event,
+)
 
 
 @jit(inline="always")
@@ -83,7 +94,7 @@ def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, 
 
 @jit()
 def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, svc: np.ndarray,
-              kport: np.ndarray, g: np.ndarray, weird: bool) -> None:
+              kport: np.ndarray, g: np.ndarray, weird: bool, w: WTables, aval: np.ndarray) -> None:
     flags, sport, dport = r[5], r[R_SPORT], r[R_DPORT]  # frames.R_FLAGS == 5
     syn = flags & 0x12
     if syn == 0x12:
@@ -102,6 +113,9 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
     row[L.F_NSEQ0], row[L.F_NSEQ1], row[L.F_SKEY], row[L.F_SAMPLED] = -1, -1, -1, -1
     row[L.F_SKEY2] = -1
     server_port = dport if client_is_src else sport
+    client, server = (r[R_SRC], r[R_DST]) if client_is_src else (r[R_DST], r[R_SRC])
+    if g[L.G_DETECT] and kport[server_port] and not flow_watch(w, aval, row, client, server, server_port):
+        weird = True  # a conversation the baseline does not know: every rule sees it in Python
     if kport[server_port] and not weird:
         row[L.F_MODE] = L.MODE_KERNEL
         g[L.G_KFLOWS] += 1
@@ -112,7 +126,7 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
 @jit(inline="always")
 def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.ndarray, ne: int,
                svc: np.ndarray, kport: np.ndarray, g: np.ndarray, ekey: np.ndarray,
-               edges: np.ndarray) -> tuple[int, int, bool]:
+               edges: np.ndarray, w: WTables, aval: np.ndarray) -> tuple[int, int, bool]:
     """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
     src, dst, sp, dp = r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT]
     a_is_src = (src, sp) <= (dst, dp)
@@ -132,7 +146,7 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
     if i >= 0:
         return i, ne, a_is_src
     j = -find_or_add(fkey, k0, k1, g, L.G_FLOWS) - 1
-    _new_flow(fl, j, r, a_is_src, ts, svc, kport, g, r[R_WEIRD] != 0)
+    _new_flow(fl, j, r, a_is_src, ts, svc, kport, g, r[R_WEIRD] != 0, w, aval)
     return j, ne, a_is_src
 
 
@@ -180,12 +194,67 @@ def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kern
     return ne, False
 
 
+P_SYN_RST, P_SILENT, P_ZONE, P_ANSWERED, P_ORIGIN_TTL = 1, 2, 4, 8, 16  # why a K_PKT event
+
+
+@jit(inline="always")
+def _wants_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bkey: np.ndarray, bval: np.ndarray,
+                  g: np.ndarray) -> int:
+    """Detection: why the packet rules need this packet of a kept flow (P_* bits), or 0.
+
+    Connection attempts and resets (rules.silence, rules.scans), a packet from a host that was
+    tried since it last sent (rules.silence), a flow the zone or public-address rules speak
+    for (at its start and every 250 s: their bursts last 300 s), the first answered packet of a
+    MAC-IP pair (rules.inventory: new asset, new MAC), its first with an origin TTL
+    (rules.zones: dual-homed hosts)."""
+    flags, synp = r[5], w[W_SYNP]
+    if flags & 0x12 == 0x02:
+        synp[r[R_DST]] = 1
+    if row[L.F_MODE] != L.MODE_KERNEL or r[R_WEIRD]:
+        return 0
+    want = P_SYN_RST if flags & 0x06 else 0
+    if synp[r[R_SRC]]:
+        want |= P_SILENT
+    if row[L.F_WATCH] & CV_ZONE and (row[L.F_ZTS] == 0 or ts - row[L.F_ZTS] >= 250_000_000_000):
+        want |= P_ZONE
+    slot = find(bkey, (np.uint64(r[12]) << np.uint64(32)) | np.uint64(r[R_SRC]), OCCUPIED)
+    answered = not (flags & 0x04 or flags & 0x12 == 0x02)
+    if answered and (slot < 0 or not bval[slot, 4]):
+        want |= P_ANSWERED
+    ttl = r[R_TTL]
+    if g[L.G_DETECT] == 2 and (ttl == 64 or ttl == 128 or ttl == 255) and (slot < 0 or not bval[slot, 5]):
+        want |= P_ORIGIN_TTL
+    return want
+
+
+@jit(inline="always")
+def _seen_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bval: np.ndarray, j: int,
+                 want: int) -> None:
+    if want & P_SILENT:
+        w[W_SYNP][r[R_SRC]] = 0
+    if want & P_ZONE:
+        row[L.F_ZTS] = ts
+    if want & P_ANSWERED:
+        bval[j, 4] = 1
+    if want & P_ORIGIN_TTL:
+        bval[j, 5] = 1
+
+
+@jit()
+def _retract(ev: np.ndarray, mark: int, ne: int) -> int:
+    """Remove event ``mark`` (a K_PKT whose packet went to Python); later ones move up."""
+    for q in range(mark, ne - 1):
+        for c in range(ev.shape[1]):
+            ev[q, c] = ev[q + 1, c]
+    return ne - 1
+
+
 @jit(nogil=True)
 def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, g: np.ndarray,
          fkey: np.ndarray, fl: np.ndarray, akey: np.ndarray, aval: np.ndarray, ckey: np.ndarray,
          cval: np.ndarray, seen: np.ndarray, svc: np.ndarray, kport: np.ndarray,
          ev: np.ndarray, r: np.ndarray, tmp: np.ndarray, scratch: np.ndarray, bkey: np.ndarray,
-         bval: np.ndarray, ekey: np.ndarray, edges: np.ndarray) -> tuple[int, int, int]:
+         bval: np.ndarray, ekey: np.ndarray, edges: np.ndarray, w: WTables) -> tuple[int, int, int]:
     """Walk records from ``pos``; returns (position reached, events written, status).
 
     Compiled without the numba runtime (``_nrt=False``): no reference counting on the array
@@ -193,8 +262,9 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
     the caller (:class:`plantwarden.fast.tables.Tables`)."""
     ne = 0
     evlimit = ev.shape[0] - L.EVENT_MARGIN
+    reclimit = w[W_REC].shape[0] - 3 * L.MAX_SEG_PDUS
     while pos + 16 <= end:
-        if ne >= evlimit:
+        if ne >= evlimit or (g[L.G_DETECT] and w[W_WG][L.WG_NREC] >= reclimit):
             return pos, ne, L.S_EVENTS
         incl, orig = _u32(buf, pos + 8, big), _u32(buf, pos + 12, big)
         if incl > L.MAX_CAPLEN:
@@ -227,13 +297,25 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         g[L.G_PACKETS] += 1
         g[L.G_BYTES] += orig
         g[L.G_LAST_TS] = ts
+        if g[L.G_DETECT] and ts >= g[L.G_NEXT_TICK]:  # the polling rules' clock (rules.polling.tick)
+            ne = tick_event(ev, ne, frame, ts)
+            g[L.G_NEXT_TICK] = ts + 1_000_000_000
         if g[L.G_ALLPY] or r[R_KIND] != KIND_TCP:
             ne = py_frame(ev, ne, frame, ts, pos + 16, incl, orig)
         else:
-            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges)
+            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges, w, aval)
+            mark, want = ne, 0
+            if g[L.G_DETECT]:
+                want = _wants_packet(w, fl[i], r, ts, bkey, bval, g)
+                if want:
+                    ne = pkt_event(ev, ne, frame, ts, r, r[R_TTL], orig)
             ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
-                            cval, seen, g, ev, ne, tmp, scratch)
+                            cval, seen, g, ev, ne, tmp, scratch, w)
             if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding
-                count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
+                j = count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
+                if want:
+                    _seen_packet(w, fl[i], r, ts, bval, j, want)
+            elif want:  # the packet went to Python after all, which shows it to every rule
+                ne = _retract(ev, mark, ne)
         pos = nxt
     return pos, ne, L.S_MORE

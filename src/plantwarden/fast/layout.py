@@ -37,7 +37,10 @@ F_SKEY, F_SLABEL, F_SAUX, F_SAMPLED, F_UAMODE = range(15, 20)  # pairing slot (t
 F_SKEY2, F_SLABEL2, F_SAUX2 = range(20, 23)  # a second pending request (EtherNet/IP pipelining)
 F_PAIRING = 8  # F_SKEY .. F_SAUX2: the columns a segment's judging reads and writes
 F_ROUTED = 23  # 1 once a PDU of the flow went to a Python session (which must be dropped at its end)
-NF = 24
+# detection (fast.watch): baseline ids of client and server, conversation flags, two cached
+# (label proto + 1, channel lookup) pairs, the time of the last event for the zone rules
+F_BC, F_BS, F_WATCH, F_CHP0, F_CH0, F_CHP1, F_CH1, F_ZTS = range(24, 32)
+NF = 32
 MODE_KERNEL, MODE_PY_FRESH, MODE_PY_HANDED = 1, 2, 3
 # TCP states, as plantwarden.net.flows names them
 STATES = ("active", "syn_sent", "established", "closing", "closed", "reset")
@@ -52,6 +55,7 @@ G_CUT, G_CUT_FIRST, G_OVERSNAP, G_OVERSNAP_FIRST, G_OVERSNAP_LEN, G_GARBAGE_LEN 
 G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPLE0.. 8 counters
 G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
 G_BINDS, G_EDGES = 28, 29  # entries of the binding and edge tables
+G_DETECT, G_NEXT_TICK = 30, 31  # detection on (1, 2 with a site model); next clock event (ns)
 NG = 32
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
@@ -60,7 +64,19 @@ E_CLIENT, E_SERVER, E_CPORT, E_SPORT, E_PROTO, E_FIRST, E_LAST = range(8, 15)
 E_PK0, E_PK1, E_BY0, E_BY1, E_SYN, E_STATE, E_FINS, E_NSEQ0, E_NSEQ1 = range(15, 24)
 E_SKEY, E_SLABEL, E_SAUX, E_SKEY2, E_SLABEL2, E_SAUX2 = range(24, 30)
 NE = 32
-K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END = 1, 2, 3, 4, 5
+K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END, K_PKT, K_TICK = 1, 2, 3, 4, 5, 6, 7
+# a K_PKT event (detection: a packet of a kernel flow the packet rules need) reuses the columns:
+# E_CLIENT src id, E_SERVER dst id, E_CPORT sport, E_SPORT dport, E_PROTO TCP flags,
+# E_DIR source MAC id, E_LEN TTL, E_ORIG wire length
+# records of requests (detection, int64 rec[REC_CAP, NR]): frame, ts, channel, symbol key, and
+# the index of the event they come before
+RC_FRAME, RC_TS, RC_CH, RC_SYM, RC_EVPOS = range(5)
+NR = 5
+REC_CAP = 1 << 16
+SYM_CAP = 1 << 16  # symbol texts the kernel registers (key -> text), for what findings say
+SYM_POOL = 1 << 22
+# watch globals (int64 wg[8]): records written, symbols registered, pool bytes used
+WG_NREC, WG_NSYM, WG_POOL = range(3)
 
 # -- kernel return status -------------------------------------------------------------------
 S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4

@@ -27,6 +27,7 @@ from plantwarden.fast.layout import (
     A_PRIME_ROUTE,
     A_ROUTE,
     A_SKIP,
+    G_DETECT,
     G_SAMPLE0,
     G_SEEN,
     P_COTP,
@@ -170,8 +171,8 @@ def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g:
         return A_PRIME_ROUTE, 0
     if raw & 0x80:
         return (A_COUNT, label | 0x80) if n == 9 else (A_PRIME_ROUTE, 0)
-    if fc == 43:
-        if content_seen(seen, g, gseen, b, o + 6, n - 6, src):
+    if fc == 43:  # with detection, every answer goes to Python (rules.scans counts them)
+        if not g[G_DETECT] and content_seen(seen, g, gseen, b, o + 6, n - 6, src):
             return A_COUNT, label
         return A_PRIME_ROUTE, 0
     if _modbus_response_ok(b, o, n, fc, qty):
@@ -354,6 +355,7 @@ def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, see
             tmp[T_SAMPLED] = -1
             return A_ROUTE, 0
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
-    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and _known_identity(b, o, n, sid, seen, g, src):
+    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and not g[G_DETECT] and _known_identity(
+            b, o, n, sid, seen, g, src):
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
     return A_ROUTE, 0

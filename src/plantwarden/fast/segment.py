@@ -37,6 +37,7 @@ from plantwarden.fast.protos import (
     u32le,
 )
 from plantwarden.fast.tables import OCCUPIED, find_or_add
+from plantwarden.fast.watchk import WTables, judge_op, record
 
 R_FLAGS = 5
 _ENIP_COMMANDS = (0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070, 0x0072, 0x0073)
@@ -93,8 +94,11 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
 
 @jit(inline="always")
 def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp: np.ndarray,
-           g: np.ndarray, seen: np.ndarray, scratch: np.ndarray) -> int:
-    """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over."""
+           g: np.ndarray, seen: np.ndarray, scratch: np.ndarray, row: np.ndarray, w: WTables) -> int:
+    """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over.
+
+    Scratch rows: action, label, offset, length, the pairing slot before the PDU (3), and for
+    detection whether to write a request record, its channel and symbol key (fast.watchk)."""
     k = 0
     pos = o
     req = r[R_DPORT] == 502 and r[R_SPORT] != 502
@@ -121,10 +125,21 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
             return -1
         scratch[k, 0], scratch[k, 1], scratch[k, 2], scratch[k, 3] = act, label, pos, m
         scratch[k, 4], scratch[k, 5], scratch[k, 6] = old0, old1, old2
+        scratch[k, 8] = -1
+        if g[L.G_DETECT] and act == L.A_COUNT:
+            ok, ch, sym = judge_op(w, b, pos, m, label, req, d, row)
+            if not ok:
+                return -1
+            scratch[k, 8], scratch[k, 9] = ch, np.int64(sym)
         k += 1
         for extra in (extra1, extra2):  # more operations of the same PDU (CIP services)
             if extra:
-                scratch[k, 0], scratch[k, 1] = L.A_COUNT, extra
+                scratch[k, 0], scratch[k, 1], scratch[k, 8] = L.A_COUNT, extra, -1
+                if g[L.G_DETECT]:
+                    ok, ch, sym = judge_op(w, b, -1, 0, extra, req, d, row)
+                    if not ok:
+                        return -1
+                    scratch[k, 8], scratch[k, 9] = ch, np.int64(sym)
                 k += 1
         pos += m
     return k
@@ -132,9 +147,9 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
 
 @jit(inline="always")
 def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int, label: int,
-          ts: int, frame: int, gcount: int) -> None:
+          ts: int, frame: int, gcount: int) -> int:
     """One (src, dst, label) at ``ts`` in a counter table: conversations (label = operation),
-    or MAC-IP bindings (src = MAC id, dst = IP id, label 0)."""
+    or MAC-IP bindings (src = MAC id, dst = IP id, label 0). Returns the slot."""
     k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
     j = find_or_add(ckey, k0, OCCUPIED | np.uint64(label), g, gcount)
     if j < 0:
@@ -144,6 +159,7 @@ def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int,
         cval[j, 0] += 1
         cval[j, 1] = min(cval[j, 1], ts)
         cval[j, 2] = max(cval[j, 2], ts)
+    return j
 
 
 @jit(inline="always")
@@ -160,11 +176,13 @@ def _state(row: np.ndarray, flags: int) -> None:
 @jit(inline="always")
 def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
           fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
-          g: np.ndarray, ev: np.ndarray, ne: int) -> int:
+          g: np.ndarray, ev: np.ndarray, ne: int, w: WTables) -> int:
     for q in range(k):
         act = scratch[q, 0]
         if act == L.A_COUNT:
             count(ckey, cval, g, b_src, b_dst, scratch[q, 1], ts, frame, L.G_CONVS)
+            if scratch[q, 8] >= 0:  # detection: the request's record, before the next event
+                record(w, frame, ts, scratch[q, 8], np.uint64(scratch[q, 9]), ne)
         elif act == L.A_ROUTE or act == L.A_PRIME_ROUTE:
             fl[i, L.F_ROUTED] = 1
             if act == L.A_PRIME_ROUTE:
@@ -196,7 +214,7 @@ def _account(row: np.ndarray, d: int, orig: int, ts: int) -> None:
 
 @jit(inline="always")
 def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndarray, g: np.ndarray,
-             seen: np.ndarray, scratch: np.ndarray) -> int:
+             seen: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
     """PDUs of an in-order segment (scratch rows), 0 for nothing to frame, -1 to hand over."""
     seq, poff, plen = r[R_SEQ], r[R_POFF], r[R_PLEN]
     ns = row[L.F_NSEQ0 + d]
@@ -221,7 +239,7 @@ def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndar
             return -1
     for q in range(L.F_PAIRING):
         tmp[q] = row[L.F_SKEY + q]
-    k = _judge(b, poff, plen, proto, r, d, tmp, g, seen, scratch)
+    k = _judge(b, poff, plen, proto, r, d, tmp, g, seen, scratch, row, w)
     if k < 0:
         return -1
     row[L.F_PROTO] = proto
@@ -235,7 +253,7 @@ def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndar
 def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
                i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
                cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,
-               tmp: np.ndarray, scratch: np.ndarray) -> int:
+               tmp: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
     """One TCP packet of flow row ``i``; returns the event count."""
     row = fl[i]
     d = 0 if a_is_src == (row[L.F_CLIENT_IS_A] == 1) else 1
@@ -252,7 +270,7 @@ def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: in
     if not flags & 0x02 and r[R_PLEN] > 0:
         server_port = r[R_DPORT] if d == 0 else r[R_SPORT]
         r[11] = _port_proto(server_port)
-        k = _segment(b, row, r, d, tmp, g, seen, scratch)
+        k = _segment(b, row, r, d, tmp, g, seen, scratch, w)
         if k < 0:
             ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, frame, ts)
             row[L.F_MODE] = L.MODE_PY_HANDED
@@ -263,7 +281,7 @@ def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: in
     _account(row, d, orig, ts)
     _mirror(row, flags, d, r[R_SEQ])
     if k > 0:
-        ne = _emit(scratch, k, r[R_SRC], r[R_DST], ts, frame, d, fl, fkey, i, ckey, cval, g, ev, ne)
+        ne = _emit(scratch, k, r[R_SRC], r[R_DST], ts, frame, d, fl, fkey, i, ckey, cval, g, ev, ne, w)
     return ne
 
 

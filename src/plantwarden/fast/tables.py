@@ -23,6 +23,7 @@ from plantwarden.fast.layout import (
     G_ADDRS,
     G_BINDS,
     G_CONVS,
+    G_DETECT,
     G_EDGES,
     G_FLOWS,
     MAX_SEG_PDUS,
@@ -148,7 +149,7 @@ class Tables:
         self.ckey = np.zeros((START_CAP, 2), np.uint64)
         self.cval = np.zeros((START_CAP, 4), np.int64)
         self.bkey = np.zeros((START_CAP, 2), np.uint64)  # (MAC id, IP id) -> packets, first/last ts, frame
-        self.bval = np.zeros((START_CAP, 4), np.int64)
+        self.bval = np.zeros((START_CAP, 6), np.int64)  # and, for detection: answered, origin TTL seen
         self.ekey = np.zeros((START_CAP, 2), np.uint64)  # (client, server, port, proto) -> flow totals
         self.edges = np.zeros((START_CAP, 5), np.int64)  # flows, packets, bytes, first ts, last ts
         self.seen = np.zeros((SEEN_CAP, 2), np.uint64)
@@ -157,7 +158,17 @@ class Tables:
         self.kport = np.zeros(65536, np.int64)  # TCP server port -> kernel protocol id
         self.r = np.zeros(16, np.int64)  # work arrays of the kernel: parsed frame, pairing slot,
         self.tmp = np.zeros(8, np.int64)  # PDUs of the segment being judged
-        self.scratch = np.zeros((MAX_SEG_PDUS, 7), np.int64)
+        self.scratch = np.zeros((MAX_SEG_PDUS, 10), np.int64)  # see segment._judge
+        from plantwarden.fast.watchk import empty_tables, state_arrays
+
+        self.w = empty_tables() + state_arrays(False)  # detection (fast.watchk.W_*); see watch()
+
+    def watch(self, tables: tuple[np.ndarray, ...], site: bool) -> None:
+        """Detection on: the baseline's tables (fast.watch.Watch.arrays) and the kernel's state."""
+        from plantwarden.fast.watchk import state_arrays
+
+        self.w = tables + state_arrays(True)
+        self.g[G_DETECT] = 2 if site else 1
 
     def grow(self) -> bool:
         """Double every table that is more than half full; False when one is at its limit."""

@@ -96,12 +96,14 @@ class DeviationRules(Rule):
         sym = ops.symbol(op)
         prev = state.sequence(ch, sym)
         if prev is not None:
-            self.new_transition(key, op, prev, sym)
+            self.new_transition(key, op.ctx.frame, op.ctx.ts_ns, prev, sym)
 
-    def new_transition(self, key: ops.ChannelKey, op: Operation, prev: str, sym: str) -> None:
+    def new_transition(self, key: ops.ChannelKey, frame: int, ts_ns: int, prev: str, sym: str) -> None:
         """A request whose symbol followed ``prev``, a pair the trained automaton never saw."""
         hint = {"transition": {"client": key[0], "server": key[1], "proto": key[2], "from": prev, "to": sym}}
-        self._fire(NEW_SEQUENCE, key, op, f"{prev} -> {sym}", hint)
+        detail = f"{prev} -> {sym}"
+        if self.bursts.fresh((NEW_SEQUENCE.name, key, detail), ts_ns):
+            self.fire(NEW_SEQUENCE, key[0], key[1], frame, ts_ns, detail, learn=hint)
 
     def _fire(
         self,

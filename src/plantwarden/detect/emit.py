@@ -1,0 +1,52 @@
+"""The decoders' output to the detector, next to the analysis collector (one pass for both)."""
+
+from __future__ import annotations
+
+from plantwarden.detect.engine import Detector
+from plantwarden.net.flows import Flow
+from plantwarden.protocols.base import Anomaly, Emitter, Identity, Operation, PointValue
+
+
+class DetectorEmitter:
+    """The decoders' output, to the detector (``detect.stream.Runner`` without learning)."""
+
+    def __init__(self, detector: Detector) -> None:
+        self.detector = detector
+
+    def operation(self, op: Operation) -> None:
+        self.detector.observe_operation(op)
+
+    def anomaly(self, anomaly: Anomaly) -> None:
+        self.detector.observe_anomaly(anomaly)
+
+    def identity(self, identity: Identity) -> None:
+        self.detector.observe_identity(identity)
+
+    def value(self, value: PointValue) -> None:
+        return None
+
+    def flow_end(self, flow: Flow) -> None:
+        self.detector.observe_flow_end(flow)
+
+
+class Tee:
+    """One emitter that feeds two (the analysis collector and the detector)."""
+
+    def __init__(self, first: Emitter, second: Emitter) -> None:
+        self.first, self.second = first, second
+
+    def operation(self, op: Operation) -> None:
+        self.first.operation(op)
+        self.second.operation(op)
+
+    def anomaly(self, anomaly: Anomaly) -> None:
+        self.first.anomaly(anomaly)
+        self.second.anomaly(anomaly)
+
+    def identity(self, identity: Identity) -> None:
+        self.first.identity(identity)
+        self.second.identity(identity)
+
+    def value(self, value: PointValue) -> None:
+        self.first.value(value)
+        self.second.value(value)

@@ -1,0 +1,124 @@
+"""Detection in the fast engine's single pass: the Python side.
+
+The Python decoders' packets, operations, anomalies and identities reach the detector as in
+the pure-Python pass (detect.stream); the kernel adds its packet events (``K_PKT``), the
+clock (``K_TICK``) and request records, which update the sequence and polling state
+(:class:`plantwarden.detect.opstate.OpState`) in capture order, by a numba loop; the rules
+fire from what that loop finds. See :mod:`plantwarden.fast.watch` for what the kernel keeps.
+"""
+
+# numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
+# mypy: disable-error-code="return-value,arg-type,no-any-return,assignment"
+
+from __future__ import annotations
+
+import numpy as np
+
+from plantwarden.detect.emit import DetectorEmitter
+from plantwarden.detect.engine import Detector
+from plantwarden.detect.opstate import period_observe, sequence_observe
+from plantwarden.fast import layout as L
+from plantwarden.fast.jit import jit
+from plantwarden.fast.tables import OCCUPIED, Tables, find
+from plantwarden.fast.watch import Watch
+from plantwarden.fast.watchk import W_SKEY, W_SPOOL, W_SVAL
+from plantwarden.net.packet import IPPROTO_TCP, Packet
+
+F_SEQUENCE, F_PERIOD = 1, 2
+
+
+@jit(nogil=True)
+def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: np.ndarray,
+                  trained: np.ndarray, pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray,
+                  tmp: np.ndarray, found: np.ndarray, medians: np.ndarray) -> int:
+    """Records ``lo:hi`` into the sequence and polling state (what ``DeviationRules._sequence``
+    and ``PollingRules.on_operation`` do per request); findings go to ``found`` as
+    [kind, record, previous symbol or period] (and the median), their count is returned."""
+    n = 0
+    for q in range(lo, hi):
+        ch, sym = recs[q, L.RC_CH], np.uint64(recs[q, L.RC_SYM])
+        new, before = sequence_observe(tkeys, prev, trained, ch, sym)
+        if new:
+            found[n, 0], found[n, 1], found[n, 2] = F_SEQUENCE, q, np.int64(before)
+            n += 1
+        if pi.shape[0] and pkeys.shape[0]:
+            p, med = period_observe(pkeys, pf, pi, ch, sym, recs[q, L.RC_TS], recs[q, L.RC_FRAME], tmp)
+            if med == med:
+                found[n, 0], found[n, 1], found[n, 2] = F_PERIOD, q, p
+                medians[n] = med
+                n += 1
+    return n
+
+
+@jit()
+def _text_slot(skey: np.ndarray, h: np.uint64) -> int:
+    return find(skey, h, OCCUPIED)
+
+
+class FastDetection:
+    """The detector's share of one fast-engine run."""
+
+    def __init__(self, detector: Detector, t: Tables) -> None:
+        state = detector.shared.opstate
+        assert state is not None and detector.shared.known is not None
+        self.detector, self.state, self.t = detector, state, t
+        self.watch = Watch.build(detector.shared.known, state, detector.shared.site)
+        t.watch(self.watch.arrays(), detector.shared.site.site is not None)
+        self.found = np.zeros((L.REC_CAP + 1, 3), np.int64)
+        self.medians = np.zeros(L.REC_CAP + 1)
+        self.emitter = DetectorEmitter(detector)
+
+    # -- request records -------------------------------------------------------------
+    def records(self, recs: np.ndarray, lo: int, hi: int) -> None:
+        if lo >= hi:
+            return
+        self.detector.kernel["records"] += hi - lo
+        s = self.state
+        n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.tmp,
+                          self.found, self.medians)
+        for k in range(n):
+            kind, q, aux = (int(x) for x in self.found[k])
+            frame, ts, ch = int(recs[q, L.RC_FRAME]), int(recs[q, L.RC_TS]), int(recs[q, L.RC_CH])
+            if kind == F_SEQUENCE:
+                sym = self.text(int(recs[q, L.RC_SYM]) & ((1 << 64) - 1))
+                self.detector.sequence_finding(s.names[ch], frame, ts, self.text(aux & ((1 << 64) - 1)), sym)
+            else:
+                self.detector.period_finding(aux, float(self.medians[k]), frame, ts)
+
+    def text(self, key: int) -> str:
+        """A symbol's text: the baseline's, one the Python side made, or the kernel's."""
+        known = self.state.texts.get(key)
+        if known is not None:
+            return known
+        w = self.t.w
+        slot = _text_slot(w[W_SKEY], np.uint64(key))
+        if slot < 0:
+            return f"#{key:016x}"
+        at, n = (int(x) for x in w[W_SVAL][slot])
+        text = w[W_SPOOL][at : at + n].tobytes().decode("utf-8", errors="replace")
+        self.state.texts[key] = text
+        return text
+
+    # -- packet events ---------------------------------------------------------------
+    def packet(self, e: list[int], addr: object) -> None:
+        """A K_PKT event (layout.K_PKT) as the Packet the rules read."""
+        name = addr  # Bridge.addr
+        assert callable(name)
+        t = self.t
+        kind = int(t.aval[e[L.E_CLIENT], 2])
+        pkt = Packet(e[L.E_FRAME], e[L.E_TS], e[L.E_ORIG], eth_src=name(e[L.E_DIR]),
+                     ip_version=4 if kind == L.A_IPV4 else 6, ip_src=name(e[L.E_CLIENT]),
+                     ip_dst=name(e[L.E_SERVER]), ip_proto=IPPROTO_TCP, ttl=e[L.E_LEN],
+                     sport=e[L.E_CPORT], dport=e[L.E_SPORT], tcp_flags=e[L.E_PROTO])
+        self.detector.kernel["packets"] += 1
+        self.detector.observe_packet(pkt)
+
+    def tick(self, e: list[int]) -> None:
+        self.detector.kernel["ticks"] += 1
+        self.detector.observe_tick(e[L.E_TS], e[L.E_FRAME])
+
+    def finish(self) -> None:
+        """The capture's last packet is the detector's clock for the checks at the end."""
+        g = self.t.g
+        if g[L.G_PACKETS]:
+            self.detector.observe_clock(int(g[L.G_LAST_TS]), int(g[L.G_FRAMES]))
