@@ -60,15 +60,41 @@ def measure(cmd: str) -> tuple[float, float, bool]:
     return wall, rss_kib / 1024, p.returncode == 0
 
 
-def tools(path: Path) -> list[tuple[str, str]]:
+LEARN_N = 10_000_000  # the baseline: learned once from the 10 M capture (steady state)
+
+
+def baseline_db(console: Console) -> Path:
+    """A store holding the baseline learned from the 10 M capture (made once: detection's
+    Python learning pass, about 8-10 minutes here)."""
+    path = OUT / f"baseline-{LEARN_N}.db"
+    if not path.exists():
+        console.print(f"learning the baseline from {LEARN_N:,} packets once (Python pass, ~10 min)")
+        tmp = path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        subprocess.run([str(BIN / "plantwarden"), "baseline", "learn", "--db", f"sqlite:///{tmp}",
+                        str(scaled(LEARN_N))], check=True, stdout=subprocess.DEVNULL)
+        tmp.rename(path)
+    return path
+
+
+def tools(path: Path, baseline: Path | None) -> list[tuple[str, str]]:
     """Each tool's shell command. plantwarden runs its whole default path: analysis, the store
-    (a new SQLite file each run), the inventory and the JSON document (``--json``)."""
+    (a new SQLite file each run), the inventory and the JSON document (``--json``); with
+    ``--detect``, also detection against the stored baseline (a fresh copy of its store)."""
     pw = BIN / "plantwarden"
     db, doc = OUT / "bench.db", OUT / "analyze.json"
     whole = f"{pw} analyze --db sqlite:///{db} --json {doc}"
     out = [
         ("plantwarden analyze (file)", f"rm -f {db} && {whole} {path} > /dev/null"),
         ("plantwarden analyze (stdin)", f"rm -f {db} && cat {path} | {whole} - > /dev/null"),
+    ]
+    if baseline is not None:
+        fresh = f"rm -f {db} && cp {baseline} {db}"
+        out += [
+            ("plantwarden analyze --detect (file)", f"{fresh} && {whole} --detect {path} > /dev/null 2>&1"),
+            ("plantwarden detect (file)", f"{fresh} && {pw} detect --db sqlite:///{db} {path} > /dev/null"),
+        ]
+    out += [
         ("plantwarden analyze --no-store, no JSON", f"{pw} analyze --no-store {path} > /dev/null"),
         ("dpkt loop", f"{PY} {ROOT / 'bench' / 'dpkt_peer.py'} {path} > /dev/null"),
     ]
@@ -84,21 +110,33 @@ def tools(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def check_equal(n: int, console: Console) -> bool:
-    """Fast and pure-Python engines must give the same conversation table (and counts)."""
+def check_equal(n: int, console: Console, baseline: Path | None) -> bool:
+    """Fast and pure-Python engines must give the same conversation table (and counts), and
+    with a baseline the same alerts (detection in the same pass)."""
     from plantwarden.analyze.pipeline import analyze_capture
+    from plantwarden.detect.engine import Detector
+    from plantwarden.detect.store_baselines import load_baseline
 
+    learned = load_baseline(f"sqlite:///{baseline}", None) if baseline is not None else None
     path = scaled(n)
+    found = {}
     t0 = time.perf_counter()
-    python = analyze_capture(path, engine="python").doc
-    t1 = time.perf_counter()
-    fast = analyze_capture(path, engine="fast").doc
+    for engine in ("python", "fast"):
+        detector = Detector(learned) if learned is not None else None
+        if detector is not None:
+            detector.begin_capture(path.name)
+        doc = analyze_capture(path, engine=engine, detector=detector).doc
+        found[engine] = (doc, [a.to_json() for a in detector.finish()] if detector is not None else [])
+        if engine == "python":
+            t1 = time.perf_counter()
+    (python, slow), (fast, quick) = found["python"], found["fast"]
     keys = ("packets", "bytes", "first_ts", "last_ts", "hosts", "conversations", "protocols", "flows",
             "skipped", "anomaly_counts", "edges", "decode_notes", "sha256", "size")
-    same = all(python[k] == fast[k] for k in keys)
-    verdict = "equal" if same else "DIFFERENT: " + ", ".join(k for k in keys if python[k] != fast[k])
-    console.print(f"{n:,} packets, fast vs python engine ({t1 - t0:.1f} s pure Python): {verdict}")
-    return same
+    different = [k for k in keys if python[k] != fast[k]] + (["alerts"] if slow != quick else [])
+    verdict = "equal" if not different else "DIFFERENT: " + ", ".join(different)
+    alerts = f", {len(quick)} alerts against the {LEARN_N:,}-packet baseline" if learned is not None else ""
+    console.print(f"{n:,} packets, fast vs python engine ({t1 - t0:.1f} s pure Python{alerts}): {verdict}")
+    return not different
 
 
 def main() -> None:
@@ -109,11 +147,14 @@ def main() -> None:
                     help="packets of the fast/python equality check (0: none)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each plantwarden command; the median is shown (the machine is shared)")
+    ap.add_argument("--no-detect", action="store_true",
+                    help="no detection lines (they need the baseline learned once from 10 M packets)")
     args = ap.parse_args()
     console = Console()
-    if args.check and not check_equal(args.check, console):
-        sys.exit(1)
     skip = [s for s in args.skip.split(",") if s]
+    baseline = None if args.no_detect else baseline_db(console)
+    if args.check and not check_equal(args.check, console, baseline):
+        sys.exit(1)
     warm = ROOT / "tests" / "data" / "captures" / "modbus-pymodbus.pcap"  # loads or compiles the kernel
     subprocess.run([str(BIN / "plantwarden"), "analyze", "--no-store", str(warm)], capture_output=True,
                    check=True)
@@ -122,7 +163,7 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         path = scaled(n)
         size_mb = os.path.getsize(path) / 1e6
-        for name, cmd in tools(path):
+        for name, cmd in tools(path, baseline):
             if any(name.startswith(s) for s in skip):
                 continue
             runs = [measure(cmd) for _ in range(args.repeat if name.startswith("plantwarden") else 1)]
@@ -146,6 +187,8 @@ def main() -> None:
         if name == "plantwarden analyze (stdin)" and (n, "plantwarden analyze (file)") in walls:
             ratio = walls[(n, "plantwarden analyze (file)")] / wall
             console.print(f"{n:,}: stdin at {ratio:.0%} of the file speed")
+    if baseline is not None:
+        console.print(f"detection: against the baseline learned once from {LEARN_N:,} packets")
 
 
 if __name__ == "__main__":

@@ -44,13 +44,16 @@ class Orienter:
         if pkt.ip_proto not in (IPPROTO_TCP, IPPROTO_UDP):
             return None
         transport = "tcp" if pkt.ip_proto == IPPROTO_TCP else "udp"
-        src, dst, sport, dport = pkt.ip_src, pkt.ip_dst, pkt.sport, pkt.dport
+        return self.key_of(pkt.ip_src, pkt.ip_dst, pkt.sport, pkt.dport, transport, pkt.tcp_flags)
+
+    def key_of(self, src: str, dst: str, sport: int, dport: int, transport: str, flags: int) -> ConvKey:
+        """:meth:`key` of a TCP or UDP packet given by its fields."""
         fkey = (
             (src, sport, dst, dport, transport)
             if (src, sport) <= (dst, dport)
             else (dst, dport, src, sport, transport)
         )
-        syn = pkt.tcp_flags & (TCP_SYN | TCP_ACK) if transport == "tcp" else 0
+        syn = flags & (TCP_SYN | TCP_ACK) if transport == "tcp" else 0
         if syn == TCP_SYN:
             conv = (src, dst, transport, dport)
         elif syn == TCP_SYN | TCP_ACK:

@@ -19,6 +19,7 @@ from plantwarden.detect.rules import all_rules
 from plantwarden.detect.rules.base import INDUSTRIAL, Shared
 from plantwarden.detect.rules.deviation import DeviationRules
 from plantwarden.detect.rules.polling import PollingRules
+from plantwarden.detect.rules.silence import SilenceRules
 from plantwarden.detect.sitectx import SiteContext
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.flows import Flow
@@ -46,6 +47,7 @@ class Detector:
         self.rules = all_rules(self.shared)
         self.polling = next(r for r in self.rules if isinstance(r, PollingRules))
         self.deviation = next(r for r in self.rules if isinstance(r, DeviationRules))
+        self.silence = next(r for r in self.rules if isinstance(r, SilenceRules))
         self.impact = impact
         self.findings = 0
         # what reached the rules from the fast engine's kernel (fast.detecting): request
@@ -77,6 +79,21 @@ class Detector:
         shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
         for rule in self.rules:
             rule.on_packet(pkt)
+
+    def observe_known_tcp(
+        self, frame: int, ts_ns: int, src: str, dst: str, sport: int, dport: int, flags: int
+    ) -> None:
+        """A TCP packet of a baselined conversation that only the silence rule and the clock
+        need (the fast engine's kernel says so: a SYN, SYN-ACK or RST, or the first packet of
+        a host that was tried, on a flow the zone rules do not speak for, from a MAC-IP pair
+        already shown). Every other rule's ``on_packet`` is a no-op on such a packet."""
+        shared = self.shared
+        shared.now_ns = ts_ns
+        shared.last_frame = frame
+        shared.conv = self.orienter.key_of(src, dst, sport, dport, "tcp", flags)
+        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
+        self.polling.tick(ts_ns, frame)
+        self.silence.packet(src, dst, flags, frame, ts_ns)
 
     def observe_clock(self, ts_ns: int, frame: int) -> None:
         """The capture's clock without a packet for the rules (the fast engine's kernel)."""

@@ -25,6 +25,7 @@ from plantwarden.fast.watchk import W_SKEY, W_SPOOL, W_SVAL
 from plantwarden.net.packet import IPPROTO_TCP, Packet
 
 F_SEQUENCE, F_PERIOD = 1, 2
+SILENCE_ONLY = 1 | 2  # kernel.P_SYN_RST | kernel.P_SILENT: see Detector.observe_known_tcp
 
 
 @jit(nogil=True)
@@ -104,13 +105,17 @@ class FastDetection:
         """A K_PKT event (layout.K_PKT) as the Packet the rules read."""
         name = addr  # Bridge.addr
         assert callable(name)
+        self.detector.kernel["packets"] += 1
+        if not e[L.E_FIRST] & ~SILENCE_ONLY:
+            self.detector.observe_known_tcp(e[L.E_FRAME], e[L.E_TS], name(e[L.E_CLIENT]), name(e[L.E_SERVER]),
+                                            e[L.E_CPORT], e[L.E_SPORT], e[L.E_PROTO])
+            return
         t = self.t
         kind = int(t.aval[e[L.E_CLIENT], 2])
         pkt = Packet(e[L.E_FRAME], e[L.E_TS], e[L.E_ORIG], eth_src=name(e[L.E_DIR]),
                      ip_version=4 if kind == L.A_IPV4 else 6, ip_src=name(e[L.E_CLIENT]),
                      ip_dst=name(e[L.E_SERVER]), ip_proto=IPPROTO_TCP, ttl=e[L.E_LEN],
                      sport=e[L.E_CPORT], dport=e[L.E_SPORT], tcp_flags=e[L.E_PROTO])
-        self.detector.kernel["packets"] += 1
         self.detector.observe_packet(pkt)
 
     def tick(self, e: list[int]) -> None:

@@ -195,6 +195,7 @@ def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kern
 
 
 P_SYN_RST, P_SILENT, P_ZONE, P_ANSWERED, P_ORIGIN_TTL = 1, 2, 4, 8, 16  # why a K_PKT event
+P_ZONE_FLOW = 32  # (with a reason) the zone or public-address rules speak for the flow
 
 
 @jit(inline="always")
@@ -224,6 +225,8 @@ def _wants_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bkey: np.
     ttl = r[R_TTL]
     if g[L.G_DETECT] == 2 and (ttl == 64 or ttl == 128 or ttl == 255) and (slot < 0 or not bval[slot, 5]):
         want |= P_ORIGIN_TTL
+    if want and row[L.F_WATCH] & CV_ZONE:
+        want |= P_ZONE_FLOW
     return want
 
 
@@ -308,7 +311,7 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
             if g[L.G_DETECT]:
                 want = _wants_packet(w, fl[i], r, ts, bkey, bval, g)
                 if want:
-                    ne = pkt_event(ev, ne, frame, ts, r, r[R_TTL], orig)
+                    ne = pkt_event(ev, ne, frame, ts, r, r[R_TTL], orig, want)
             ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
                             cval, seen, g, ev, ne, tmp, scratch, w)
             if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding

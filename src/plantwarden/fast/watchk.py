@@ -267,12 +267,14 @@ def record(w: WTables, frame: int, ts: int, ch: int, sym: np.uint64, evpos: int)
 
 
 @jit(inline="always")
-def pkt_event(ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int) -> int:
-    """A packet the packet rules need (layout.K_PKT)."""
+def pkt_event(ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int,
+              want: int) -> int:
+    """A packet the packet rules need (layout.K_PKT); ``want``: why (kernel.P_* bits)."""
     ev[ne, L.E_KIND], ev[ne, L.E_FRAME], ev[ne, L.E_TS] = L.K_PKT, frame, ts
     ev[ne, L.E_CLIENT], ev[ne, L.E_SERVER] = r[1], r[2]  # frames.R_SRC, R_DST
     ev[ne, L.E_CPORT], ev[ne, L.E_SPORT], ev[ne, L.E_PROTO] = r[3], r[4], r[5]  # ports, flags
     ev[ne, L.E_DIR], ev[ne, L.E_LEN], ev[ne, L.E_ORIG] = r[12], ttl, orig  # R_MAC
+    ev[ne, L.E_FIRST] = want
     return ne + 1
 
 

@@ -53,14 +53,18 @@ class SilenceRules(Rule):
         self.pending: dict[str, Attempts] = {}
 
     def on_packet(self, pkt: Packet) -> None:
-        if pkt.ip_src is not None:
-            self.pending.pop(pkt.ip_src, None)
+        self.packet(pkt.ip_src, pkt.ip_dst, pkt.tcp_flags, pkt.frame, pkt.ts_ns)
+
+    def packet(self, src: str | None, dst: str | None, flags: int, frame: int, ts_ns: int) -> None:
+        """:meth:`on_packet` given the packet's fields (the fast engine's packet events)."""
+        if src is not None:
+            self.pending.pop(src, None)
         conv = self.shared.conv
         known = self.shared.known
-        if conv is None or known is None or pkt.tcp_flags & (TCP_SYN | TCP_ACK) != TCP_SYN:
+        if conv is None or known is None or flags & (TCP_SYN | TCP_ACK) != TCP_SYN:
             return
-        if conv in known.conversations and pkt.ip_dst == conv[1]:
-            self._attempt(conv[0], conv[1], pkt.frame, pkt.ts_ns, f"connection to {conv[2]}/{conv[3]}")
+        if conv in known.conversations and dst == conv[1]:
+            self._attempt(conv[0], conv[1], frame, ts_ns, f"connection to {conv[2]}/{conv[3]}")
 
     def on_operation(self, op: Operation) -> None:
         if op.proto != "arp":
