@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from plantwarden.detect.engine import Detector
 from plantwarden.net.flows import Flow
 from plantwarden.protocols.base import Anomaly, Emitter, Identity, Operation, PointValue
@@ -10,10 +12,13 @@ from plantwarden.protocols.base import Anomaly, Emitter, Identity, Operation, Po
 class DetectorEmitter:
     """The decoders' output, to the detector (``detect.stream.Runner`` without learning)."""
 
-    def __init__(self, detector: Detector) -> None:
+    def __init__(self, detector: Detector, before_request: Callable[[], None] | None = None) -> None:
         self.detector = detector
+        self.before_request = before_request
 
     def operation(self, op: Operation) -> None:
+        if self.before_request is not None and op.request is not False:
+            self.before_request()  # fast.detecting: the kernel's records before it
         self.detector.observe_operation(op)
 
     def anomaly(self, anomaly: Anomaly) -> None:

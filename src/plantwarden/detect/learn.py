@@ -6,7 +6,7 @@ successive intervals between requests of the same symbol, of the window's median
 of those window medians; a period is kept once :data:`MIN_INTERVALS` intervals were seen.
 A channel's request-sequence automaton is enforced (``sequence_trained``) once it saw
 :data:`MIN_SEQUENCE_REQUESTS` requests and learned no new transition during the second half
-of them (it converged).
+of them (it converged); only a converged automaton's transitions are kept.
 """
 
 from __future__ import annotations
@@ -184,5 +184,7 @@ def _channel(key: ops.ChannelKey, ch: _Channel) -> Channel:
         codes=codes,
         periods=periods,
         sequence_trained=trained,
-        transitions=sorted(ch.transitions),
+        # an automaton that did not converge is never enforced: its transitions are not kept
+        # (polling that varies its requests, units or ranges made millions of them)
+        transitions=sorted(ch.transitions) if trained else [],
     )

@@ -8,9 +8,10 @@ capture analysed twice) changes nothing. Nothing is ever deleted.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from plantwarden.detect.alerts import ACTIONS
@@ -22,26 +23,58 @@ from plantwarden.store.types import utc_now
 
 
 def record_alerts(db_url: str, alerts: list[Alert]) -> list[Alert]:
-    """Store a run's alerts in one transaction; returns them as stored (merged ids and counts)."""
+    """Store a run's alerts in one transaction; returns them as stored (merged ids and counts).
+
+    The stored alerts a run can touch (same ids; open alerts of the same rule, source and
+    destination) are read in a few queries first, then every alert is merged in memory in
+    order, as if each were recorded on its own."""
     out: list[Alert] = []
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+        by_id, open_rows = _candidates(session, alerts)
+        now = utc_now()
         for alert in alerts:
-            out.append(_record(session, alert))
+            out.append(_record(session, alert, by_id, open_rows, now))
     return out
 
 
-def _record(session: Session, alert: Alert) -> Alert:
-    if session.scalar(select(DetectAlert).where(DetectAlert.alert_id == alert.id)) is not None:
-        row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == alert.id)).one()
-        return Alert.from_json(row.document)
-    rows = session.scalars(
-        select(DetectAlert)
-        .where(DetectAlert.rule == alert.rule, DetectAlert.src == alert.src, DetectAlert.dst == alert.dst)
-        .where(DetectAlert.state != "closed")
-        .order_by(DetectAlert.last_ts.desc())
-    )
-    now = utc_now()
-    for row in rows:
+Key = tuple[str, str, str]
+CHUNK = 400  # ids or keys per query (bound parameters stay well under SQLite's limit)
+
+
+def _candidates(
+    session: Session, alerts: list[Alert]
+) -> tuple[dict[str, DetectAlert], dict[Key, list[DetectAlert]]]:
+    ids = sorted({a.id for a in alerts})
+    keys = sorted({(a.rule, a.src, a.dst) for a in alerts})
+    by_id: dict[str, DetectAlert] = {}
+    open_rows: dict[Key, list[DetectAlert]] = {}
+    with session.no_autoflush:
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            for row in session.scalars(select(DetectAlert).where(DetectAlert.alert_id.in_(chunk))):
+                by_id[row.alert_id] = row
+        for i in range(0, len(keys), CHUNK):
+            query = select(DetectAlert).where(
+                tuple_(DetectAlert.rule, DetectAlert.src, DetectAlert.dst).in_(keys[i : i + CHUNK]),
+                DetectAlert.state != "closed",
+            )
+            for row in session.scalars(query):
+                open_rows.setdefault((row.rule, row.src, row.dst), []).append(row)
+    return by_id, open_rows
+
+
+def _record(
+    session: Session,
+    alert: Alert,
+    by_id: dict[str, DetectAlert],
+    open_rows: dict[Key, list[DetectAlert]],
+    now: datetime,
+) -> Alert:
+    same = by_id.get(alert.id)
+    if same is not None:
+        return Alert.from_json(same.document)
+    rows = open_rows.setdefault((alert.rule, alert.src, alert.dst), [])
+    for row in sorted(rows, key=lambda r: r.last_ts, reverse=True):
         if alert.first_ts - row.last_ts <= MERGE_WINDOW_S and row.first_ts - alert.last_ts <= MERGE_WINDOW_S:
             merged = _merge(Alert.from_json(row.document), alert)
             _write(row, merged)
@@ -50,6 +83,8 @@ def _record(session: Session, alert: Alert) -> Alert:
     row = DetectAlert(alert_id=alert.id, created_at=now, updated_at=now)
     _write(row, alert)
     session.add(row)
+    by_id[alert.id] = row
+    rows.append(row)
     return alert
 
 

@@ -82,15 +82,16 @@ class Bridge:
         """Apply a batch of kernel events (rows of ``layout.E_*``) whose bytes are in ``buf``;
         with detection, the request records (``layout.RC_*``) between them, in capture order."""
         detection = self.detection
-        done = 0  # records applied
+        done = 0  # records owed to the detection (applied when needed: FastDetection.flush)
         nrec = len(recs) if recs is not None and detection is not None else 0
         evpos = recs[:, L.RC_EVPOS] if nrec and recs is not None else None
+        if detection is not None and recs is not None:
+            detection.batch(recs)
         for index, e in enumerate(ev.tolist()):
             if evpos is not None and done < nrec and evpos[done] <= index:
-                upto = int(np.searchsorted(evpos, index, side="right"))
-                assert detection is not None and recs is not None
-                detection.records(recs, done, upto)
-                done = upto
+                done = int(np.searchsorted(evpos, index, side="right"))
+                assert detection is not None
+                detection.owe(done)
             kind = e[L.E_KIND]
             if kind == L.K_FRAME:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
@@ -98,7 +99,7 @@ class Bridge:
                 pkt = self.decoder.decode(raw)
                 self.out.packet(pkt)  # hosts, bindings, notes (its counts are unused)
                 if detection is not None:
-                    detection.detector.observe_packet(pkt)
+                    detection.frame(pkt)
                 self.engine.packet(pkt)
             elif kind == L.K_PDU:
                 self._pdu(e, buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes())
@@ -112,8 +113,9 @@ class Bridge:
                 detection.packet(e, self.addr)
             elif kind == L.K_TICK and detection is not None:
                 detection.tick(e)
-        if detection is not None and recs is not None and done < nrec:
-            detection.records(recs, done, nrec)
+        if detection is not None and recs is not None:
+            detection.owe(nrec)
+            detection.flush()
 
     def _flow(self, e: list[int]) -> Flow:
         client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])

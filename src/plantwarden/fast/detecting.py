@@ -67,9 +67,37 @@ class FastDetection:
         t.watch(self.watch.arrays(), detector.shared.site.site is not None)
         self.found = np.zeros((L.REC_CAP + 1, 3), np.int64)
         self.medians = np.zeros(L.REC_CAP + 1)
-        self.emitter = DetectorEmitter(detector)
+        self.emitter = DetectorEmitter(detector, self.flush)
+        self.recs = np.zeros((0, L.NR), np.int64)
+        self.applied = self.due = 0
 
     # -- request records -------------------------------------------------------------
+    # The records of a batch are applied lazily: only what reads or changes the sequence and
+    # polling state needs them applied first (a request the Python decoders saw, a stop check
+    # of the polling rules, the end of the batch), so a batch takes a few numba calls instead
+    # of one per Python event; the state still sees every request in capture order.
+    def batch(self, recs: np.ndarray) -> None:
+        self.recs, self.applied, self.due = recs, 0, 0
+
+    def owe(self, upto: int) -> None:
+        """Records ``:upto`` precede the event the Python side applies next."""
+        self.due = upto
+
+    def flush(self) -> None:
+        if self.applied < self.due:
+            self.records(self.recs, self.applied, self.due)
+            self.applied = self.due
+
+    def _clock(self, ts_ns: int) -> None:
+        """Before a packet: the polling rules' stop check reads the state when it is due."""
+        if ts_ns >= self.detector.polling.next_check:
+            self.flush()
+
+    def frame(self, pkt: Packet) -> None:
+        """A frame the Python engine decodes (its PDUs reach the detector through ``emitter``)."""
+        self._clock(pkt.ts_ns)
+        self.detector.observe_packet(pkt)
+
     def records(self, recs: np.ndarray, lo: int, hi: int) -> None:
         if lo >= hi:
             return
@@ -106,6 +134,7 @@ class FastDetection:
         name = addr  # Bridge.addr
         assert callable(name)
         self.detector.kernel["packets"] += 1
+        self._clock(e[L.E_TS])
         if not e[L.E_FIRST] & ~SILENCE_ONLY:
             self.detector.observe_known_tcp(e[L.E_FRAME], e[L.E_TS], name(e[L.E_CLIENT]), name(e[L.E_SERVER]),
                                             e[L.E_CPORT], e[L.E_SPORT], e[L.E_PROTO])
@@ -120,10 +149,12 @@ class FastDetection:
 
     def tick(self, e: list[int]) -> None:
         self.detector.kernel["ticks"] += 1
+        self.flush()
         self.detector.observe_tick(e[L.E_TS], e[L.E_FRAME])
 
     def finish(self) -> None:
         """The capture's last packet is the detector's clock for the checks at the end."""
+        self.flush()
         g = self.t.g
         if g[L.G_PACKETS]:
             self.detector.observe_clock(int(g[L.G_LAST_TS]), int(g[L.G_FRAMES]))

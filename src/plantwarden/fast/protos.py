@@ -27,7 +27,6 @@ from plantwarden.fast.layout import (
     A_PRIME_ROUTE,
     A_ROUTE,
     A_SKIP,
-    G_DETECT,
     G_SAMPLE0,
     G_SEEN,
     P_COTP,
@@ -147,7 +146,7 @@ def _modbus_response_ok(b: np.ndarray, o: int, n: int, fc: int, qty: int) -> boo
 
 @jit()
 def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g: np.ndarray,
-               seen: np.ndarray, gseen: int, src: int) -> tuple[int, int]:
+               seen: np.ndarray, gseen: int, src: int, dedup: bool) -> tuple[int, int]:
     if n <= 7:
         return A_ROUTE, 0
     raw = np.int64(b[o + 7])
@@ -171,8 +170,8 @@ def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g:
         return A_PRIME_ROUTE, 0
     if raw & 0x80:
         return (A_COUNT, label | 0x80) if n == 9 else (A_PRIME_ROUTE, 0)
-    if fc == 43:  # with detection, every answer goes to Python (rules.scans counts them)
-        if not g[G_DETECT] and content_seen(seen, g, gseen, b, o + 6, n - 6, src):
+    if fc == 43:  # ``dedup`` off: every answer goes to Python (rules.scans counts them)
+        if dedup and content_seen(seen, g, gseen, b, o + 6, n - 6, src):
             return A_COUNT, label
         return A_PRIME_ROUTE, 0
     if _modbus_response_ok(b, o, n, fc, qty):
@@ -324,7 +323,7 @@ def _known_identity(b: np.ndarray, o: int, n: int, sid: int, seen: np.ndarray, g
 
 @jit()
 def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, seen: np.ndarray,
-              src: int) -> tuple[int, int]:
+              src: int, dedup: bool) -> tuple[int, int]:
     kind = opcua_type(b, o)
     if u32le(b, o + 4) != n or b[o + 3] != 0x46:
         if kind == 5:  # a chunk of a longer message: the session pairs the chunks from now on
@@ -355,7 +354,7 @@ def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, see
             tmp[T_SAMPLED] = -1
             return A_ROUTE, 0
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
-    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and not g[G_DETECT] and _known_identity(
+    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and dedup and _known_identity(
             b, o, n, sid, seen, g, src):
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
     return A_ROUTE, 0

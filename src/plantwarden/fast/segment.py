@@ -37,7 +37,7 @@ from plantwarden.fast.protos import (
     u32le,
 )
 from plantwarden.fast.tables import OCCUPIED, find_or_add
-from plantwarden.fast.watchk import WTables, judge_op, record
+from plantwarden.fast.watchk import CV_ASK, WTables, judge_op, record
 
 R_FLAGS = 5
 _ENIP_COMMANDS = (0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070, 0x0072, 0x0073)
@@ -104,6 +104,9 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
     req = r[R_DPORT] == 502 and r[R_SPORT] != 502
     if not req and not (r[R_SPORT] == 502 and r[R_DPORT] != 502):
         req = d == 0  # neither or both ports 502: the flow direction decides
+    # repeated identity answers counted here (fast.protos): always without detection; with it,
+    # where the identity-sweep rule ignores them (a client's, or the server's: watchk.CV_ASK)
+    dedup = g[L.G_DETECT] == 0 or d == 0 or (row[L.F_WATCH] & CV_ASK) != 0
     while pos < o + n:
         left = o + n - pos
         m = _frame(proto, b, pos, left)
@@ -112,11 +115,11 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
         extra1 = extra2 = 0
         if proto == L.P_MODBUS:
-            act, label = modbus_pdu(b, pos, m, req, tmp, g, seen, L.G_SEEN, r[R_SRC])
+            act, label = modbus_pdu(b, pos, m, req, tmp, g, seen, L.G_SEEN, r[R_SRC], dedup)
         elif proto == L.P_S7:
             act, label = s7_pdu(b, pos, m, tmp, g)
         elif proto == L.P_OPCUA:
-            act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC])
+            act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC], dedup)
         else:
             enip_front(b, pos, m, tmp)  # a reply to the second pending request: that one first
             old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]

@@ -39,6 +39,7 @@ from plantwarden.fast.tables import OCCUPIED, find, find_or_add, mix
 from plantwarden.fast.watchk import (
     CH_RECORDS,
     CH_WRITER,
+    CV_ASK,
     CV_KNOWN,
     CV_ZONE,
     NL,
@@ -190,6 +191,8 @@ class Watch:
             flags = CV_KNOWN
             if is_public(client) or is_public(server) or _zones_differ(site, client, server):
                 flags |= CV_ZONE
+            if (client, server) in known.protos:
+                flags |= CV_ASK
             conv[_put(conv_keys, g, k0, np.uint64(port))] = flags
         proto_ids = {name: pid for pid, name in PROTOS.items()}
         chan_keys = np.zeros((_cap(len(known.channels)), 2), np.uint64)

@@ -24,6 +24,11 @@ REQ_NO, REQ_YES, REQ_TO_SERVER, REQ_MODBUS = 0, 1, 2, 3  # request mode of a lab
 CH_RECORDS, CH_WRITER = 1, 2  # needs request records (periods or a trained sequence); client writes
 # conversation flags
 CV_KNOWN, CV_ZONE = 1, 2  # in the baseline; the zone or public-address rules may speak for it
+# the identity-sweep rule (rules.scans.on_identity) ignores the answers of a device its asker
+# talks to in the baseline ((client, server) among the baseline's protocol pairs), and what a
+# client says of itself; the kernel may then count repeated identity answers as it does
+# without detection
+CV_ASK = 4
 
 @jit()
 def baseline_id(baddr: np.ndarray, hi: np.uint64, lo: np.uint64, kind: int) -> int:

@@ -99,8 +99,8 @@ class ScanRules(Rule):
             self._once(ARP_SWEEP, sender, "*", op.ctx.frame, op.ctx.ts_ns, detail)
 
     def on_identity(self, identity: Identity) -> None:
-        if identity.proto not in INDUSTRIAL:
-            return
+        if identity.proto not in INDUSTRIAL or identity.fields.get("role") == "client":
+            return  # a client describing itself as it opens a session (OPC UA) answers nobody
         asker = identity.ctx.dst
         known = self.shared.known
         if known is not None and (asker, identity.address) in known.protos:
