@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from plantwarden import gcpause
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
 from plantwarden.settings import Settings
@@ -89,11 +91,15 @@ def detect(
         syslog=syslog,
         webhook=webhook,
     )
-    report = run_detect(opts)
-    if json_path is not None:
-        from plantwarden import jsonout
+    # Detection against a stored baseline: the cyclic collector stays paused through the
+    # baseline's load, the pass, the store and the JSON (plantwarden.gcpause; a full collection
+    # would walk the baseline's objects again and again). Learning keeps it running.
+    with gcpause.paused() if opts.learn_for_s is None else nullcontext():
+        report = run_detect(opts)
+        if json_path is not None:
+            from plantwarden import jsonout
 
-        jsonout.write(report.document(), json_path)
+            jsonout.write(report.document(), json_path)
     if json_path != "-":
         for note in report.notes:
             out.print(f"[dim]{note}[/]", markup=True)

@@ -60,6 +60,7 @@ class Detector:
         known = Known.of(baseline)
         self.shared.known = known
         self.shared.opstate = OpState(known)
+        known.periods = {}  # OpState holds what the rules read of them (PeriodInfo)
         self.orienter.known = known.conversations
 
     def begin_capture(self, name: str) -> None:

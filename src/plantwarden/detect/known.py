@@ -41,7 +41,9 @@ class Known:
 
     def _channel(self, ch: Channel) -> None:
         key = (ch.client, ch.server, ch.proto)
-        self.channels[key] = ch
+        # the rules read a channel's codes; its periods and transitions live in the tables
+        # below (and OpState), so the baseline's own lists can be freed with the baseline
+        self.channels[key] = ch.model_copy(update={"periods": [], "transitions": []})
         self.protos.setdefault((ch.client, ch.server), set()).add(ch.proto)
         self.codes[key] = {}
         classes = self.op_classes.setdefault(key, set())
