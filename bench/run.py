@@ -7,7 +7,10 @@
 Makes the reference plant capture with ../shared/tools/plantcap (real stacks on
 loopback: needs root and tcpdump; about a minute), scales it to each size, then runs every
 tool on every size and prints packets/s, MB/s and peak RSS (GNU time's maximum resident
-set size) side by side. Captures live in bench/out/ (not committed).
+set size) side by side. With detection (unless ``--no-detect``) it learns a baseline from
+the 10 M capture once (detection's Python pass, about 14 minutes) and adds the lines of
+``analyze --detect`` and ``detect`` against it; the equality check then compares the alerts
+of both engines too. Captures and the baseline's store live in bench/out/ (not committed).
 """
 
 from __future__ import annotations
