@@ -126,8 +126,6 @@ def check_equal(n: int, console: Console, baseline: Path | None) -> bool:
     t0 = time.perf_counter()
     for engine in ("python", "fast"):
         detector = Detector(learned) if learned is not None else None
-        if detector is not None:
-            detector.begin_capture(path.name)
         doc = analyze_capture(path, engine=engine, detector=detector).doc
         found[engine] = (doc, [a.to_json() for a in detector.finish()] if detector is not None else [])
         if engine == "python":

@@ -67,9 +67,9 @@ def analyze_capture(
 
     ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` (default) runs
     the numba kernel where the input allows it (classic Ethernet pcap), ``python`` forces
-    the pure-Python engine. A ``detector`` sees the capture in the same pass (the caller
-    calls its ``begin_capture`` before and ``finish`` after the last capture); the fast
-    engine takes it only when it has a baseline (detect.stream otherwise).
+    the pure-Python engine. A ``detector`` sees the capture in the same pass (the caller calls
+    its ``finish`` after the last capture); the fast engine takes it only when it has a
+    baseline, the pure-Python engine otherwise.
     """
     path = str(path)
     choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
@@ -123,6 +123,8 @@ def _analyze_python(
 ) -> CaptureResult:
     with opened or open_capture(path) as source:
         name = os.path.basename(source.name) if path != "-" else "-"
+        if detector is not None:
+            detector.begin_capture(name)
         collector = Collector()
         emit: Emitter = collector
         if detector is not None:

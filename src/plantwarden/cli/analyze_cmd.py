@@ -20,7 +20,7 @@ from plantwarden.settings import Settings
 if TYPE_CHECKING:  # imported where used: other commands (and --help) start without them
     from plantwarden.analyze.pipeline import CaptureResult
     from plantwarden.detect.engine import Detector
-    from plantwarden.detect.service import DetectOptions, Prepared
+    from plantwarden.detect.service import Prepared
     from plantwarden.site.model import SiteModel
 
 ANALYZE_SCHEMA = 1
@@ -118,9 +118,7 @@ def _run(
             if name is LIVE:
                 result = live()
             else:
-                if watch is not None:
-                    watch[0].detector.begin_capture(Path(name).name if name != "-" else "-")
-                result = _run_one(name, engine, watch[0].detector if watch is not None else None)
+                result = _run_one(name, engine, watch.detector if watch is not None else None)
         except CaptureError as exc:
             err.print(f"plantwarden: error: {exc}", markup=False)
             failed += 1
@@ -147,22 +145,18 @@ def _run(
 
 LIVE = "\0live"  # marker in the list of inputs
 
-def _prepare(db_url: str, model: SiteModel | None, store: bool) -> tuple[Prepared, DetectOptions]:
+def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
     from plantwarden.detect.service import DetectOptions, prepare
 
-    opts = DetectOptions(captures=[], db_url=db_url, site=model, store=store)
-    return prepare(opts), opts
+    return prepare(DetectOptions(captures=[], db_url=db_url, site=model, store=store))
 
 
-def _alerts(watch: tuple[Prepared, DetectOptions], docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _alerts(prepared: Prepared, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The detector's alerts after the last capture, stored and sent as ``detect`` does."""
     from plantwarden.detect.service import conclude
     from plantwarden.detect.stream import RunResult
 
-    prepared, opts = watch
-    run = RunResult(captures=[d["name"] for d in docs], packets=sum(int(d["packets"]) for d in docs))
-    run.alerts = prepared.detector.finish()
-    report = conclude(opts, prepared, run)
+    report = conclude(prepared, RunResult.of_analyses(docs, prepared.detector.finish()))
     for note in report.notes:
         err.print(f"detect: {note}", markup=False)
     if report.alerts:

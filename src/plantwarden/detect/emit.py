@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plantwarden.detect.engine import Detector
-from plantwarden.net.flows import Flow
 from plantwarden.protocols.base import Anomaly, Emitter, Identity, Operation, PointValue
 
 
 class DetectorEmitter:
-    """The decoders' output, to the detector (``detect.stream.Runner`` without learning)."""
+    """The decoders' output, to the detector, in the analysis pass (detect.stream.Runner is
+    detection's own pass; flow ends reach the detector only there: no rule reads them yet)."""
 
     def __init__(self, detector: Detector, before_request: Callable[[], None] | None = None) -> None:
         self.detector = detector
@@ -29,9 +29,6 @@ class DetectorEmitter:
 
     def value(self, value: PointValue) -> None:
         return None
-
-    def flow_end(self, flow: Flow) -> None:
-        self.detector.observe_flow_end(flow)
 
 
 class Tee:

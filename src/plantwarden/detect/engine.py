@@ -1,8 +1,10 @@
 """The detector: consumes the per-PDU stream in capture order and returns alerts.
 
-The API the analysis pipeline calls (or :mod:`plantwarden.detect.stream` for now):
-``observe_packet``, ``observe_operation``, ``observe_anomaly``, ``observe_identity``,
-``observe_flow_end``, then ``finish() -> list[Alert]``. Rules that compare with a baseline
+The API the analysis pass calls (``analyze_capture(..., detector=...)``; the fast engine
+adds ``observe_known_tcp``, ``observe_tick``, ``observe_clock`` and the kernel's findings) and
+detection's own pass (:mod:`plantwarden.detect.stream`, for learning): ``observe_packet``,
+``observe_operation``, ``observe_anomaly``, ``observe_identity``, ``observe_flow_end`` (own
+pass only), then ``finish() -> list[Alert]``. Rules that compare with a baseline
 (``RuleInfo.needs_baseline``) stay silent while no baseline is set.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from plantwarden.detect.alerts import AlertBook, ImpactFn, MuteCheck
 from plantwarden.detect.baseline import Baseline
-from plantwarden.detect.convkey import Orienter
+from plantwarden.detect.convkey import ConvKey, Orienter
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert, Finding
 from plantwarden.detect.ops import ChannelKey
@@ -72,14 +74,15 @@ class Detector:
 
     # -- the stream ----------------------------------------------------------------
     def observe_packet(self, pkt: Packet) -> None:
-        shared = self.shared
-        shared.now_ns = pkt.ts_ns
-        shared.last_frame = pkt.frame
-        shared.conv = self.orienter.key(pkt)
-        flags = pkt.tcp_flags
-        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
+        self._at(pkt.ts_ns, pkt.frame, self.orienter.key(pkt), pkt.tcp_flags)
         for rule in self.rules:
             rule.on_packet(pkt)
+
+    def _at(self, ts_ns: int, frame: int, conv: ConvKey | None, flags: int) -> None:
+        """What the rules read of the packet being shown: the clock and its conversation."""
+        shared = self.shared
+        shared.now_ns, shared.last_frame, shared.conv = ts_ns, frame, conv
+        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
 
     def observe_known_tcp(
         self, frame: int, ts_ns: int, src: str, dst: str, sport: int, dport: int, flags: int
@@ -88,11 +91,7 @@ class Detector:
         need (the fast engine's kernel says so: a SYN, SYN-ACK or RST, or the first packet of
         a host that was tried, on a flow the zone rules do not speak for, from a MAC-IP pair
         already shown). Every other rule's ``on_packet`` is a no-op on such a packet."""
-        shared = self.shared
-        shared.now_ns = ts_ns
-        shared.last_frame = frame
-        shared.conv = self.orienter.key_of(src, dst, sport, dport, "tcp", flags)
-        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
+        self._at(ts_ns, frame, self.orienter.key_of(src, dst, sport, dport, "tcp", flags), flags)
         self.polling.tick(ts_ns, frame)
         self.silence.packet(src, dst, flags, frame, ts_ns)
 

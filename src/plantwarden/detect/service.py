@@ -67,6 +67,7 @@ def site_name(site: SiteModel | None) -> str | None:
 class Prepared:
     """A detector set up for a run: the stored baseline (unless learning), mutes, impact."""
 
+    opts: DetectOptions
     detector: Detector
     baseline_version: int | None
     notes: list[str]
@@ -89,12 +90,12 @@ def prepare(opts: DetectOptions) -> Prepared:
     muted = mutes(opts.db_url) if opts.store else set()
     impact = impact_fn(opts.site) if opts.site is not None else None
     detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted, impact=impact)
-    return Prepared(detector, version, notes)
+    return Prepared(opts, detector, version, notes)
 
 
-def conclude(opts: DetectOptions, prepared: Prepared, run: RunResult) -> DetectReport:
+def conclude(prepared: Prepared, run: RunResult) -> DetectReport:
     """Store what was learned and the alerts, send them; the report."""
-    version, notes = prepared.baseline_version, prepared.notes
+    opts, version, notes = prepared.opts, prepared.baseline_version, prepared.notes
     if run.learned is not None:
         notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
         if opts.store:
@@ -111,7 +112,7 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     (detect.stream.detect_captures), in detection's own Python pass when learning."""
     prepared = prepare(opts)
     run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, site_name(opts.site))
-    return conclude(opts, prepared, run)
+    return conclude(prepared, run)
 
 
 def _stored_baseline(db_url: str, name: str | None) -> tuple[Baseline | None, str | None]:

@@ -37,6 +37,19 @@ class RunResult:
     last_ts: float | None = None
     learned_until_frame: int = 0
 
+    @classmethod
+    def of_analyses(cls, docs: list[dict[str, Any]], alerts: list[Alert]) -> RunResult:
+        """The run of a detector that rode the analysis of these documents."""
+        firsts = [float(d["first_ts"]) for d in docs if d.get("first_ts") is not None]
+        lasts = [float(d["last_ts"]) for d in docs if d.get("last_ts") is not None]
+        return cls(
+            alerts=alerts,
+            captures=[str(d["name"]) for d in docs],
+            packets=sum(int(d.get("packets") or 0) for d in docs),
+            first_ts=min(firsts, default=None),
+            last_ts=max(lasts, default=None),
+        )
+
 
 class Runner:
     """Feeds the stream to a learner (while learning) and then to the detector."""
@@ -165,21 +178,8 @@ def detect_in_analysis(
     """
     from plantwarden.analyze.pipeline import analyze_capture
 
-    result, docs = RunResult(), []
-    for path in paths:
-        name = os.path.basename(path) if path != "-" else "-"
-        result.captures.append(name)
-        detector.begin_capture(name)
-        doc = analyze_capture(path, engine=engine, detector=detector).doc
-        docs.append(doc)
-        result.packets += int(doc.get("packets") or 0)
-        first, last = doc.get("first_ts"), doc.get("last_ts")
-        if first is not None and (result.first_ts is None or first < result.first_ts):
-            result.first_ts = float(first)
-        if last is not None and (result.last_ts is None or last > result.last_ts):
-            result.last_ts = float(last)
-    result.alerts = detector.finish()
-    return result, docs
+    docs = [analyze_capture(path, engine=engine, detector=detector).doc for path in paths]
+    return RunResult.of_analyses(docs, detector.finish()), docs
 
 
 def learn_captures(paths: list[str], site_name: str | None = None) -> Baseline:

@@ -12,6 +12,8 @@ fire from what that loop finds. See :mod:`plantwarden.fast.watch` for what the k
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from plantwarden.detect.emit import DetectorEmitter
@@ -21,11 +23,10 @@ from plantwarden.fast import layout as L
 from plantwarden.fast.jit import jit
 from plantwarden.fast.tables import OCCUPIED, Tables, find
 from plantwarden.fast.watch import Watch
-from plantwarden.fast.watchk import W_SKEY, W_SPOOL, W_SVAL
+from plantwarden.fast.watchk import SILENCE_ONLY, W_SKEY, W_SPOOL, W_SVAL
 from plantwarden.net.packet import IPPROTO_TCP, Packet
 
 F_SEQUENCE, F_PERIOD = 1, 2
-SILENCE_ONLY = 1 | 2  # kernel.P_SYN_RST | kernel.P_SILENT: see Detector.observe_known_tcp
 
 
 @jit(nogil=True)
@@ -85,7 +86,7 @@ class FastDetection:
 
     def flush(self) -> None:
         if self.applied < self.due:
-            self.records(self.recs, self.applied, self.due)
+            self._apply(self.applied, self.due)
             self.applied = self.due
 
     def _clock(self, ts_ns: int) -> None:
@@ -98,9 +99,9 @@ class FastDetection:
         self._clock(pkt.ts_ns)
         self.detector.observe_packet(pkt)
 
-    def records(self, recs: np.ndarray, lo: int, hi: int) -> None:
-        if lo >= hi:
-            return
+    def _apply(self, lo: int, hi: int) -> None:
+        """Records ``lo:hi`` of the batch into the state; the rules fire from what they found."""
+        recs = self.recs
         self.detector.kernel["records"] += hi - lo
         s = self.state
         n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.tmp,
@@ -129,10 +130,8 @@ class FastDetection:
         return text
 
     # -- packet events ---------------------------------------------------------------
-    def packet(self, e: list[int], addr: object) -> None:
-        """A K_PKT event (layout.K_PKT) as the Packet the rules read."""
-        name = addr  # Bridge.addr
-        assert callable(name)
+    def packet(self, e: list[int], name: Callable[[int], str]) -> None:
+        """A K_PKT event (layout.K_PKT) as the Packet the rules read; ``name``: Bridge.addr."""
         self.detector.kernel["packets"] += 1
         self._clock(e[L.E_TS])
         if not e[L.E_FIRST] & ~SILENCE_ONLY:

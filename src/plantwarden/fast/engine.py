@@ -381,6 +381,8 @@ def analyze_fast(path: str, progress: Callable[[int], None] | None,
     name = "-" if path == "-" else os.path.basename(path)
     sha = hashlib.sha256() if path != "-" else None
     try:
+        if detector is not None:
+            detector.begin_capture(name)
         run = Run(name, f, head, sha, detector)
         run.run(progress)
     finally:

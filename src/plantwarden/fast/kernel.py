@@ -35,6 +35,12 @@ from plantwarden.fast.segment import count, tcp_packet
 from plantwarden.fast.tables import OCCUPIED, delete, find, find_or_add
 from plantwarden.fast.watchk import (
     CV_ZONE,
+    P_ANSWERED,
+    P_ORIGIN_TTL,
+    P_SILENT,
+    P_SYN_RST,
+    P_ZONE,
+    P_ZONE_FLOW,
     W_REC,
     W_SYNP,
     W_WG,
@@ -194,10 +200,6 @@ def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kern
     return ne, False
 
 
-P_SYN_RST, P_SILENT, P_ZONE, P_ANSWERED, P_ORIGIN_TTL = 1, 2, 4, 8, 16  # why a K_PKT event
-P_ZONE_FLOW = 32  # (with a reason) the zone or public-address rules speak for the flow
-
-
 @jit(inline="always")
 def _wants_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bkey: np.ndarray, bval: np.ndarray,
                   g: np.ndarray) -> int:
@@ -302,7 +304,7 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         g[L.G_LAST_TS] = ts
         if g[L.G_DETECT] and ts >= g[L.G_NEXT_TICK]:  # the polling rules' clock (rules.polling.tick)
             ne = tick_event(ev, ne, frame, ts)
-            g[L.G_NEXT_TICK] = ts + 1_000_000_000
+            g[L.G_NEXT_TICK] = ts + L.TICK_NS
         if g[L.G_ALLPY] or r[R_KIND] != KIND_TCP:
             ne = py_frame(ev, ne, frame, ts, pos + 16, incl, orig)
         else:

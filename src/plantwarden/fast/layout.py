@@ -56,6 +56,7 @@ G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPL
 G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
 G_BINDS, G_EDGES = 28, 29  # entries of the binding and edge tables
 G_DETECT, G_NEXT_TICK = 30, 31  # detection on (1, 2 with a site model); next clock event (ns)
+TICK_NS = 1_000_000_000  # the clock events' period: the polling rules' stop check (rules.polling)
 NG = 32
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------

@@ -29,6 +29,14 @@ CV_KNOWN, CV_ZONE = 1, 2  # in the baseline; the zone or public-address rules ma
 # client says of itself; the kernel may then count repeated identity answers as it does
 # without detection
 CV_ASK = 4
+# why the kernel sends a packet to the packet rules (K_PKT, its E_FIRST column): a connection
+# attempt or reset, a tried host's packet, a zone flow's periodic packet, a MAC-IP pair's first
+# answered packet, its first with an origin TTL; and (with a reason) the zone rules speak for
+# the flow. Only the silence rule and the clock need a packet with no more than the first two
+# (Detector.observe_known_tcp).
+P_SYN_RST, P_SILENT, P_ZONE, P_ANSWERED, P_ORIGIN_TTL, P_ZONE_FLOW = 1, 2, 4, 8, 16, 32
+SILENCE_ONLY = P_SYN_RST | P_SILENT
+
 
 @jit()
 def baseline_id(baddr: np.ndarray, hi: np.uint64, lo: np.uint64, kind: int) -> int:
@@ -82,6 +90,17 @@ def _channel(w: WTables, row: np.ndarray, proto: int) -> int:
     c = L.F_CHP0 if row[L.F_CHP0] == 0 else L.F_CHP1
     row[c], row[c + 1] = proto + 1, found
     return found
+
+
+@jit(inline="always")
+def _modbus_points(b: np.ndarray, pos: int, fc: int) -> tuple[int, int]:
+    """First point and count of a Modbus request (ops.point_range): the quantity field of
+    the reads and multiple writes, 1 for the single writes."""
+    address = (np.int64(b[pos + 8]) << 8) | np.int64(b[pos + 9])
+    qty = 1
+    if fc <= 4 or fc in (15, 16, 23):
+        qty = max((np.int64(b[pos + 10]) << 8) | np.int64(b[pos + 11]), 1)
+    return address, qty
 
 
 @jit(inline="always")
@@ -154,12 +173,8 @@ def symbol(sbuf: np.ndarray, text: np.ndarray, info: np.ndarray, area: np.ndarra
     proto = label >> 24
     if proto == L.P_MODBUS and pos >= 0:
         n = _itoa(sbuf, _put(sbuf, n, 117), np.int64(b[pos + 6]))
-        fc = label & 0x7F
-        if fc != 43:
-            address = (np.int64(b[pos + 8]) << 8) | np.int64(b[pos + 9])
-            qty = 1
-            if fc <= 4 or fc in (15, 16, 23):
-                qty = max((np.int64(b[pos + 10]) << 8) | np.int64(b[pos + 11]), 1)
+        if label & 0x7F != 43:
+            address, qty = _modbus_points(b, pos, label & 0x7F)
             n = _itoa(sbuf, _put(sbuf, n, 64), address)
             n = _itoa(sbuf, _put(sbuf, n, 43), qty)
     elif proto == L.P_S7 and pos >= 0 and (label & 0xFF) in (0x04, 0x05):
@@ -212,13 +227,9 @@ def _modbus_ok(w: WTables, b: np.ndarray, pos: int, label: int, c: int) -> bool:
     (rules.deviation._points; rules.scans.on_operation counts units outside them)."""
     if not _unit_ok(w, c, np.int64(b[pos + 6])):
         return False
-    fc = label & 0x7F
-    if fc == 43:
+    if label & 0x7F == 43:
         return True
-    lo = (np.int64(b[pos + 8]) << 8) | np.int64(b[pos + 9])
-    qty = 1
-    if fc <= 4 or fc in (15, 16, 23):
-        qty = max((np.int64(b[pos + 10]) << 8) | np.int64(b[pos + 11]), 1)
+    lo, qty = _modbus_points(b, pos, label & 0x7F)
     return _range_ok(w, c, lo, lo + qty - 1)
 
 
@@ -274,7 +285,7 @@ def record(w: WTables, frame: int, ts: int, ch: int, sym: np.uint64, evpos: int)
 @jit(inline="always")
 def pkt_event(ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int,
               want: int) -> int:
-    """A packet the packet rules need (layout.K_PKT); ``want``: why (kernel.P_* bits)."""
+    """A packet the packet rules need (layout.K_PKT); ``want``: why (the P_* bits)."""
     ev[ne, L.E_KIND], ev[ne, L.E_FRAME], ev[ne, L.E_TS] = L.K_PKT, frame, ts
     ev[ne, L.E_CLIENT], ev[ne, L.E_SERVER] = r[1], r[2]  # frames.R_SRC, R_DST
     ev[ne, L.E_CPORT], ev[ne, L.E_SPORT], ev[ne, L.E_PROTO] = r[3], r[4], r[5]  # ports, flags

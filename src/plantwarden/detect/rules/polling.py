@@ -16,10 +16,11 @@ from plantwarden.detect import ops
 from plantwarden.detect.model import RuleInfo, Severity
 from plantwarden.detect.opstate import OpState
 from plantwarden.detect.rules.base import Rule, Shared
+from plantwarden.fast.layout import TICK_NS
 from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Operation
 
-CHECK_EVERY_NS = 1_000_000_000
+CHECK_EVERY_NS = TICK_NS  # the fast engine's clock events come as often
 
 PERIOD = RuleInfo(
     "polling-period-changed",
