@@ -8,13 +8,14 @@ same sequence of inputs for the flows they own as in the pure-Python run.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from plantwarden.analyze.collect import Binding, Collector, EdgeStats, Span
+from plantwarden.analyze.collect import Binding, Collector, EdgeStats
 from plantwarden.capture.records import LINKTYPE_ETHERNET, RawFrame
 from plantwarden.fast import layout as L
+from plantwarden.fast.convrows import conversation_rows
 from plantwarden.fast.labels import cip_path, describe
 from plantwarden.fast.tables import Tables
 from plantwarden.net import addr
@@ -44,12 +45,26 @@ class FastCollector(Collector):
     def __init__(self) -> None:
         super().__init__()
         self.name_frame: dict[tuple[str, str], int] = {}
+        # the kernel's conversation counters (Bridge.merge): names, pairs, labels, counts
+        self.kernel_counts: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def operation(self, op: Operation) -> None:
         key = (op.proto, op.code)
         if key not in self.names:
             self.name_frame[key] = op.ctx.frame
         super().operation(op)
+
+    def _conversation_rows(self) -> list[dict[str, Any]]:
+        if self.kernel_counts is None:
+            return super()._conversation_rows()
+        names, pairs, labels, counts = self.kernel_counts
+        return conversation_rows(names, pairs, labels, counts, _describe_row, self.conversations,
+                                 self.conversation_classes)
+
+
+def _describe_row(label: int) -> tuple[str, str, str]:
+    proto, code, _, op_class = describe(label)
+    return proto, code, op_class.value
 
 
 class Bridge:
@@ -207,7 +222,7 @@ class Bridge:
         for k0, (n, first, last, frame) in zip(t.bkey[used, 0].tolist(), binds, strict=True):
             self._bind(names[k0 >> 32], names[k0 & 0xFFFFFFFF], n, first, last, frame)
         self._per_label(labels, vals)
-        self._conversations(names, keys[:, 0].tolist(), labels.tolist(), vals[:, :3].tolist())
+        self.out.kernel_counts = (names, keys[:, 0], labels, vals[:, :3])
         self._edges(names)
 
     def _edges(self, names: list[str]) -> None:
@@ -246,27 +261,6 @@ class Bridge:
             nk = (proto, code)
             if nk not in out.names or frame < out.name_frame.get(nk, 1 << 62):
                 out.names[nk], out.name_frame[nk] = name, frame
-
-    def _conversations(self, names: list[str], k0s: list[int], labels: list[int],
-                       vals: list[list[int]]) -> None:
-        convs, classes = self.out.conversations, self.out.conversation_classes
-        desc: dict[int, tuple[str, str, str]] = {}
-        for k0, label, (n, first, last) in zip(k0s, labels, vals, strict=True):
-            d = desc.get(label)
-            if d is None:
-                proto, code, _, op_class = describe(label)
-                d = desc[label] = (proto, code, op_class.value)
-            key = (names[k0 >> 32], names[k0 & 0xFFFFFFFF], d[0], d[1])
-            span = convs.get(key)
-            if span is None:
-                convs[key] = Span(n, first, last)
-                counts: Counter[str] = Counter()
-                counts[d[2]] = n
-                classes[key] = counts
-            else:
-                span.count += n
-                span.first_ns, span.last_ns = min(span.first_ns, first), max(span.last_ns, last)
-                classes[key][d[2]] += n
 
     def _bind(self, mac: str, ip: str, n: int, first: int, last: int, frame: int) -> None:
         b = self.out.bindings.get((mac, ip))
