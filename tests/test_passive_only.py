@@ -7,6 +7,7 @@ The checker reads every module's syntax tree (nothing is imported or run) and re
 - calls of sending APIs by name (``SENDING_CALLS``), whatever object they are called on;
 - process creation (``subprocess``, ``os.system``/``exec*``/``spawn*``, ...) outside the
   explicit allow-list ``PROCESS_ALLOWED`` (module -> the only programs it may start);
+  ``os.fork`` (a copy of plantwarden, no other program) only in ``FORK_ALLOWED``;
 - a transmitting tool (``TRANSMIT_TOOLS``) named where a program is named: the first item
   of a list or tuple literal, or a string argument of a call.
 
@@ -127,6 +128,9 @@ TRANSMIT_TOOLS = frozenset(
 )
 # The explicit, short allow-list: module (relative to src/) -> the programs it may start.
 PROCESS_ALLOWED = {"plantwarden/capture/live.py": frozenset({"tcpdump", "dumpcap"})}
+# Modules that may fork plantwarden itself (``os.fork`` alone: no exec, no other program):
+# the store import in a child process, which only talks to the store.
+FORK_ALLOWED = frozenset({"plantwarden/store/background.py"})
 
 # The one module that may open a socket: it delivers plantwarden's OWN alerts to the
 # operator's syslog server or webhook, addresses the operator configures explicitly
@@ -229,7 +233,8 @@ def check_source(source: str, module: str) -> list[Finding]:
                 found.append(Finding(module, line, f"imports {name}"))
         if target.rsplit(".", 1)[-1] in SENDING_CALLS:
             found.append(Finding(module, line, f"calls {target}"))
-        if PROCESS_CALLS.match(target) and not allowed_tools:
+        forks_itself = target == "os.fork" and module in FORK_ALLOWED
+        if PROCESS_CALLS.match(target) and not allowed_tools and not forks_itself:
             found.append(Finding(module, line, f"starts a process ({target}) outside the allow-list"))
     if allowed_tools:
         found += _unlisted_programs(tree, module, allowed_tools)
@@ -258,8 +263,16 @@ def source_modules() -> list[Path]:
 
 def test_the_source_tree_is_there() -> None:
     assert len(source_modules()) > 10
-    for module in PROCESS_ALLOWED:
+    for module in [*PROCESS_ALLOWED, *FORK_ALLOWED]:
         assert (SRC / module).is_file(), f"allow-listed {module} does not exist"
+
+
+def test_fork_is_allowed_only_where_listed() -> None:
+    source = "import os\npid = os.fork()\n"
+    assert check_source(source, "plantwarden/store/background.py") == []
+    (finding,) = check_source(source, "plantwarden/analyze/pipeline.py")
+    assert "os.fork" in finding.what
+    assert check_source("import os\nos.execv('/bin/sh', [])\n", "plantwarden/store/background.py")
 
 
 def test_no_module_sends_or_captures_raw() -> None:

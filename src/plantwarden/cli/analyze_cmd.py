@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # imported where used: other commands (and --help) start with
     from plantwarden.detect.engine import Detector
     from plantwarden.detect.service import Prepared
     from plantwarden.site.model import SiteModel
+    from plantwarden.store.background import Pending
 
 ANALYZE_SCHEMA = 1
 
@@ -113,37 +115,51 @@ def _run(
     docs: list[dict[str, Any]] = []
     failed = 0
     watch = _prepare(db_url, model, store) if detect and captures else None
-    for name in captures or [LIVE]:
-        try:
-            if name is LIVE:
-                result = live()
-            else:
-                result = _run_one(name, engine, watch.detector if watch is not None else None)
-        except CaptureError as exc:
-            err.print(f"plantwarden: error: {exc}", markup=False)
-            failed += 1
-            continue
-        docs.append(result.doc)
-        if store:
-            from plantwarden.store.imports import record_capture
+    stored: Pending | None = None  # the last capture's import, in a child process
+    try:
+        for name in captures or [LIVE]:
+            try:
+                if name is LIVE:
+                    result = live()
+                else:
+                    result = _run_one(name, engine, watch.detector if watch is not None else None)
+            except CaptureError as exc:
+                err.print(f"plantwarden: error: {exc}", markup=False)
+                failed += 1
+                continue
+            docs.append(result.doc)
+            if store:
+                if stored is not None:
+                    stored.wait()
+                from plantwarden.store.background import record_in_background
 
-            record_capture(db_url, result.doc)
-        if json_path != "-":
-            _summary(result)
-    alerts = None
-    if watch is not None and docs:
-        alerts = _alerts(watch, docs)
-    if json_path is not None:
-        from plantwarden import jsonout
+                stored = record_in_background(db_url, result.doc)
+            if json_path != "-":
+                _summary(result)
+        alerts = None
+        if watch is not None and docs:
+            if stored is not None:
+                stored.wait()  # the alerts' evidence names the capture
+            alerts = _alerts(watch, docs)
+        if json_path is not None:
+            from plantwarden import jsonout
 
-        body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
-        if alerts is not None:
-            body["alerts"] = alerts
-        jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
+            body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
+            if alerts is not None:
+                body["alerts"] = alerts
+            jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)
+    except BaseException:
+        if stored is not None:  # the error in flight is the one to report; the import ends too
+            with contextlib.suppress(Exception):
+                stored.wait()
+        raise
+    if stored is not None:
+        stored.wait()
     return failed
 
 
 LIVE = "\0live"  # marker in the list of inputs
+
 
 def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
     from plantwarden.detect.service import DetectOptions, prepare

@@ -7,10 +7,12 @@ anything else is an internal error reported in one line (traceback with PLANTWAR
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -59,16 +61,33 @@ detect_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point. Usage errors exit 2 (Click's own handling)."""
+    """Console-script entry point. Usage errors exit 2 (Click's own handling).
+
+    As the console script (no ``argv``) it leaves with ``os._exit`` once the command is done
+    and its output flushed: tearing down the heap of a long analysis (millions of objects,
+    freed one by one) took 0.4-0.8 s of a 10 M packet run, for a process that ends anyway.
+    Exit handlers still run; every file and store connection is closed by then."""
+    code = _run(argv)
+    if argv is None:
+        _leave(code)
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, prog_name="plantwarden")
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        err.print(str(exc.code), markup=False)
+        return 1
     except PlantwardenError as exc:
         for line in exc.lines():
             err.print(f"plantwarden: error: {line}", markup=False)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         err.print("plantwarden: interrupted")
-        sys.exit(130)
+        return 130
     except Exception as exc:  # a bug: one line, never a traceback unless asked for
         if os.environ.get(ENV_DEBUG):
             raise
@@ -76,4 +95,14 @@ def main(argv: list[str] | None = None) -> None:
             f"plantwarden: internal error: {type(exc).__name__}: {exc} (set {ENV_DEBUG}=1 for a traceback)",
             markup=False,
         )
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_INTERNAL
+    return 0
+
+
+def _leave(code: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head), a closed stream
+            stream.flush()
+    logging.shutdown()
+    atexit._run_exitfuncs()
+    os._exit(code)
