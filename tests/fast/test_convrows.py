@@ -29,7 +29,7 @@ kernel_row = st.tuples(
     st.integers(1, 50), st.integers(0, 10**9), st.integers(0, 10**9),
 )
 python_op = st.tuples(
-    st.sampled_from(NAMES + ["10.0.0.77"]), st.sampled_from(NAMES), st.sampled_from(sorted(LABELS)),
+    st.sampled_from([*NAMES, "10.0.0.77"]), st.sampled_from(NAMES), st.sampled_from(sorted(LABELS)),
     st.integers(0, 10**9),
 )
 
