@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plantwarden import __version__, gcpause
+from plantwarden import __version__, gcpause, jsonout
 from plantwarden.analyze.collect import NS, Collector
+from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.records import RawFrame
 from plantwarden.capture.source import STDIN_NAME, CaptureSource, open_capture
 from plantwarden.capture.stream import STREAM_CHUNK
@@ -44,16 +44,6 @@ class CaptureResult:
         return int(self.doc["packets"])
 
 
-def file_sha256(path: str) -> str | None:
-    if path == "-" or not os.path.isfile(path):
-        return None
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 ENGINES = ("fast", "python")
 
 
@@ -62,6 +52,7 @@ def analyze_capture(
     progress: Progress | None = None,
     engine: str | None = None,
     detector: Detector | None = None,
+    digest: FileHash | None = None,
 ) -> CaptureResult:
     """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture.
 
@@ -69,29 +60,32 @@ def analyze_capture(
     the numba kernel where the input allows it (classic Ethernet pcap), ``python`` forces
     the pure-Python engine. A ``detector`` sees the capture in the same pass (the caller calls
     its ``finish`` after the last capture); the fast engine takes it only when it has a
-    baseline, the pure-Python engine otherwise.
+    baseline, the pure-Python engine otherwise. ``digest`` is the file's SHA-256 if the
+    caller started it already (capture.filehash: it runs in a thread from the start).
     """
     path = str(path)
+    digest = digest if digest is not None else FileHash(path)
     choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
     if choice not in ENGINES:
         raise CaptureError(f"unknown engine {choice!r}; use one of {', '.join(ENGINES)}")
     if detector is not None and detector.shared.opstate is None:
         choice = "python"  # no baseline: nothing for the kernel to keep
     with gcpause.paused():
-        return _analyze(path, progress, choice, detector)
+        return _analyze(path, progress, choice, detector, digest)
 
 
-def _analyze(path: str, progress: Progress | None, choice: str, detector: Detector | None) -> CaptureResult:
+def _analyze(path: str, progress: Progress | None, choice: str, detector: Detector | None,
+             digest: FileHash) -> CaptureResult:
     if choice == "fast":
         from plantwarden.fast.engine import analyze_fast
 
-        fast = analyze_fast(path, progress, detector)
+        fast = analyze_fast(path, progress, detector, digest)
         if isinstance(fast, dict):
             return _keyed(CaptureResult(fast))
         if fast is not None:  # stdin that is not a classic pcap: the header is already read
             stream = CaptureSource(STDIN_NAME, fast, STREAM_CHUNK)
             return _keyed(_analyze_python(path, progress, stream, detector=detector))
-    return _keyed(_analyze_python(path, progress, None, detector=detector))
+    return _keyed(_analyze_python(path, progress, None, detector=detector, digest=digest))
 
 
 def _keyed(result: CaptureResult) -> CaptureResult:
@@ -103,7 +97,7 @@ def _keyed(result: CaptureResult) -> CaptureResult:
         doc["sha256_of"] = "file"
         return result
     body = {k: v for k, v in doc.items() if k not in ("path", "sha256", "sha256_of")}
-    doc["sha256"] = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    doc["sha256"] = hashlib.sha256(jsonout.to_bytes(body, sort_keys=True)).hexdigest()
     doc["sha256_of"] = "analysis"
     return result
 
@@ -120,6 +114,7 @@ def _analyze_python(
     opened: CaptureSource | None,
     stop: Callable[[int], bool] | None = None,
     detector: Detector | None = None,
+    digest: FileHash | None = None,
 ) -> CaptureResult:
     with opened or open_capture(path) as source:
         name = os.path.basename(source.name) if path != "-" else "-"
@@ -163,7 +158,7 @@ def _analyze_python(
     doc: dict[str, Any] = {
         "name": name,
         "path": path,
-        "sha256": file_sha256(path),
+        "sha256": digest.hexdigest() if digest is not None else None,
         "size": size,
         "plantwarden": __version__,
         "packets": collector.packets,

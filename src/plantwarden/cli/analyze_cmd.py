@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from plantwarden import gcpause
+from plantwarden.capture.filehash import FileHash
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
@@ -69,6 +70,8 @@ def analyze(
     or --for, a live capture runs until Ctrl-C, then reports what it saw.
     """
     captures = list(captures or [])
+    # the first file's SHA-256 starts now, in a thread, while the kernel loads (capture.filehash)
+    first = FileHash(captures[0]) if captures and live is None else None
     if live is None and not captures:
         raise UsageError("give capture files, - for stdin, or --live INTERFACE")
     if live is not None and captures:
@@ -94,6 +97,7 @@ def analyze(
             engine,
             detect,
             lambda: _live(live, bpf, tool, count, live_for),
+            first,
         )
     if failed:
         raise typer.Exit(EXIT_INPUT)
@@ -108,6 +112,7 @@ def _run(
     engine: str | None,
     detect: bool,
     live: Callable[[], CaptureResult],
+    first: FileHash | None = None,
 ) -> int:
     """Analyse, store, summarise and write the JSON; returns how many inputs failed.
 
@@ -122,7 +127,9 @@ def _run(
                 if name is LIVE:
                     result = live()
                 else:
-                    result = _run_one(name, engine, watch.detector if watch is not None else None)
+                    digest = first if first is not None and first.path == name else None
+                    first = None
+                    result = _run_one(name, engine, watch.detector if watch is not None else None, digest)
             except CaptureError as exc:
                 err.print(f"plantwarden: error: {exc}", markup=False)
                 failed += 1
@@ -209,19 +216,21 @@ def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str,
     return {"assets": body["assets"], "edges": body["map"]}
 
 
-def _run_one(name: str, engine: str | None = None, detector: Detector | None = None) -> CaptureResult:
+def _run_one(name: str, engine: str | None = None, detector: Detector | None = None,
+             digest: FileHash | None = None) -> CaptureResult:
     from plantwarden.analyze.pipeline import analyze_capture
 
     total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
     if not err.is_terminal or total is None or total < (8 << 20):
-        return analyze_capture(name, engine=engine, detector=detector)
+        return analyze_capture(name, engine=engine, detector=detector, digest=digest)
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(Path(name).name, total=total)
         return analyze_capture(
-            name, progress=lambda done: bar.update(task, completed=done), engine=engine, detector=detector
+            name, progress=lambda done: bar.update(task, completed=done), engine=engine, detector=detector,
+            digest=digest,
         )
 
 

@@ -9,7 +9,6 @@ pure-Python engine. Standard input works the same way as a file, in big chunks.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import mmap
 import os
 import stat
@@ -21,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from plantwarden.analyze.collect import NS
+from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.pcap import FILE_HEADER_LEN, MAX_CAPLEN, parse_header, pcap_magic
 from plantwarden.capture.records import LINKTYPE_ETHERNET, SkipReport
 from plantwarden.fast import layout as L
@@ -98,11 +98,8 @@ def _nbytes(batches: list[Batch]) -> int:
 class Run:
     """One capture through the kernel."""
 
-    def __init__(self, name: str, f: IO[bytes], head: bytes, sha: Any = None,
-                 detector: Detector | None = None) -> None:
-        self.f, self.t, self.sha = f, Tables(), sha
-        if sha is not None:
-            sha.update(head)
+    def __init__(self, name: str, f: IO[bytes], head: bytes, detector: Detector | None = None) -> None:
+        self.f, self.t = f, Tables()
         index = ProtocolIndex(SPECS)
         self.out = FastCollector()
         self.detection = None
@@ -117,7 +114,7 @@ class Run:
         self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index), emit, self.detection)
         self.hdr = parse_header(head)
         self.skipped = SkipReport()
-        self.size = self.hashed = len(head)
+        self.size = len(head)
 
     def run(self, progress: Callable[[int], None] | None) -> None:
         """The kernel walks the capture in a thread (nogil) while Python applies the events.
@@ -165,11 +162,8 @@ class Run:
         while True:
             filled = _fill(self.f, buf, carry, chunk)
             self.size += filled - carry
-            hashing = self._hash(buf[carry:filled])
             batches: list[Batch] = []
             pos, status = self._chunk(buf, filled, limit, batches)
-            if hashing is not None:
-                hashing.join()
             if status == L.S_GARBAGE:
                 self._garbage()
             elif filled - carry == 0:
@@ -183,7 +177,7 @@ class Run:
 
     def _walk_mapped(self, backlog: Backlog, limit: int, mm: mmap.mmap) -> None:
         """A regular file, mapped: the kernel walks the page cache itself, a chunk at a time
-        (no copy into a read buffer), and each chunk walked and hashed leaves this process's
+        (no copy into a read buffer), and each chunk walked leaves this process's
         resident memory (``MADV_DONTNEED``; the page cache keeps it)."""
         data = np.frombuffer(mm, np.uint8)  # ACCESS_COPY: a writable view, never written
         size = len(data)
@@ -191,12 +185,8 @@ class Run:
         while True:
             end = min(pos + max(L.CHUNK, 16 + MAX_CAPLEN), size)  # room for the largest record
             self.size += end - self.size
-            hashing = self._hash(data[self.hashed:end])
-            self.hashed = end
             batches: list[Batch] = []
             pos, status = self._chunk(data, end, limit, batches, pos)
-            if hashing is not None:
-                hashing.join()
             last = end == size and status != L.S_GARBAGE
             if status == L.S_GARBAGE:
                 self._garbage()
@@ -210,14 +200,6 @@ class Run:
             if hasattr(mmap, "MADV_DONTNEED") and page > released:
                 mm.madvise(mmap.MADV_DONTNEED, released - released % mmap.PAGESIZE, page - released)
                 released = page
-
-    def _hash(self, data: np.ndarray) -> threading.Thread | None:
-        """Hash the new bytes in a thread while the kernel (nogil) walks them."""
-        if self.sha is None or not len(data):
-            return None
-        thread = threading.Thread(target=self.sha.update, args=(data.data,))
-        thread.start()
-        return thread
 
     def _chunk(self, buf: np.ndarray, filled: int, limit: int,
                batches: list[Batch], pos: int = 0) -> tuple[int, int]:
@@ -368,10 +350,12 @@ class Prefixed:
 
 
 def analyze_fast(path: str, progress: Callable[[int], None] | None,
-                 detector: Detector | None = None) -> dict[str, Any] | Prefixed | None:
+                 detector: Detector | None = None,
+                 digest: FileHash | None = None) -> dict[str, Any] | Prefixed | None:
     """The document, or None when the kernel cannot read this input (Prefixed for stdin).
 
-    With a ``detector`` (that has a baseline), detection runs in the same pass."""
+    With a ``detector`` (that has a baseline), detection runs in the same pass. ``digest``:
+    the file's SHA-256, hashed in its own thread (capture.filehash)."""
     opened = open_input(path)
     if opened is None:
         return None
@@ -379,15 +363,15 @@ def analyze_fast(path: str, progress: Callable[[int], None] | None,
     if f.closed:
         return Prefixed(head)
     name = "-" if path == "-" else os.path.basename(path)
-    sha = hashlib.sha256() if path != "-" else None
+    digest = digest if digest is not None else FileHash(path)
     try:
         if detector is not None:
             detector.begin_capture(name)
-        run = Run(name, f, head, sha, detector)
+        run = Run(name, f, head, detector)
         run.run(progress)
     finally:
         f.close()
-    doc = run.document(path, name, sha.hexdigest() if sha is not None else None)
+    doc = run.document(path, name, digest.hexdigest())
     if run.detection is not None:
         run.detection.finish()
     return doc
