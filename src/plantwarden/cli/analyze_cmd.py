@@ -14,7 +14,9 @@ import typer
 
 from plantwarden import gcpause
 from plantwarden.capture.filehash import FileHash
+from plantwarden.cli import leaving
 from plantwarden.cli.console import err, out
+from plantwarden.cli.leaving import keep
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
@@ -85,9 +87,10 @@ def analyze(
     # Files: Python's cyclic collector stays paused from the analysis through the store import,
     # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,
     # the store's engine, wait for the next collection; a collection would walk the whole
-    # analysis document again). The documents are freed inside _run, before it resumes.
-    # Live capture keeps it running.
-    with gcpause.paused() if live is None else nullcontext():
+    # analysis document again). The documents are freed when _run returns, before it resumes;
+    # as the console script they are left to the process's end, which follows at once, and
+    # the collector is not resumed (plantwarden.cli.leaving). Live capture keeps it running.
+    with gcpause.paused(resume=not leaving.active()) if live is None else nullcontext():
         failed = _run(
             captures,
             json_path,
@@ -120,6 +123,7 @@ def _run(
     docs: list[dict[str, Any]] = []
     failed = 0
     watch = _prepare(db_url, model, store) if detect and captures else None
+    keep(docs, watch)  # freed by the process's end, not one object at a time (cli.leaving)
     stored: Pending | None = None  # the last capture's import, in a child process
     try:
         for name in captures or [LIVE]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plantwarden import gcpause
+from plantwarden.cli import leaving
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
 from plantwarden.settings import Settings
@@ -93,8 +94,9 @@ def detect(
     )
     # Detection against a stored baseline: the cyclic collector stays paused through the
     # baseline's load, the pass, the store and the JSON (plantwarden.gcpause; a full collection
-    # would walk the baseline's objects again and again). Learning keeps it running.
-    with gcpause.paused() if opts.learn_for_s is None else nullcontext():
+    # would walk the baseline's objects again and again); the console script does not resume
+    # it (plantwarden.cli.leaving). Learning keeps it running.
+    with gcpause.paused(resume=not leaving.active()) if opts.learn_for_s is None else nullcontext():
         report = run_detect(opts)
         if json_path is not None:
             from plantwarden import jsonout
