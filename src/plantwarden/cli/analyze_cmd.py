@@ -147,15 +147,17 @@ def _run(
                 stored = record_in_background(db_url, result.doc)
             if json_path != "-":
                 _summary(result)
+        # the inventory while the last capture's import runs in its child (store.background)
+        inventory = _inventory(docs, model) if json_path is not None else None
         alerts = None
         if watch is not None and docs:
             if stored is not None:
                 stored.wait()  # the alerts' evidence names the capture
             alerts = _alerts(watch, docs)
-        if json_path is not None:
+        if json_path is not None and inventory is not None:
             from plantwarden import jsonout
 
-            body: dict[str, Any] = {"captures": docs, **_inventory(docs, model)}
+            body: dict[str, Any] = {"captures": docs, **inventory}
             if alerts is not None:
                 body["alerts"] = alerts
             jsonout.write(jsonout.document("analyze", ANALYZE_SCHEMA, body), json_path)

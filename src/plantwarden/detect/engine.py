@@ -36,7 +36,7 @@ MAX_OT_HOSTS = 100_000
 class Detector:
     def __init__(
         self,
-        baseline: Baseline | None = None,
+        baseline: Baseline | Known | None = None,
         site: SiteModel | None = None,
         muted: MuteCheck | None = None,
         impact: ImpactFn | None = None,
@@ -58,8 +58,10 @@ class Detector:
         if baseline is not None:
             self.set_baseline(baseline)
 
-    def set_baseline(self, baseline: Baseline) -> None:
-        known = Known.of(baseline)
+    def set_baseline(self, baseline: Baseline | Known) -> None:
+        """Compare with ``baseline``: a model, or its tables already read (``Known``, which the
+        detector then owns: its periods move into the OpState's arrays)."""
+        known = baseline if isinstance(baseline, Known) else Known.of(baseline)
         self.shared.known = known
         self.shared.opstate = OpState(known)
         known.periods = {}  # OpState holds what the rules read of them (PeriodInfo)

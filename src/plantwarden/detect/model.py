@@ -93,14 +93,20 @@ class Alert:
 
     def add(self, finding: Finding) -> None:
         self.count += 1
-        self.first_ts = min(self.first_ts, finding.ts)
-        self.last_ts = max(self.last_ts, finding.ts)
-        if finding.detail and finding.detail not in self.details and len(self.details) < 20:
+        ts = finding.ts
+        if ts < self.first_ts:
+            self.first_ts = ts
+        if ts > self.last_ts:
+            self.last_ts = ts
+        if finding.detail and len(self.details) < 20 and finding.detail not in self.details:
             self.details.append(finding.detail)
-        ev = next((e for e in self.evidence if e.capture == finding.capture), None)
+        evidence, capture = self.evidence, finding.capture
+        ev = evidence[-1] if evidence and evidence[-1].capture == capture else None  # the usual case
         if ev is None:
-            ev = Evidence(finding.capture)
-            self.evidence.append(ev)
+            ev = next((e for e in evidence if e.capture == capture), None)
+        if ev is None:
+            ev = Evidence(capture)
+            evidence.append(ev)
         ev.add(finding.frame)
         if finding.learn is not None and finding.learn not in self.learn and len(self.learn) < 50:
             self.learn.append(finding.learn)

@@ -18,7 +18,7 @@ intervals in float seconds, the median of the last :data:`RECENT` intervals, the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,18 +142,30 @@ def sequence_observe(tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, c
 
 
 @jit()
-def _add_transition(tkeys: np.ndarray, g: np.ndarray, ch: int, a: np.uint64, b: np.uint64) -> None:
-    k1 = OCCUPIED | ((b ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
-    find_or_add(tkeys, a, k1, g, G_SEEN)
+def _add_transitions(tkeys: np.ndarray, g: np.ndarray, chs: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    for i in range(chs.shape[0]):
+        ch = chs[i]
+        k1 = OCCUPIED | ((b[i] ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
+        find_or_add(tkeys, a[i], k1, g, G_SEEN)
 
 
 @jit()
-def _add_period(pkeys: np.ndarray, g: np.ndarray, ch: int, sym: np.uint64) -> int:
-    return find_or_add(pkeys, sym, OCCUPIED | np.uint64(ch), g, G_SEEN)
+def _add_periods(pkeys: np.ndarray, g: np.ndarray, chs: np.ndarray, syms: np.ndarray, new: np.ndarray) -> int:
+    """Key every (channel, symbol) period in order; the first of a key counts (``new[i]`` is
+    its period index, -1 for a repeated key). Returns how many periods there are."""
+    n = 0
+    for i in range(chs.shape[0]):
+        slot = find_or_add(pkeys, syms[i], OCCUPIED | np.uint64(chs[i]), g, G_SEEN)
+        if slot >= 0:
+            new[i] = -1
+            continue
+        pkeys[-slot - 1, 2] = n
+        new[i] = n
+        n += 1
+    return n
 
 
-@dataclass(frozen=True)
-class PeriodInfo:
+class PeriodInfo(NamedTuple):
     channel: ChannelKey
     symbol: str
     median_s: float
@@ -167,49 +179,64 @@ class OpState:
         self.channels: dict[ChannelKey, int] = {key: i for i, key in enumerate(known.channels)}
         self.names: list[ChannelKey] = list(known.channels)
         self.texts: dict[int, str] = {}  # symbol key -> text, for what findings say
+        self._keys: dict[str, int] = {}  # text -> symbol key (symbols repeat across channels)
         c = max(len(self.names), 1)
         self.prev = np.zeros((c, 2), np.int64)  # [has a previous symbol, its key]
         self.trained = np.zeros(c, np.uint8)
-        ntrans = sum(len(t) for t in known.transitions.values())
-        self.tkeys = np.zeros((_cap(ntrans), 2), np.uint64)
-        g = np.zeros(1, np.int64)
+        t_ch: list[int] = []
+        t_a: list[int] = []
+        t_b: list[int] = []
         for key, pairs in known.transitions.items():
             ch = self.channels.get(key)
             if ch is None:
                 continue
             self.trained[ch] = 1
             for a, b in pairs:
-                _add_transition(self.tkeys, g, ch, np.uint64(self.key(a)), np.uint64(self.key(b)))
-        self.periods: list[PeriodInfo] = []
-        self.pkeys = np.zeros((_cap(len(known.periods)), 3), np.uint64)  # sym, channel, index
-        self.pf = np.zeros((max(len(known.periods), 1), NPF))
-        self.pi = np.zeros((max(len(known.periods), 1), NPI), np.int64)
+                t_ch.append(ch)
+                t_a.append(self.key(a))
+                t_b.append(self.key(b))
+        self.tkeys = np.zeros((_cap(len(t_ch)), 2), np.uint64)
+        g = np.zeros(1, np.int64)
+        _add_transitions(self.tkeys, g, np.array(t_ch, np.int64), np.array(t_a, np.uint64),
+                         np.array(t_b, np.uint64))
+        given = [(ch, ckey, symbol, period) for (ckey, symbol), period in known.periods.items()
+                 if (ch := self.channels.get(ckey)) is not None]
+        self.pkeys = np.zeros((_cap(len(given)), 3), np.uint64)  # sym, channel, index
+        new = np.zeros(len(given), np.int64)
         g[:] = 0
-        for (ckey, symbol), period in known.periods.items():
-            ch = self.channels.get(ckey)
-            if ch is None:
-                continue
-            slot = _add_period(self.pkeys, g, ch, np.uint64(self.key(symbol)))
-            if slot >= 0:
-                continue  # the same key twice: the first period counts
-            p = len(self.periods)
-            self.pkeys[-slot - 1, 2] = p
-            self.periods.append(PeriodInfo(ckey, symbol, period.median_s, period.mad_s))
+        self.count = int(_add_periods(self.pkeys, g, np.array([x[0] for x in given], np.int64),
+                                      np.array([self.key(x[2]) for x in given], np.uint64), new))
+        kept = [x for x, i in zip(given, new.tolist(), strict=True) if i >= 0]  # in period order
+        rows = max(self.count, 1)
+        self.pf = np.zeros((rows, NPF))
+        self.pi = np.zeros((rows, NPI), np.int64)
+        self.psym = np.zeros(rows, np.uint64)  # each period's symbol key (texts: its text)
+        if self.count:
             nan = float("nan")
-            low = period.low_s if period.low_s is not None else nan
-            high = period.high_s if period.high_s is not None else nan
-            self.pf[p, :4] = (period.median_s, period.mad_s, low, high)
-            self.pi[p, PI_CHANNEL] = ch
-        self.count = len(self.periods)
-        self.pf, self.pi = self.pf[: max(self.count, 1)], self.pi[: max(self.count, 1)]
-        if not self.count:
+            self.pf[:, :4] = [(period.median_s, period.mad_s,
+                               period.low_s if period.low_s is not None else nan,
+                               period.high_s if period.high_s is not None else nan)
+                              for _, _, _, period in kept]
+            self.pi[:, PI_CHANNEL] = [ch for ch, _, _, _ in kept]
+            self.psym[:] = [self._keys[symbol] for _, _, symbol, _ in kept]
+        else:
             self.pi[:, PI_STOPPED] = 1  # the padding row never stops
         self.tmp = np.zeros(RECENT)
-        self.stops_out = np.zeros(max(self.count, 1), np.int64)
+        self.stops_out = np.zeros(rows, np.int64)
+
+    def info(self, p: int) -> PeriodInfo:
+        """What findings say of period ``p`` (read from the arrays: no object per period)."""
+        return PeriodInfo(self.names[int(self.pi[p, PI_CHANNEL])], self.texts[int(self.psym[p])],
+                          float(self.pf[p, PF_MEDIAN]), float(self.pf[p, PF_MAD]))
+
+    def channels_with_periods(self) -> set[ChannelKey]:
+        return {self.names[ch] for ch in set(self.pi[: self.count, PI_CHANNEL].tolist())}
 
     def key(self, text: str) -> int:
-        k = symbol_key(text)
-        self.texts.setdefault(k, text)
+        k = self._keys.get(text)
+        if k is None:
+            k = self._keys[text] = symbol_key(text)
+            self.texts.setdefault(k, text)
         return k
 
     def recent(self, p: int) -> list[float]:
@@ -228,10 +255,17 @@ class OpState:
                                 self.tmp)
         return int(p), float(med)
 
-    def stops(self, now_ns: int, start_ns: int) -> list[int]:
+    def stopped(self, now_ns: int, start_ns: int) -> list[tuple[ChannelKey, str, float, int | None, int]]:
+        """The periods quiet for longer than their limit, newly stopped (``due_stops``), each
+        as (channel, symbol, learned median, last request's ts_ns or None, its frame), read
+        from the arrays in one go (a capture whose sessions end has thousands per check)."""
         n = due_stops(self.pf, self.pi, now_ns, start_ns, self.stops_out)
-        return [int(p) for p in self.stops_out[:n]]
-
-    def last(self, p: int) -> tuple[int, int] | None:
-        """(ts_ns, frame) of period ``p``'s last request, if any came."""
-        return (int(self.pi[p, PI_LAST_TS]), int(self.pi[p, PI_LAST_FRAME])) if self.pi[p, PI_SEEN] else None
+        if not n:
+            return []
+        ps = self.stops_out[:n]
+        rows = zip(self.pi[ps, PI_CHANNEL].tolist(), self.psym[ps].tolist(), self.pf[ps, PF_MEDIAN].tolist(),
+                   self.pi[ps, PI_SEEN].tolist(), self.pi[ps, PI_LAST_TS].tolist(),
+                   self.pi[ps, PI_LAST_FRAME].tolist(), strict=True)
+        names, texts = self.names, self.texts
+        return [(names[ch], texts[sym], median, ts if seen else None, frame if seen else 0)
+                for ch, sym, median, seen, ts, frame in rows]

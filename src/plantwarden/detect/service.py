@@ -10,9 +10,10 @@ from plantwarden.detect import edit, outputs
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
 from plantwarden.detect.impact import impact_fn
+from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
-from plantwarden.detect.store_baselines import load_baseline, store_baseline
+from plantwarden.detect.store_baselines import load_baseline, load_known, store_baseline
 from plantwarden.detect.stream import RunResult, detect_captures
 from plantwarden.durations import parse_seconds
 from plantwarden.site.model import SiteModel
@@ -76,20 +77,22 @@ class Prepared:
 def prepare(opts: DetectOptions) -> Prepared:
     name = site_name(opts.site)
     notes: list[str] = []
-    baseline: Baseline | None = None
+    known: Known | None = None
     version: int | None = None
     if opts.learn_for_s is None:
-        baseline, note = _stored_baseline(opts.db_url, name) if opts.store else (None, None)
-        version = baseline.version if baseline is not None else None
+        stored, note = _stored_baseline(opts.db_url, name) if opts.store else (None, None)
+        if stored is not None:
+            known, version = stored
         if note is not None:
             notes.append(note)
-        if baseline is None:
+        if known is None:
             notes.append(
                 "no baseline: rules that compare with a baseline are off (use --learn-for or baseline learn)"
             )
     muted = mutes(opts.db_url) if opts.store else set()
     impact = impact_fn(opts.site) if opts.site is not None else None
-    detector = Detector(baseline, opts.site, muted=lambda r, s, d: (r, s, d) in muted, impact=impact)
+    check = (lambda r, s, d: (r, s, d) in muted) if muted else None  # no mutes: nothing to ask per finding
+    detector = Detector(known, opts.site, muted=check, impact=impact)
     return Prepared(opts, detector, version, notes)
 
 
@@ -115,19 +118,20 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     return conclude(prepared, run)
 
 
-def _stored_baseline(db_url: str, name: str | None) -> tuple[Baseline | None, str | None]:
-    """The site's newest baseline; without one, the newest learned without a site (with a note).
+def _stored_baseline(db_url: str, name: str | None) -> tuple[tuple[Known, int] | None, str | None]:
+    """The site's newest baseline (its tables and version); without one, the newest learned
+    without a site (with a note).
 
     ``baseline learn`` without ``--site`` stores under no site; a later ``detect --site``
     then still compares with it instead of silently turning the baseline rules off.
     """
-    baseline = load_baseline(db_url, name)
-    if baseline is not None or name is None:
-        return baseline, None
-    fallback = load_baseline(db_url, None)
+    stored = load_known(db_url, name)
+    if stored is not None or name is None:
+        return stored, None
+    fallback = load_known(db_url, None)
     if fallback is None:
         return None, None
-    return fallback, f"no baseline for site {name!r}: using version {fallback.version} learned without a site"
+    return fallback, f"no baseline for site {name!r}: using version {fallback[1]} learned without a site"
 
 
 def send(alerts: list[Alert], opts: DetectOptions) -> None:

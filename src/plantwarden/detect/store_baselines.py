@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plantwarden.detect.baseline import Baseline, from_json
+from plantwarden.detect.known import Known
 from plantwarden.errors import NotFoundError
 from plantwarden.store.detect_models import DetectBaseline
 from plantwarden.store.engine import connected
@@ -46,16 +47,34 @@ def load_baseline(db_url: str, site: str | None = None, version: int | None = No
         return _load(session, site or "", version)
 
 
-def _load(session: Session, site: str, version: int | None) -> Baseline | None:
+def load_known(db_url: str, site: str | None = None) -> tuple[Known, int] | None:
+    """A site's newest baseline read straight into detection's tables, with its version;
+    None when none was stored. The stored document was made from a validated model
+    (``store_baseline``), so it is not validated again (see :mod:`plantwarden.detect.known`)."""
+    with connected(db_url) as engine, Session(engine) as session:
+        row = _row(session, site or "", None)
+        if row is None:
+            return None
+        return Known.from_doc(row.document, _source(row)), row.version
+
+
+def _row(session: Session, site: str, version: int | None) -> DetectBaseline | None:
     query = select(DetectBaseline).where(DetectBaseline.site_name == site)
     if version is not None:
         query = query.where(DetectBaseline.version == version)
     row = session.scalars(query.order_by(DetectBaseline.version.desc()).limit(1)).first()
-    if row is None:
-        if version is not None:
-            raise NotFoundError(f"no baseline version {version} for site {site or '(none)'!r}")
-        return None
-    return from_json(row.document, f"baseline {site or '(no site)'} v{row.version}")
+    if row is None and version is not None:
+        raise NotFoundError(f"no baseline version {version} for site {site or '(none)'!r}")
+    return row
+
+
+def _source(row: DetectBaseline) -> str:
+    return f"baseline {row.site_name or '(no site)'} v{row.version}"
+
+
+def _load(session: Session, site: str, version: int | None) -> Baseline | None:
+    row = _row(session, site, version)
+    return from_json(row.document, _source(row)) if row is not None else None
 
 
 def baseline_history(db_url: str, site: str | None = None) -> list[BaselineInfo]:

@@ -205,7 +205,7 @@ class Watch:
         rows: list[tuple[int, int]] = []
         g2 = np.zeros(1, np.int64)
         g3 = np.zeros(1, np.int64)
-        with_periods = {info.channel for info in state.periods}
+        with_periods = state.channels_with_periods()
         for key, channel in known.channels.items():
             client, server, proto = key
             k0, pid = pair(client, server), proto_ids.get(proto)

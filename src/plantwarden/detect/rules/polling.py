@@ -73,7 +73,7 @@ class PollingRules(Rule):
             self.off_period(state, p, med, op.ctx.frame, op.ctx.ts_ns)
 
     def off_period(self, state: OpState, p: int, med: float, frame: int, ts_ns: int) -> None:
-        info = state.periods[p]
+        info = state.info(p)
         detail = f"{info.symbol}: every {med:.3f} s; baseline {info.median_s:.3f} s ± {info.mad_s:.3f}"
         self.fire(PERIOD, info.channel[0], info.channel[1], frame, ts_ns, detail)
 
@@ -81,14 +81,11 @@ class PollingRules(Rule):
         state = self.shared.opstate
         if state is None or self.start_ns is None or not state.count:
             return
-        for p in state.stops(now_ns, self.start_ns):
-            info = state.periods[p]
-            last = state.last(p)
-            last_ns, last_frame = last if last is not None else (self.start_ns, 0)
+        for channel, symbol, median_s, last_ns, last_frame in state.stopped(now_ns, self.start_ns):
             where = last_frame or frame or self.shared.last_frame
-            quiet = (now_ns - last_ns) / 1e9
-            detail = f"{info.symbol}: nothing for {quiet:.0f} s; baseline every {info.median_s:.3f} s"
-            self.fire(STOPPED, info.channel[0], info.channel[1], where, now_ns, detail)
+            quiet = (now_ns - (last_ns if last_ns is not None else self.start_ns)) / 1e9
+            detail = f"{symbol}: nothing for {quiet:.0f} s; baseline every {median_s:.3f} s"
+            self.fire(STOPPED, channel[0], channel[1], where, now_ns, detail)
 
     def finish(self) -> None:
         if self.shared.now_ns:
