@@ -99,12 +99,14 @@ class Bridge:
         detection = self.detection
         done = 0  # records owed to the detection (applied when needed: FastDetection.flush)
         nrec = len(recs) if recs is not None and detection is not None else 0
-        evpos = recs[:, L.RC_EVPOS] if nrec and recs is not None else None
+        # before event i come the records :owed[i] (those whose event position is <= i)
+        owed = (np.searchsorted(recs[:, L.RC_EVPOS], np.arange(len(ev)), side="right").tolist()
+                if nrec and recs is not None else None)
         if detection is not None and recs is not None:
             detection.batch(recs)
         for index, e in enumerate(ev.tolist()):
-            if evpos is not None and done < nrec and evpos[done] <= index:
-                done = int(np.searchsorted(evpos, index, side="right"))
+            if owed is not None and owed[index] > done:
+                done = owed[index]
                 assert detection is not None
                 detection.owe(done)
             kind = e[L.E_KIND]
