@@ -206,6 +206,12 @@ class Watch:
         g2 = np.zeros(1, np.int64)
         g3 = np.zeros(1, np.int64)
         with_periods = state.channels_with_periods()
+        code_slots: list[int] = []
+        code_ids: list[int] = []
+        unit_rows: list[tuple[int, int, int, int, int]] = []
+        range_rows: list[tuple[int, int]] = []
+        words: dict[int, tuple[int, int, int, int, int]] = {}  # id(units list) -> its row (lists are shared)
+        keys: dict[str, int] = {}  # code text -> text_key >> 1
         for key, channel in known.channels.items():
             client, server, proto = key
             k0, pid = pair(client, server), proto_ids.get(proto)
@@ -216,23 +222,28 @@ class Watch:
             if state.trained[ch] or key in with_periods:
                 flags |= CH_RECORDS
             slot = _put(chan_keys, g2, k0, np.uint64(pid))
-            chan[slot, :2] = (ch, flags)
-            for u in {u for code in channel.codes for u in code.units if 0 <= u < 256}:
-                chan[slot, 2 + u // 64] |= np.int64(1 << (u % 64)) if u % 64 < 63 else np.int64(-(1 << 63))
+            every = _unit_words({u for code in channel.codes for u in code.units})
+            chan[slot] = (ch, flags, *(w - (1 << 64) if w >> 63 else w for w in every))  # as int64
             seen: set[str] = set()
             for code in channel.codes:
                 if code.code in seen:  # Channel.code(): the first entry of a code counts
                     continue
                 seen.add(code.code)
-                c = int(g3[0])
-                code_idx[_put(code_keys, g3, np.uint64(ch), np.uint64(text_key(code.code) >> 1))] = c
-                if code.units:
-                    units[c, 0] = 1
-                    for u in code.units:
-                        if 0 <= u < 256:
-                            units[c, 1 + u // 64] |= np.uint64(1 << (u % 64))
-                ranges_at[c] = (len(rows), len(code.ranges))
-                rows += [(lo, hi) for lo, hi in code.ranges]
+                code_ids.append(int(g3[0]))  # the code's index: the number of codes put so far
+                ck = keys.get(code.code)
+                if ck is None:
+                    ck = keys[code.code] = text_key(code.code) >> 1
+                code_slots.append(_put(code_keys, g3, np.uint64(ch), np.uint64(ck)))
+                row = words.get(id(code.units))
+                if row is None:
+                    row = words[id(code.units)] = (1 if code.units else 0, *_unit_words(set(code.units)))
+                unit_rows.append(row)
+                range_rows.append((len(rows), len(code.ranges)))
+                rows += code.ranges
+        if code_slots:
+            code_idx[code_slots] = code_ids
+            units[code_ids] = np.array(unit_rows, np.uint64)
+            ranges_at[code_ids] = range_rows
         labels_list = kernel_labels()
         label_keys = np.zeros((_cap(len(labels_list)), 2), np.uint64)
         linfo = np.zeros((label_keys.shape[0], NL), np.int64)
@@ -252,6 +263,15 @@ class Watch:
         return cls(baddr, chan_keys, chan, conv_keys, conv, code_keys, code_idx, units, ranges_at,
                    np.array(rows or [(0, 0)], np.int64).reshape(-1, 2), label_keys, linfo,
                    np.frombuffer(bytes(pool) or b"\0", np.uint8).copy(), areas, names)
+
+
+def _unit_words(units: set[int]) -> tuple[int, int, int, int]:
+    """Unit ids 0-255 as four 64-bit words (bit u % 64 of word u // 64)."""
+    w = [0, 0, 0, 0]
+    for u in units:
+        if 0 <= u < 256:
+            w[u // 64] |= 1 << (u % 64)
+    return w[0], w[1], w[2], w[3]
 
 
 def _zones_differ(site: SiteContext, client: str, server: str) -> bool:
