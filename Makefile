@@ -9,12 +9,16 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# compileall: the bytecode a wheel install would leave (an editable install gets none where
+# PYTHONDONTWRITEBYTECODE is set, and each run would compile every module again)
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e .
+	$(BIN)/python -m compileall -q src/plantwarden > /dev/null
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e ".[test,dev]"
+	$(BIN)/python -m compileall -q src/plantwarden > /dev/null
 	@touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

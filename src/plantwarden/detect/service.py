@@ -9,7 +9,6 @@ from plantwarden import __version__, jsonout
 from plantwarden.detect import edit, outputs
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
-from plantwarden.detect.impact import impact_fn
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
@@ -90,7 +89,11 @@ def prepare(opts: DetectOptions) -> Prepared:
                 "no baseline: rules that compare with a baseline are off (use --learn-for or baseline learn)"
             )
     muted = mutes(opts.db_url) if opts.store else set()
-    impact = impact_fn(opts.site) if opts.site is not None else None
+    impact = None
+    if opts.site is not None:
+        from plantwarden.detect.impact import impact_fn  # NetworkX: only with a site model
+
+        impact = impact_fn(opts.site)
     check = (lambda r, s, d: (r, s, d) in muted) if muted else None  # no mutes: nothing to ask per finding
     detector = Detector(known, opts.site, muted=check, impact=impact)
     return Prepared(opts, detector, version, notes)
