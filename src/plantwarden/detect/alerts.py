@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plantwarden.detect.attack import technique
-from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding
+from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingGroup
 from plantwarden.detect.sitectx import SiteContext
 
 STATES = ("new", "acknowledged", "closed")
@@ -59,6 +59,23 @@ class AlertBook:
             alert.add(finding)
             return
         self.open[key] = self._new(finding)
+
+    def add_group(self, group: FindingGroup) -> None:
+        """``add`` of each of the group's findings, in order (same key, same time: after the
+        first, every one merges into the same alert)."""
+        if not group.frames:
+            return
+        rule = group.rule
+        if self.muted is not None and self.muted(rule.name, group.src, group.dst):
+            self.suppressed += len(group.frames)
+            return
+        key = (rule.name, group.src, group.dst)
+        alert = self.open.get(key)
+        start = 0
+        if alert is None or not group.ts - alert.last_ts <= self.window_s:
+            alert = self.open[key] = self._new(group.finding(0))
+            start = 1
+        alert.add_same(group, start)
 
     def _new(self, finding: Finding) -> Alert:
         rule = finding.rule

@@ -8,6 +8,7 @@ as evidence. The alert JSON shape is documented in docs/detection.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -62,6 +63,24 @@ class Finding:
 
 
 @dataclass(slots=True)
+class FindingGroup:
+    """Findings of one rule and pair at one time, one per frame (``frames[i]``, its detail
+    ``detail(i)``), with the rule's own severity and nothing to learn: a stop check finds
+    thousands at once. Merged as the findings one by one would be (``Alert.add_same``)."""
+
+    rule: RuleInfo
+    src: str
+    dst: str
+    capture: str
+    ts: float
+    frames: list[int]
+    detail: Callable[[int], str]
+
+    def finding(self, i: int) -> Finding:
+        return Finding(self.rule, self.src, self.dst, self.capture, self.frames[i], self.ts, self.detail(i))
+
+
+@dataclass(slots=True)
 class Evidence:
     capture: str
     frames: list[int] = field(default_factory=list)
@@ -110,6 +129,36 @@ class Alert:
         ev.add(finding.frame)
         if finding.learn is not None and finding.learn not in self.learn and len(self.learn) < 50:
             self.learn.append(finding.learn)
+
+    def add_same(self, group: FindingGroup, start: int) -> None:
+        """``add`` of the group's findings from ``start`` on, in order; a detail is made only
+        while fewer than 20 are kept, a frame added only while the evidence has room."""
+        frames = group.frames
+        n = len(frames) - start
+        if n <= 0:
+            return
+        self.count += n
+        ts = group.ts
+        if ts < self.first_ts:
+            self.first_ts = ts
+        if ts > self.last_ts:
+            self.last_ts = ts
+        details = self.details
+        for i in range(start, len(frames)):
+            if len(details) >= 20:
+                break
+            detail = group.detail(i)
+            if detail and detail not in details:
+                details.append(detail)
+        evidence = self.evidence
+        ev = next((e for e in evidence if e.capture == group.capture), None)
+        if ev is None:
+            ev = Evidence(group.capture)
+            evidence.append(ev)
+        for i in range(start, len(frames)):
+            if len(ev.frames) >= MAX_EVIDENCE_FRAMES:
+                break
+            ev.add(frames[i])
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {

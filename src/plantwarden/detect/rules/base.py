@@ -8,7 +8,7 @@ from typing import Any
 
 from plantwarden.detect.convkey import ConvKey
 from plantwarden.detect.known import Known
-from plantwarden.detect.model import Finding, RuleInfo, Severity
+from plantwarden.detect.model import Finding, FindingGroup, RuleInfo, Severity
 from plantwarden.detect.ops import INDUSTRIAL as INDUSTRIAL
 from plantwarden.detect.opstate import OpState
 from plantwarden.detect.sitectx import SiteContext
@@ -26,6 +26,7 @@ class Shared:
 
     site: SiteContext
     report: Callable[[Finding], None]
+    report_group: Callable[[FindingGroup], None] | None = None  # None: report each finding
     known: Known | None = None
     opstate: OpState | None = None  # per-request state of the sequence and polling rules
     capture: str = ""
@@ -62,6 +63,18 @@ class Rule:
     ) -> None:
         s = self.shared
         s.report(Finding(info, src, dst, s.capture, frame, ts_ns / NS, detail, severity, learn))
+
+    def fire_each(
+        self, info: RuleInfo, src: str, dst: str, ts_ns: int, frames: list[int], detail: Callable[[int], str]
+    ) -> None:
+        """``fire`` once per frame (detail ``detail(i)`` for ``frames[i]``), all at ``ts_ns``."""
+        s = self.shared
+        group = FindingGroup(info, src, dst, s.capture, ts_ns / NS, frames, detail)
+        if s.report_group is not None:
+            s.report_group(group)
+            return
+        for i in range(len(frames)):
+            s.report(group.finding(i))
 
     def on_packet(self, pkt: Packet) -> None:
         return None

@@ -12,6 +12,8 @@ which the fast engine's kernel updates too; the constants and bounds are defined
 
 from __future__ import annotations
 
+from functools import partial
+
 from plantwarden.detect import ops
 from plantwarden.detect.model import RuleInfo, Severity
 from plantwarden.detect.opstate import OpState
@@ -81,12 +83,22 @@ class PollingRules(Rule):
         state = self.shared.opstate
         if state is None or self.start_ns is None or not state.count:
             return
-        for channel, symbol, median_s, last_ns, last_frame in state.stopped(now_ns, self.start_ns):
-            where = last_frame or frame or self.shared.last_frame
-            quiet = (now_ns - (last_ns if last_ns is not None else self.start_ns)) / 1e9
-            detail = f"{symbol}: nothing for {quiet:.0f} s; baseline every {median_s:.3f} s"
-            self.fire(STOPPED, channel[0], channel[1], where, now_ns, detail)
+        # one group per (client, server), in the order the periods stopped: each alert merges
+        # its findings in that order, and alerts of other pairs do not depend on it
+        groups: dict[tuple[str, str], tuple[list[int], list[tuple[str, float, float]]]] = {}
+        start = self.start_ns
+        for channel, symbol, median_s, last_ns, last_frame in state.stopped(now_ns, start):
+            frames, said = groups.setdefault((channel[0], channel[1]), ([], []))
+            frames.append(last_frame or frame or self.shared.last_frame)
+            said.append((symbol, (now_ns - (last_ns if last_ns is not None else start)) / 1e9, median_s))
+        for (client, server), (frames, said) in groups.items():
+            self.fire_each(STOPPED, client, server, now_ns, frames, partial(_stopped_detail, said))
 
     def finish(self) -> None:
         if self.shared.now_ns:
             self._check_stops(self.shared.now_ns, 0)
+
+
+def _stopped_detail(said: list[tuple[str, float, float]], i: int) -> str:
+    symbol, quiet, median_s = said[i]
+    return f"{symbol}: nothing for {quiet:.0f} s; baseline every {median_s:.3f} s"
