@@ -42,6 +42,7 @@ NPF = 4 + RECENT  # then the ring of recent intervals
 PI_LAST_TS, PI_LAST_FRAME, PI_SEEN, PI_COUNT, PI_POS, PI_OFF, PI_STOPPED, PI_CHANNEL = range(8)
 NPI = 8
 G_SEEN = 0  # entries of the key tables (counters for find_or_add)
+MAX_MEMO = 200_000  # symbol texts whose keys are remembered (the baseline's, then the first seen)
 
 
 def _cap(n: int) -> int:
@@ -235,7 +236,9 @@ class OpState:
     def key(self, text: str) -> int:
         k = self._keys.get(text)
         if k is None:
-            k = self._keys[text] = symbol_key(text)
+            k = symbol_key(text)
+            if len(self._keys) < MAX_MEMO:  # a scan of random ranges makes new texts forever
+                self._keys[text] = k
             self.texts.setdefault(k, text)
         return k
 
