@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plantwarden import gcpause
+from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
@@ -77,6 +78,8 @@ def detect(
     ] = True,
 ) -> None:
     """Detect threats and deviations from the baseline; alerts map to MITRE ATT&CK for ICS. Sends nothing."""
+    # the first file's SHA-256 starts now, in a thread, while detection's modules load
+    first = FileHash(captures[0]) if captures and learn_for is None else None
     from plantwarden.detect.service import DetectOptions, parse_duration, run_detect
     from plantwarden.site.use import site_from_option
 
@@ -91,6 +94,7 @@ def detect(
         jsonl=jsonl,
         syslog=syslog,
         webhook=webhook,
+        first_digest=first,
     )
     # Detection against a stored baseline: the cyclic collector stays paused through the
     # baseline's load, the pass, the store and the JSON (plantwarden.gcpause; a full collection

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plantwarden import __version__, jsonout
+from plantwarden.capture.filehash import FileHash
 from plantwarden.detect import edit, outputs
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
@@ -35,6 +36,7 @@ class DetectOptions:
     jsonl: str | None = None
     syslog: str | None = None
     webhook: str | None = None
+    first_digest: FileHash | None = None  # the first capture's SHA-256, started by the caller
 
 
 @dataclass
@@ -117,7 +119,8 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     """Detection over the captures: in the analysis pass when a baseline is stored
     (detect.stream.detect_captures), in detection's own Python pass when learning."""
     prepared = prepare(opts)
-    run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, site_name(opts.site))
+    run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, site_name(opts.site),
+                          first=opts.first_digest)
     return conclude(prepared, run)
 
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.source import open_capture
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
@@ -152,16 +153,18 @@ def detect_captures(
     learn_for_s: float | None = None,
     site_name: str | None = None,
     engine: str | None = None,
+    first: FileHash | None = None,
 ) -> RunResult:
     """Run captures through the detector, learning the first ``learn_for_s`` seconds if given.
 
     With a baseline and nothing to learn, detection rides the analysis pass
     (:func:`detect_in_analysis`: the fast engine where the input allows it, ``engine`` as in
     ``analyze_capture``); learning, and a detector without a baseline, take this module's own
-    Python pass (the kernel keeps only what a baseline names: docs/detection.md).
+    Python pass (the kernel keeps only what a baseline names: docs/detection.md). ``first``:
+    the SHA-256 of ``paths[0]``, if the caller started it already (capture.filehash).
     """
     if learn_for_s is None and detector.shared.opstate is not None:
-        return detect_in_analysis(paths, detector, engine)[0]
+        return detect_in_analysis(paths, detector, engine, first)[0]
     learner = Learner(ProtocolIndex(SPECS)) if learn_for_s is not None else None
     runner = Runner(detector, learner, learn_for_s, site_name)
     for path in paths:
@@ -170,7 +173,7 @@ def detect_captures(
 
 
 def detect_in_analysis(
-    paths: list[str], detector: Detector, engine: str | None = None
+    paths: list[str], detector: Detector, engine: str | None = None, first: FileHash | None = None
 ) -> tuple[RunResult, list[dict[str, Any]]]:
     """Detection in the analysis pass of each capture; the run and the analysis documents.
 
@@ -178,7 +181,11 @@ def detect_in_analysis(
     """
     from plantwarden.analyze.pipeline import analyze_capture
 
-    docs = [analyze_capture(path, engine=engine, detector=detector).doc for path in paths]
+    docs = [
+        analyze_capture(path, engine=engine, detector=detector,
+                        digest=first if i == 0 and first is not None and first.path == path else None).doc
+        for i, path in enumerate(paths)
+    ]
     return RunResult.of_analyses(docs, detector.finish()), docs
 
 
