@@ -64,6 +64,7 @@ FORBIDDEN_MODULES = frozenset(
         "xmlrpc.client",  # network clients
         "subprocess",
         "pty",  # child processes: only in PROCESS_ALLOWED
+        "ctypes",  # calls into C libraries (a socket through libc): only in CTYPES_ALLOWED
     }
 )
 SENDING_CALLS = frozenset(
@@ -131,6 +132,8 @@ PROCESS_ALLOWED = {"plantwarden/capture/live.py": frozenset({"tcpdump", "dumpcap
 # Modules that may fork plantwarden itself (``os.fork`` alone: no exec, no other program):
 # the store import in a child process, which only talks to the store.
 FORK_ALLOWED = frozenset({"plantwarden/store/background.py"})
+# Modules that may use ctypes: the C allocator's malloc_trim, nothing else (checked below).
+CTYPES_ALLOWED = frozenset({"plantwarden/memtrim.py"})
 
 # The one module that may open a socket: it delivers plantwarden's OWN alerts to the
 # operator's syslog server or webhook, addresses the operator configures explicitly
@@ -165,6 +168,8 @@ class Finding:
 
 def _forbidden_module(name: str, module: str) -> bool:
     if name in {"subprocess", "pty"} and module in PROCESS_ALLOWED:
+        return False
+    if (name == "ctypes" or name.startswith("ctypes.")) and module in CTYPES_ALLOWED:
         return False
     return any(name == m or name.startswith(m + ".") for m in FORBIDDEN_MODULES)
 
@@ -263,7 +268,7 @@ def source_modules() -> list[Path]:
 
 def test_the_source_tree_is_there() -> None:
     assert len(source_modules()) > 10
-    for module in [*PROCESS_ALLOWED, *FORK_ALLOWED]:
+    for module in [*PROCESS_ALLOWED, *FORK_ALLOWED, *CTYPES_ALLOWED]:
         assert (SRC / module).is_file(), f"allow-listed {module} does not exist"
 
 
@@ -273,6 +278,19 @@ def test_fork_is_allowed_only_where_listed() -> None:
     (finding,) = check_source(source, "plantwarden/analyze/pipeline.py")
     assert "os.fork" in finding.what
     assert check_source("import os\nos.execv('/bin/sh', [])\n", "plantwarden/store/background.py")
+
+
+def test_ctypes_is_allowed_only_where_listed_and_calls_only_malloc_trim() -> None:
+    (finding,) = check_source("import ctypes\n", "plantwarden/analyze/pipeline.py")
+    assert finding.what == "imports ctypes"
+    source = (SRC / "plantwarden" / "memtrim.py").read_text()
+    assert check_source(source, "plantwarden/memtrim.py") == []
+    foreign = {
+        node.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "libc"
+    }
+    assert foreign == {"malloc_trim"}  # the one C function it reaches
 
 
 def test_no_module_sends_or_captures_raw() -> None:

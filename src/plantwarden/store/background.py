@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from plantwarden import errors
+from plantwarden import errors, memtrim
 from plantwarden.errors import PlantwardenError, StoreError
 from plantwarden.settings import ENV_DEBUG
 
@@ -71,6 +71,7 @@ def record_in_background(db_url: str, doc: dict[str, Any]) -> Pending:
 
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return Done(record_capture(db_url, doc))
+    memtrim.trim()  # what the parent freed is not shared with the child (plantwarden.memtrim)
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()

@@ -1,0 +1,23 @@
+"""plantwarden.memtrim: the C allocator's free memory back to the system before a fork."""
+
+from __future__ import annotations
+
+import ctypes.util
+import sys
+
+import pytest
+
+from plantwarden import memtrim
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_trim_reaches_glibc_here_and_can_be_called_again() -> None:
+    assert ctypes.util.find_library("c") is not None
+    assert memtrim.trim() is True
+    assert memtrim.trim() is True
+
+
+def test_without_glibc_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memtrim, "_looked", False)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert memtrim.trim() is False
