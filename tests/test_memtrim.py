@@ -16,6 +16,9 @@ def test_trim_reaches_glibc_here_and_can_be_called_again() -> None:
 
 
 def test_without_glibc_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memtrim, "_looked", False)
+    memtrim._find.cache_clear()
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert memtrim.trim() is False
+    try:
+        assert memtrim.trim() is False
+    finally:
+        memtrim._find.cache_clear()

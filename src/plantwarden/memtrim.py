@@ -18,11 +18,10 @@ import ctypes
 import ctypes.util
 import sys
 from collections.abc import Callable
-
-_trim: Callable[[int], int] | None = None
-_looked = False
+from functools import cache
 
 
+@cache
 def _find() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
@@ -37,10 +36,8 @@ def _find() -> Callable[[int], int] | None:
 
 def trim() -> bool:
     """Return the allocator's free memory to the system; whether it could be asked to."""
-    global _trim, _looked
-    if not _looked:
-        _trim, _looked = _find(), True
-    if _trim is None:
+    found = _find()
+    if found is None:
         return False
-    _trim(0)
+    found(0)
     return True

@@ -16,7 +16,6 @@ from plantwarden import gcpause
 from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import err, out
-from plantwarden.cli.leaving import keep
 from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
@@ -123,7 +122,7 @@ def _run(
     docs: list[dict[str, Any]] = []
     failed = 0
     watch = _prepare(db_url, model, store) if detect and captures else None
-    keep(docs, watch)  # freed by the process's end, not one object at a time (cli.leaving)
+    leaving.keep(docs, watch)  # freed by the process's end, not one object at a time (cli.leaving)
     stored: Pending | None = None  # the last capture's import, in a child process
     try:
         for name in captures or [LIVE]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plantwarden.detect.attack import technique
-from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingGroup
+from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingGroup, RuleInfo
 from plantwarden.detect.sitectx import SiteContext
 
 STATES = ("new", "acknowledged", "closed")
@@ -49,33 +49,37 @@ class AlertBook:
         self.suppressed = 0
 
     def add(self, finding: Finding) -> None:
-        rule = finding.rule
-        if self.muted is not None and self.muted(rule.name, finding.src, finding.dst):
-            self.suppressed += 1
-            return
-        key = (rule.name, finding.src, finding.dst)
-        alert = self.open.get(key)
-        if alert is not None and finding.ts - alert.last_ts <= self.window_s:
+        key, alert = self._target(finding.rule, finding.src, finding.dst, finding.ts, 1)
+        if alert is not None:
             alert.add(finding)
-            return
-        self.open[key] = self._new(finding)
+        elif key is not None:
+            self.open[key] = self._new(finding)
 
     def add_group(self, group: FindingGroup) -> None:
         """``add`` of each of the group's findings, in order (same key, same time: after the
         first, every one merges into the same alert)."""
         if not group.frames:
             return
-        rule = group.rule
-        if self.muted is not None and self.muted(rule.name, group.src, group.dst):
-            self.suppressed += len(group.frames)
-            return
-        key = (rule.name, group.src, group.dst)
-        alert = self.open.get(key)
+        key, alert = self._target(group.rule, group.src, group.dst, group.ts, len(group.frames))
         start = 0
-        if alert is None or not group.ts - alert.last_ts <= self.window_s:
+        if alert is None:
+            if key is None:
+                return
             alert = self.open[key] = self._new(group.finding(0))
             start = 1
         alert.add_same(group, start)
+
+    def _target(
+        self, rule: RuleInfo, src: str, dst: str, ts: float, n: int
+    ) -> tuple[tuple[str, str, str] | None, Alert | None]:
+        """Where ``n`` findings at ``ts`` go: (their key, the open alert they merge into, or
+        None for a new one); a muted pair gives (None, None) and counts them suppressed."""
+        if self.muted is not None and self.muted(rule.name, src, dst):
+            self.suppressed += n
+            return None, None
+        key = (rule.name, src, dst)
+        alert = self.open.get(key)
+        return key, alert if alert is not None and ts - alert.last_ts <= self.window_s else None
 
     def _new(self, finding: Finding) -> Alert:
         rule = finding.rule

@@ -112,21 +112,10 @@ class Alert:
 
     def add(self, finding: Finding) -> None:
         self.count += 1
-        ts = finding.ts
-        if ts < self.first_ts:
-            self.first_ts = ts
-        if ts > self.last_ts:
-            self.last_ts = ts
+        self._span(finding.ts)
         if finding.detail and len(self.details) < 20 and finding.detail not in self.details:
             self.details.append(finding.detail)
-        evidence, capture = self.evidence, finding.capture
-        ev = evidence[-1] if evidence and evidence[-1].capture == capture else None  # the usual case
-        if ev is None:
-            ev = next((e for e in evidence if e.capture == capture), None)
-        if ev is None:
-            ev = Evidence(capture)
-            evidence.append(ev)
-        ev.add(finding.frame)
+        self._evidence(finding.capture).add(finding.frame)
         if finding.learn is not None and finding.learn not in self.learn and len(self.learn) < 50:
             self.learn.append(finding.learn)
 
@@ -134,15 +123,10 @@ class Alert:
         """``add`` of the group's findings from ``start`` on, in order; a detail is made only
         while fewer than 20 are kept, a frame added only while the evidence has room."""
         frames = group.frames
-        n = len(frames) - start
-        if n <= 0:
+        if start >= len(frames):
             return
-        self.count += n
-        ts = group.ts
-        if ts < self.first_ts:
-            self.first_ts = ts
-        if ts > self.last_ts:
-            self.last_ts = ts
+        self.count += len(frames) - start
+        self._span(group.ts)
         details = self.details
         for i in range(start, len(frames)):
             if len(details) >= 20:
@@ -150,15 +134,28 @@ class Alert:
             detail = group.detail(i)
             if detail and detail not in details:
                 details.append(detail)
-        evidence = self.evidence
-        ev = next((e for e in evidence if e.capture == group.capture), None)
-        if ev is None:
-            ev = Evidence(group.capture)
-            evidence.append(ev)
+        ev = self._evidence(group.capture)
         for i in range(start, len(frames)):
             if len(ev.frames) >= MAX_EVIDENCE_FRAMES:
                 break
             ev.add(frames[i])
+
+    def _span(self, ts: float) -> None:
+        if ts < self.first_ts:
+            self.first_ts = ts
+        if ts > self.last_ts:
+            self.last_ts = ts
+
+    def _evidence(self, capture: str) -> Evidence:
+        """The evidence of ``capture`` (the last one, usually), added if new."""
+        evidence = self.evidence
+        if evidence and evidence[-1].capture == capture:
+            return evidence[-1]
+        ev = next((e for e in evidence if e.capture == capture), None)
+        if ev is None:
+            ev = Evidence(capture)
+            evidence.append(ev)
+        return ev
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {

@@ -129,6 +129,12 @@ def due_stops(pf: np.ndarray, pi: np.ndarray, now: int, start: int, out: np.ndar
     return n
 
 
+@jit(inline="always")
+def _transition_key(ch: int, sym: np.uint64) -> np.uint64:
+    """The second key of transition (previous symbol -> ``sym``) on channel ``ch``."""
+    return OCCUPIED | ((sym ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
+
+
 @jit()
 def sequence_observe(tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, ch: int,
                      sym: np.uint64) -> tuple[bool, np.uint64]:
@@ -138,16 +144,13 @@ def sequence_observe(tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, c
     prev[ch, 0], prev[ch, 1] = 1, np.int64(sym)
     if not trained[ch] or not had:
         return False, before
-    k1 = OCCUPIED | ((sym ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
-    return find(tkeys, before, k1) < 0, before
+    return find(tkeys, before, _transition_key(ch, sym)) < 0, before
 
 
 @jit()
 def _add_transitions(tkeys: np.ndarray, g: np.ndarray, chs: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
     for i in range(chs.shape[0]):
-        ch = chs[i]
-        k1 = OCCUPIED | ((b[i] ^ (np.uint64(ch) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(1))
-        find_or_add(tkeys, a[i], k1, g, G_SEEN)
+        find_or_add(tkeys, a[i], _transition_key(chs[i], b[i]), g, G_SEEN)
 
 
 @jit()

@@ -91,14 +91,25 @@ SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "eni
 A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5
 
 
+#: Modules outside ``fast/`` whose functions the kernel compiles and calls (relative to the
+#: package; tests/fast/test_layout.py requires every user of ``fast.jit`` to be covered).
+JIT_ELSEWHERE = ("detect/opstate.py",)
+
+
+def jit_sources() -> list[Path]:
+    """Every source file with numba-compiled functions: ``fast/`` and :data:`JIT_ELSEWHERE`."""
+    here = Path(__file__).resolve().parent
+    return [*sorted(here.glob("*.py")), *(here.parent / name for name in JIT_ELSEWHERE)]
+
+
 def numba_cache_dir() -> str:
     """Where numba keeps compiled machine code: outside the source tree, per user, and per
     version of the kernel's sources. numba checks only the file of each function when it
     loads cached code, not the files of the functions it calls, so a change in one module
-    would otherwise run stale machine code of its callers."""
-    here = Path(__file__).resolve().parent
+    would otherwise run stale machine code of its callers (``fast.detecting.apply_records``
+    inlines ``detect.opstate``'s functions)."""
     digest = hashlib.sha256()
-    for source in sorted(here.glob("*.py")):
+    for source in jit_sources():
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     default = Path.home() / ".cache" / "plantwarden" / "numba" / digest.hexdigest()[:16]
     return os.environ.get("NUMBA_CACHE_DIR") or str(default)

@@ -26,7 +26,7 @@ class Shared:
 
     site: SiteContext
     report: Callable[[Finding], None]
-    report_group: Callable[[FindingGroup], None] | None = None  # None: report each finding
+    report_group: Callable[[FindingGroup], None]
     known: Known | None = None
     opstate: OpState | None = None  # per-request state of the sequence and polling rules
     capture: str = ""
@@ -69,12 +69,7 @@ class Rule:
     ) -> None:
         """``fire`` once per frame (detail ``detail(i)`` for ``frames[i]``), all at ``ts_ns``."""
         s = self.shared
-        group = FindingGroup(info, src, dst, s.capture, ts_ns / NS, frames, detail)
-        if s.report_group is not None:
-            s.report_group(group)
-            return
-        for i in range(len(frames)):
-            s.report(group.finding(i))
+        s.report_group(FindingGroup(info, src, dst, s.capture, ts_ns / NS, frames, detail))
 
     def on_packet(self, pkt: Packet) -> None:
         return None
