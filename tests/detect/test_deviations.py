@@ -129,3 +129,16 @@ def test_dnp3_cold_and_warm_restarts_fire_unless_learned() -> None:
     assert any("Cold Restart" in d for a in alerts for d in a.details)
     learned = learn_captures([str(DNP3)])
     assert [a for a in detect(DNP3, baseline=learned) if a.rule == "device-restart"] == []
+
+
+def test_stops_reported_as_logged_or_in_many_small_reports_are_the_same_alerts(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The polling rule keeps its stops in arrays and reports them when the log is full and
+    at the end (rules.polling.StopLog): a log of one stop gives the same alerts."""
+    from plantwarden.detect.rules import polling
+
+    monkeypatch.setattr(polling, "MAX_LOGGED", 1)
+    small, _ = run(OPS)
+    assert any(a.rule == "polling-stopped" for a in small)
+    assert [a.to_json() for a in small] == [a.to_json() for a in lab[0]]

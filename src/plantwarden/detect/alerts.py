@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plantwarden.detect.attack import technique
-from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingGroup, RuleInfo
+from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingSeries, RuleInfo
 from plantwarden.detect.sitectx import SiteContext
 
 STATES = ("new", "acknowledged", "closed")
@@ -55,19 +55,27 @@ class AlertBook:
         elif key is not None:
             self.open[key] = self._new(finding)
 
-    def add_group(self, group: FindingGroup) -> None:
-        """``add`` of each of the group's findings, in order (same key, same time: after the
-        first, every one merges into the same alert)."""
-        if not group.frames:
+    def add_series(self, series: FindingSeries) -> None:
+        """``add`` of each of the series' findings, in order: the runs of findings that merge
+        into one alert (each within the window of the alert's last) go in at once."""
+        n = len(series.frames)
+        if not n:
             return
-        key, alert = self._target(group.rule, group.src, group.dst, group.ts, len(group.frames))
-        start = 0
-        if alert is None:
-            if key is None:
-                return
-            alert = self.open[key] = self._new(group.finding(0))
-            start = 1
-        alert.add_same(group, start)
+        key, alert = self._target(series.rule, series.src, series.dst, series.ts[0], n)
+        if key is None:
+            return
+        ts, window = series.ts, self.window_s
+        i = 0
+        while i < n:
+            if alert is None:
+                alert = self.open[key] = self._new(series.finding(i))
+                i += 1
+            last, j = alert.last_ts, i
+            while j < n and ts[j] - last <= window:
+                last = max(last, ts[j])
+                j += 1
+            alert.add_run(series, i, j)
+            i, alert = j, None
 
     def _target(
         self, rule: RuleInfo, src: str, dst: str, ts: float, n: int

@@ -14,7 +14,7 @@ from plantwarden.detect.alerts import AlertBook, ImpactFn, MuteCheck
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.convkey import ConvKey, Orienter
 from plantwarden.detect.known import Known
-from plantwarden.detect.model import Alert, Finding, FindingGroup
+from plantwarden.detect.model import Alert, Finding, FindingSeries
 from plantwarden.detect.ops import ChannelKey
 from plantwarden.detect.opstate import OpState
 from plantwarden.detect.rules import all_rules
@@ -44,7 +44,7 @@ class Detector:
     ) -> None:
         self.site = SiteContext(site)
         self.book = AlertBook(self.site, muted)
-        self.shared = Shared(site=self.site, report=self._report, report_group=self._report_group)
+        self.shared = Shared(site=self.site, report=self._report, report_series=self._report_series)
         self.orienter = Orienter(index or ProtocolIndex(SPECS))
         self.rules = all_rules(self.shared)
         self.polling = next(r for r in self.rules if isinstance(r, PollingRules))
@@ -74,9 +74,9 @@ class Detector:
         self.findings += 1
         self.book.add(finding)
 
-    def _report_group(self, group: FindingGroup) -> None:
-        self.findings += len(group.frames)
-        self.book.add_group(group)
+    def _report_series(self, series: FindingSeries) -> None:
+        self.findings += len(series.frames)
+        self.book.add_series(series)
 
     # -- the stream ----------------------------------------------------------------
     def observe_packet(self, pkt: Packet) -> None:

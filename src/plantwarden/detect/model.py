@@ -63,21 +63,23 @@ class Finding:
 
 
 @dataclass(slots=True)
-class FindingGroup:
-    """Findings of one rule and pair at one time, one per frame (``frames[i]``, its detail
-    ``detail(i)``), with the rule's own severity and nothing to learn: a stop check finds
-    thousands at once. Merged as the findings one by one would be (``Alert.add_same``)."""
+class FindingSeries:
+    """Findings of one rule, pair and capture, one per frame (``frames[i]`` at ``ts[i]``, in
+    time order, its detail ``detail(i)``), with the rule's own severity and nothing to learn:
+    the polling rule reports the stops of a pair in one series. Merged as the findings one by
+    one would be (:meth:`plantwarden.detect.alerts.AlertBook.add_series`)."""
 
     rule: RuleInfo
     src: str
     dst: str
     capture: str
-    ts: float
+    ts: list[float]
     frames: list[int]
     detail: Callable[[int], str]
 
     def finding(self, i: int) -> Finding:
-        return Finding(self.rule, self.src, self.dst, self.capture, self.frames[i], self.ts, self.detail(i))
+        s = self
+        return Finding(s.rule, s.src, s.dst, s.capture, s.frames[i], s.ts[i], s.detail(i))
 
 
 @dataclass(slots=True)
@@ -119,23 +121,24 @@ class Alert:
         if finding.learn is not None and finding.learn not in self.learn and len(self.learn) < 50:
             self.learn.append(finding.learn)
 
-    def add_same(self, group: FindingGroup, start: int) -> None:
-        """``add`` of the group's findings from ``start`` on, in order; a detail is made only
-        while fewer than 20 are kept, a frame added only while the evidence has room."""
-        frames = group.frames
-        if start >= len(frames):
+    def add_run(self, series: FindingSeries, start: int, stop: int) -> None:
+        """``add`` of the series' findings ``start:stop``, in order; a detail is made only while
+        fewer than 20 are kept, a frame added only while the evidence has room."""
+        if start >= stop:
             return
-        self.count += len(frames) - start
-        self._span(group.ts)
+        self.count += stop - start
+        ts = series.ts
+        self._span(min(ts[start:stop]))
+        self._span(max(ts[start:stop]))
         details = self.details
-        for i in range(start, len(frames)):
+        for i in range(start, stop):
             if len(details) >= 20:
                 break
-            detail = group.detail(i)
+            detail = series.detail(i)
             if detail and detail not in details:
                 details.append(detail)
-        ev = self._evidence(group.capture)
-        for i in range(start, len(frames)):
+        ev, frames = self._evidence(series.capture), series.frames
+        for i in range(start, stop):
             if len(ev.frames) >= MAX_EVIDENCE_FRAMES:
                 break
             ev.add(frames[i])

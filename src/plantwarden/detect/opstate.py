@@ -86,30 +86,42 @@ def period_observe(pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray, ch: int, s
 
     Returns (period index, median): index -1 when the symbol has no learned period; the
     median is NaN unless this request turned the period off its bounds (the rule fires)."""
-    slot = find(pkeys, sym, OCCUPIED | np.uint64(ch))
-    if slot < 0:
+    p = period_of(pkeys, ch, sym)
+    if p < 0:
         return -1, np.nan
-    p = np.int64(pkeys[slot, 2])
+    return p, period_at(pf, pi, p, ts, frame, tmp)
+
+
+@jit(inline="always")
+def period_of(pkeys: np.ndarray, ch: int, sym: np.uint64) -> int:
+    """The period index of symbol ``sym`` on channel ``ch``, or -1 (not learned)."""
+    slot = find(pkeys, sym, OCCUPIED | np.uint64(ch))
+    return np.int64(pkeys[slot, 2]) if slot >= 0 else -1
+
+
+@jit(inline="always")
+def period_at(pf: np.ndarray, pi: np.ndarray, p: int, ts: int, frame: int, tmp: np.ndarray) -> float:
+    """:func:`period_observe` of period ``p``: the median, NaN unless the rule fires."""
     last = pi[p, PI_LAST_TS]
     seen = pi[p, PI_SEEN]
     pi[p, PI_LAST_TS], pi[p, PI_LAST_FRAME], pi[p, PI_SEEN] = ts, frame, 1
     pi[p, PI_STOPPED] = 0
     if not seen:
-        return p, np.nan
+        return np.nan
     pf[p, 4 + pi[p, PI_POS]] = (ts - last) / NS
     pi[p, PI_POS] = (pi[p, PI_POS] + 1) % RECENT
     if pi[p, PI_COUNT] < RECENT:
         pi[p, PI_COUNT] += 1
         if pi[p, PI_COUNT] < RECENT:
-            return p, np.nan
+            return np.nan
     med = _median(pf, p, tmp)
     if usual(med, pf, p):
         pi[p, PI_OFF] = 0
-        return p, np.nan
+        return np.nan
     if pi[p, PI_OFF]:
-        return p, np.nan
+        return np.nan
     pi[p, PI_OFF] = 1
-    return p, med
+    return med
 
 
 @jit()
@@ -261,17 +273,27 @@ class OpState:
                                 self.tmp)
         return int(p), float(med)
 
-    def stopped(self, now_ns: int, start_ns: int) -> list[tuple[ChannelKey, str, float, int | None, int]]:
-        """The periods quiet for longer than their limit, newly stopped (``due_stops``), each
-        as (channel, symbol, learned median, last request's ts_ns or None, its frame), read
-        from the arrays in one go (a capture whose sessions end has thousands per check)."""
+    def stops(self, now_ns: int, start_ns: int) -> Stops | None:
+        """The periods quiet for longer than their limit, newly stopped (``due_stops``), with
+        their last request as it stands now; None when there are none."""
         n = due_stops(self.pf, self.pi, now_ns, start_ns, self.stops_out)
         if not n:
-            return []
-        ps = self.stops_out[:n]
-        rows = zip(self.pi[ps, PI_CHANNEL].tolist(), self.psym[ps].tolist(), self.pf[ps, PF_MEDIAN].tolist(),
-                   self.pi[ps, PI_SEEN].tolist(), self.pi[ps, PI_LAST_TS].tolist(),
-                   self.pi[ps, PI_LAST_FRAME].tolist(), strict=True)
-        names, texts = self.names, self.texts
-        return [(names[ch], texts[sym], median, ts if seen else None, frame if seen else 0)
-                for ch, sym, median, seen, ts, frame in rows]
+            return None
+        ps = self.stops_out[:n].copy()
+        rows = self.pi[ps]
+        return Stops(ps, rows[:, PI_SEEN], rows[:, PI_LAST_TS], rows[:, PI_LAST_FRAME])
+
+    def pairs(self) -> tuple[np.ndarray, list[tuple[str, str]]]:
+        """Each channel's (client, server) pair: its index by channel, and the pairs."""
+        ids: dict[tuple[str, str], int] = {}
+        of = np.array([ids.setdefault((key[0], key[1]), len(ids)) for key in self.names] or [0], np.int64)
+        return of, list(ids)
+
+
+class Stops(NamedTuple):
+    """Periods found stopped by one check, and their last request then (arrays by stop)."""
+
+    periods: np.ndarray
+    seen: np.ndarray  # 0: nothing since the capture started
+    last_ts: np.ndarray
+    last_frame: np.ndarray

@@ -18,7 +18,7 @@ import numpy as np
 
 from plantwarden.detect.emit import DetectorEmitter
 from plantwarden.detect.engine import Detector
-from plantwarden.detect.opstate import period_observe, sequence_observe
+from plantwarden.detect.opstate import NPF, PF_MEDIAN, PI_LAST_TS, period_at, period_of, sequence_observe
 from plantwarden.fast import layout as L
 from plantwarden.fast.jit import jit
 from plantwarden.fast.tables import OCCUPIED, Tables, find
@@ -32,10 +32,23 @@ F_SEQUENCE, F_PERIOD = 1, 2
 @jit(nogil=True)
 def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: np.ndarray,
                   trained: np.ndarray, pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray,
-                  tmp: np.ndarray, found: np.ndarray, medians: np.ndarray) -> int:
+                  tmp: np.ndarray, found: np.ndarray, medians: np.ndarray, periods: np.ndarray) -> int:
     """Records ``lo:hi`` into the sequence and polling state (what ``DeviationRules._sequence``
     and ``PollingRules.on_operation`` do per request); findings go to ``found`` as
-    [kind, record, previous symbol or period] (and the median), their count is returned."""
+    [kind, record, previous symbol or period] (and the median), their count is returned.
+
+    Two passes: first every record's period index (``periods``, scratch) and a read of its
+    state rows, in a loop of independent loads whose cache misses the CPU overlaps (the
+    period tables of a large plant are megabytes); then the updates, in record order."""
+    have = pi.shape[0] != 0 and pkeys.shape[0] != 0
+    touch = 0.0
+    if have:
+        for q in range(lo, hi):
+            p = period_of(pkeys, recs[q, L.RC_CH], np.uint64(recs[q, L.RC_SYM]))
+            periods[q - lo] = p
+            if p >= 0:
+                touch += pf[p, PF_MEDIAN] + pf[p, NPF - 1] + pi[p, PI_LAST_TS]
+    tmp[0] = touch  # scratch: keeps the reads
     n = 0
     for q in range(lo, hi):
         ch, sym = recs[q, L.RC_CH], np.uint64(recs[q, L.RC_SYM])
@@ -43,12 +56,14 @@ def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: n
         if new:
             found[n, 0], found[n, 1], found[n, 2] = F_SEQUENCE, q, np.int64(before)
             n += 1
-        if pi.shape[0] and pkeys.shape[0]:
-            p, med = period_observe(pkeys, pf, pi, ch, sym, recs[q, L.RC_TS], recs[q, L.RC_FRAME], tmp)
-            if med == med:
-                found[n, 0], found[n, 1], found[n, 2] = F_PERIOD, q, p
-                medians[n] = med
-                n += 1
+        if have:
+            p = periods[q - lo]
+            if p >= 0:
+                med = period_at(pf, pi, p, recs[q, L.RC_TS], recs[q, L.RC_FRAME], tmp)
+                if med == med:
+                    found[n, 0], found[n, 1], found[n, 2] = F_PERIOD, q, p
+                    medians[n] = med
+                    n += 1
     return n
 
 
@@ -68,6 +83,7 @@ class FastDetection:
         t.watch(self.watch.arrays(), detector.shared.site.site is not None)
         self.found = np.zeros((L.REC_CAP + 1, 3), np.int64)
         self.medians = np.zeros(L.REC_CAP + 1)
+        self.periods = np.zeros(L.REC_CAP + 1, np.int64)
         self.emitter = DetectorEmitter(detector, self.flush)
         self.recs = np.zeros((0, L.NR), np.int64)
         self.applied = self.due = 0
@@ -105,7 +121,7 @@ class FastDetection:
         self.detector.kernel["records"] += hi - lo
         s = self.state
         n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.tmp,
-                          self.found, self.medians)
+                          self.found, self.medians, self.periods)
         for k in range(n):
             kind, q, aux = (int(x) for x in self.found[k])
             frame, ts, ch = int(recs[q, L.RC_FRAME]), int(recs[q, L.RC_TS]), int(recs[q, L.RC_CH])

@@ -8,7 +8,7 @@ from typing import Any
 
 from plantwarden.detect.convkey import ConvKey
 from plantwarden.detect.known import Known
-from plantwarden.detect.model import Finding, FindingGroup, RuleInfo, Severity
+from plantwarden.detect.model import Finding, FindingSeries, RuleInfo, Severity
 from plantwarden.detect.ops import INDUSTRIAL as INDUSTRIAL
 from plantwarden.detect.opstate import OpState
 from plantwarden.detect.sitectx import SiteContext
@@ -26,7 +26,7 @@ class Shared:
 
     site: SiteContext
     report: Callable[[Finding], None]
-    report_group: Callable[[FindingGroup], None]
+    report_series: Callable[[FindingSeries], None]
     known: Known | None = None
     opstate: OpState | None = None  # per-request state of the sequence and polling rules
     capture: str = ""
@@ -64,12 +64,13 @@ class Rule:
         s = self.shared
         s.report(Finding(info, src, dst, s.capture, frame, ts_ns / NS, detail, severity, learn))
 
-    def fire_each(
-        self, info: RuleInfo, src: str, dst: str, ts_ns: int, frames: list[int], detail: Callable[[int], str]
+    def fire_series(
+        self, info: RuleInfo, src: str, dst: str, capture: str, ts: list[float], frames: list[int],
+        detail: Callable[[int], str],
     ) -> None:
-        """``fire`` once per frame (detail ``detail(i)`` for ``frames[i]``), all at ``ts_ns``."""
-        s = self.shared
-        s.report_group(FindingGroup(info, src, dst, s.capture, ts_ns / NS, frames, detail))
+        """``fire`` once per frame (``frames[i]`` at ``ts[i]`` seconds, in time order, detail
+        ``detail(i)``), in ``capture``."""
+        self.shared.report_series(FindingSeries(info, src, dst, capture, ts, frames, detail))
 
     def on_packet(self, pkt: Packet) -> None:
         return None

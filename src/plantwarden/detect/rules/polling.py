@@ -14,15 +14,19 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
+
 from plantwarden.detect import ops
 from plantwarden.detect.model import RuleInfo, Severity
-from plantwarden.detect.opstate import OpState
+from plantwarden.detect.opstate import PI_CHANNEL, OpState, Stops
 from plantwarden.detect.rules.base import Rule, Shared
 from plantwarden.fast.layout import TICK_NS
 from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Operation
 
 CHECK_EVERY_NS = TICK_NS  # the fast engine's clock events come as often
+NS = 1e9
+MAX_LOGGED = 250_000  # stops kept before they are reported (memory stays flat over a long run)
 
 PERIOD = RuleInfo(
     "polling-period-changed",
@@ -51,6 +55,9 @@ class PollingRules(Rule):
         super().__init__(shared)
         self.start_ns: int | None = None
         self.next_check = 0
+        self.log = StopLog()
+        self.pair_of: np.ndarray | None = None  # by channel: its (client, server) pair's index
+        self.pair_names: list[tuple[str, str]] = []
 
     def on_packet(self, pkt: Packet) -> None:
         self.tick(pkt.ts_ns, pkt.frame)
@@ -83,22 +90,70 @@ class PollingRules(Rule):
         state = self.shared.opstate
         if state is None or self.start_ns is None or not state.count:
             return
-        # one group per (client, server), in the order the periods stopped: each alert merges
-        # its findings in that order, and alerts of other pairs do not depend on it
-        groups: dict[tuple[str, str], tuple[list[int], list[tuple[str, float, float]]]] = {}
-        start = self.start_ns
-        for channel, symbol, median_s, last_ns, last_frame in state.stopped(now_ns, start):
-            frames, said = groups.setdefault((channel[0], channel[1]), ([], []))
-            frames.append(last_frame or frame or self.shared.last_frame)
-            said.append((symbol, (now_ns - (last_ns if last_ns is not None else start)) / 1e9, median_s))
-        for (client, server), (frames, said) in groups.items():
-            self.fire_each(STOPPED, client, server, now_ns, frames, partial(_stopped_detail, said))
+        found = state.stops(now_ns, self.start_ns)
+        if found is not None:
+            self.log.add(self.shared.capture, now_ns, frame or self.shared.last_frame, found)
+            if self.log.size >= MAX_LOGGED:
+                self._report_stops()
+
+    def _report_stops(self) -> None:
+        """The logged stops as findings: one series per (client, server) and capture, in the
+        order the checks found them (each alert merges its findings in that order; alerts of
+        other pairs do not depend on it, and nothing reads an alert before the run ends)."""
+        state = self.shared.opstate
+        if state is None or self.start_ns is None or not self.log.size:
+            return
+        if self.pair_of is None:
+            self.pair_of, self.pair_names = state.pairs()
+        log, self.log = self.log, StopLog()
+        ps, seen, last_ts, last_frame, check = log.arrays()
+        now, fallback = np.array(log.now_ns, np.int64)[check], np.array(log.frame, np.int64)[check]
+        capture = np.array([log.captures.index(c) for c in log.capture], np.int64)[check]
+        frames = np.where((seen != 0) & (last_frame != 0), last_frame, fallback)
+        quiet = (now - np.where(seen != 0, last_ts, self.start_ns)) / NS
+        pair = self.pair_of[state.pi[ps, PI_CHANNEL]]
+        order = np.argsort(pair, kind="stable")  # by pair, then as logged
+        cut = np.flatnonzero((np.diff(pair[order]) != 0) | (np.diff(capture[order]) != 0)) + 1
+        for run in np.split(order, cut):
+            client, server = self.pair_names[int(pair[run[0]])]
+            detail = partial(_stopped_detail, state, ps[run], quiet[run])
+            self.fire_series(STOPPED, client, server, log.captures[int(capture[run[0]])],
+                             (now[run] / NS).tolist(), frames[run].tolist(), detail)
 
     def finish(self) -> None:
         if self.shared.now_ns:
             self._check_stops(self.shared.now_ns, 0)
+        self._report_stops()
 
 
-def _stopped_detail(said: list[tuple[str, float, float]], i: int) -> str:
-    symbol, quiet, median_s = said[i]
-    return f"{symbol}: nothing for {quiet:.0f} s; baseline every {median_s:.3f} s"
+class StopLog:
+    """The stops the checks found, kept as their arrays until they are reported."""
+
+    def __init__(self) -> None:
+        self.parts: list[Stops] = []
+        self.capture: list[str] = []  # per check
+        self.captures: list[str] = []  # distinct, in order
+        self.now_ns: list[int] = []
+        self.frame: list[int] = []  # the frame a stop names when its period saw no request
+        self.size = 0
+
+    def add(self, capture: str, now_ns: int, frame: int, stops: Stops) -> None:
+        self.parts.append(stops)
+        self.capture.append(capture)
+        if capture not in self.captures:
+            self.captures.append(capture)
+        self.now_ns.append(now_ns)
+        self.frame.append(frame)
+        self.size += len(stops.periods)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """periods, seen, last_ts, last_frame and the check of every stop, in log order."""
+        cols = [np.concatenate([getattr(s, f) for s in self.parts]) for f in Stops._fields]
+        check = np.repeat(np.arange(len(self.parts)), [len(s.periods) for s in self.parts])
+        return (*cols, check)
+
+
+def _stopped_detail(state: OpState, ps: np.ndarray, quiet: np.ndarray, i: int) -> str:
+    p = int(ps[i])
+    info = state.info(p)
+    return f"{info.symbol}: nothing for {float(quiet[i]):.0f} s; baseline every {info.median_s:.3f} s"
