@@ -132,7 +132,7 @@ PROCESS_ALLOWED = {"plantwarden/capture/live.py": frozenset({"tcpdump", "dumpcap
 # Modules that may fork plantwarden itself (``os.fork`` alone: no exec, no other program):
 # the store import in a child process, which only talks to the store.
 FORK_ALLOWED = frozenset({"plantwarden/store/background.py"})
-# Modules that may use ctypes: the C allocator's malloc_trim, nothing else (checked below).
+# Modules that may use ctypes: malloc_trim and madvise (memory hints), nothing else (checked below).
 CTYPES_ALLOWED = frozenset({"plantwarden/memtrim.py"})
 
 # The one module that may open a socket: it delivers plantwarden's OWN alerts to the
@@ -280,7 +280,7 @@ def test_fork_is_allowed_only_where_listed() -> None:
     assert check_source("import os\nos.execv('/bin/sh', [])\n", "plantwarden/store/background.py")
 
 
-def test_ctypes_is_allowed_only_where_listed_and_calls_only_malloc_trim() -> None:
+def test_ctypes_is_allowed_only_where_listed_and_calls_only_memory_hints() -> None:
     (finding,) = check_source("import ctypes\n", "plantwarden/analyze/pipeline.py")
     assert finding.what == "imports ctypes"
     source = (SRC / "plantwarden" / "memtrim.py").read_text()
@@ -290,7 +290,7 @@ def test_ctypes_is_allowed_only_where_listed_and_calls_only_malloc_trim() -> Non
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "libc"
     }
-    assert foreign == {"malloc_trim"}  # the one C function it reaches
+    assert foreign == {"malloc_trim", "madvise"}  # the two C functions it reaches (memory hints)
 
 
 def test_no_module_sends_or_captures_raw() -> None:

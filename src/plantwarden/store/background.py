@@ -71,7 +71,7 @@ def record_in_background(db_url: str, doc: dict[str, Any]) -> Pending:
 
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return Done(record_capture(db_url, doc))
-    memtrim.trim()  # what the parent freed is not shared with the child (plantwarden.memtrim)
+    memtrim.before_fork()  # what the parent no longer needs is not counted twice (plantwarden.memtrim)
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
