@@ -73,3 +73,17 @@ def test_dairy_requests_are_judged_in_the_kernel() -> None:
     _, used = _alerts(path, baseline, site, "fast")
     assert used.kernel["records"] > 1000, used.kernel
     assert used.kernel["ticks"] > 0, used.kernel
+
+
+@pytest.mark.parametrize("cap", [2, 8])
+def test_a_full_modbus_symbol_memo_gives_the_same_alerts(cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel remembers Modbus symbol keys (fast.watchk.modbus_symbol) while its memo has
+    room; with one of 1 or 4 entries most symbols are made the long way, with the same alerts."""
+    from plantwarden.fast import layout
+
+    path, baseline, site = _case("ops")
+    remembered, _ = _alerts(path, baseline, site, "fast")
+    monkeypatch.setattr(layout, "MEMO_CAP", cap)
+    small, used = _alerts(path, baseline, site, "fast")
+    assert used.kernel["records"] > 0
+    assert small == remembered

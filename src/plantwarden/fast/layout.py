@@ -76,8 +76,9 @@ NR = 5
 REC_CAP = 1 << 16
 SYM_CAP = 1 << 16  # symbol texts the kernel registers (key -> text), for what findings say
 SYM_POOL = 1 << 22
+MEMO_CAP = 1 << 14  # Modbus symbol keys by (label, unit, first point, count): a plant has hundreds
 # watch globals (int64 wg[8]): records written, symbols registered, pool bytes used
-WG_NREC, WG_NSYM, WG_POOL = range(3)
+WG_NREC, WG_NSYM, WG_POOL, WG_NMEMO = range(4)
 
 # -- kernel return status -------------------------------------------------------------------
 S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4

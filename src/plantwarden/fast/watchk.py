@@ -53,9 +53,10 @@ def baseline_id(baddr: np.ndarray, hi: np.uint64, lo: np.uint64, kind: int) -> i
 
 
 (W_BADDR, W_CHANK, W_CHAN, W_CONVK, W_CONV, W_CODEK, W_CODEI, W_UNITS, W_RAT, W_RANGES, W_LABK, W_LAB,
- W_TEXT, W_AREA, W_SYNP, W_REC, W_SKEY, W_SVAL, W_SPOOL, W_WG, W_SBUF) = range(21)
+ W_TEXT, W_AREA, W_SYNP, W_REC, W_SKEY, W_SVAL, W_SPOOL, W_WG, W_SBUF, W_MEMO) = range(22)
 
 WTables = tuple[np.ndarray, ...]  # the W_* arrays
+MEMO_LABELS = 1 << 24  # label rows a memo key has room for (fast.watchk.modbus_symbol)
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 
@@ -269,8 +270,32 @@ def judge_op(w: WTables, b: np.ndarray, pos: int, m: int, label: int, modbus_req
             return False, -1, np.uint64(0)
     if not flags & CH_RECORDS:
         return True, -1, np.uint64(0)
+    if label >> 24 == L.P_MODBUS and pos >= 0 and lslot < MEMO_LABELS:
+        return True, ch, modbus_symbol(w, b, pos, m, label, lslot)
     return True, ch, symbol(w[W_SBUF], w[W_TEXT], info, w[W_AREA], w[W_SKEY], w[W_SVAL], w[W_SPOOL],
                             w[W_WG], b, pos, m, label, lslot)
+
+
+@jit(inline="always")
+def modbus_symbol(w: WTables, b: np.ndarray, pos: int, m: int, label: int, lslot: int) -> np.uint64:
+    """:func:`symbol` of a Modbus request, remembered by what its text is made of (label,
+    unit, first point and count: a plant's requests repeat a few hundred symbols), so that a
+    repeated one is neither formatted, hashed nor registered again."""
+    address = qty = 0
+    if label & 0x7F != 43:
+        address, qty = _modbus_points(b, pos, label & 0x7F)
+    memo, wg = w[W_MEMO], w[W_WG]
+    mk = ((np.uint64(lslot) << np.uint64(40)) | (np.uint64(b[pos + 6]) << np.uint64(32))
+          | (np.uint64(address) << np.uint64(16)) | np.uint64(qty))
+    slot = find(memo, mk, OCCUPIED)
+    if slot >= 0:
+        return memo[slot, 2]
+    h = symbol(w[W_SBUF], w[W_TEXT], w[W_LAB], w[W_AREA], w[W_SKEY], w[W_SVAL], w[W_SPOOL], wg, b, pos, m,
+               label, lslot)
+    if (wg[L.WG_NMEMO] + 1) * 2 <= memo.shape[0]:
+        slot = find_or_add(memo, mk, OCCUPIED, wg, L.WG_NMEMO)
+        memo[-slot - 1, 2] = h
+    return h
 
 
 @jit(inline="always")
@@ -302,13 +327,14 @@ def tick_event(ev: np.ndarray, ne: int, frame: int, ts: int) -> int:
 
 def state_arrays(detecting: bool) -> tuple[np.ndarray, ...]:
     """The kernel's detection state: syn-pending flags by address id, request records, the
-    symbol texts it registered, counters, the text buffer (one row each when not detecting)."""
+    symbol texts it registered, counters, the text buffer, the Modbus symbol memo (one row
+    each when not detecting)."""
     n = L.ADDR_CAP if detecting else 1
     return (np.zeros(n, np.uint8), np.zeros((L.REC_CAP if detecting else 1, L.NR), np.int64),
             np.zeros((L.SYM_CAP if detecting else 2, 2), np.uint64),
             np.zeros((L.SYM_CAP if detecting else 2, 2), np.int64),
             np.zeros(L.SYM_POOL if detecting else 1, np.uint8), np.zeros(8, np.int64),
-            np.zeros(512, np.uint8))
+            np.zeros(512, np.uint8), np.zeros((L.MEMO_CAP if detecting else 2, 3), np.uint64))
 
 
 def empty_tables() -> tuple[np.ndarray, ...]:
