@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from plantwarden.detect.alerts import ACTIONS
@@ -32,8 +32,11 @@ def record_alerts(db_url: str, alerts: list[Alert]) -> list[Alert]:
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
         by_id, open_rows = _candidates(session, alerts)
         now = utc_now()
+        fresh: list[DetectAlert] = []  # new rows, inserted together at the end
         for alert in alerts:
-            out.append(_record(session, alert, by_id, open_rows, now))
+            out.append(_record(alert, by_id, open_rows, now, fresh))
+        if fresh:  # one bulk INSERT (no unit of work per row: 3,125 alerts took 0.3 s as objects)
+            session.execute(insert(DetectAlert), [_columns(row) for row in fresh])
     return out
 
 
@@ -64,12 +67,14 @@ def _candidates(
 
 
 def _record(
-    session: Session,
     alert: Alert,
     by_id: dict[str, DetectAlert],
     open_rows: dict[Key, list[DetectAlert]],
     now: datetime,
+    fresh: list[DetectAlert],
 ) -> Alert:
+    """Merge ``alert`` into a stored (or this run's) open alert, or add it to ``fresh``: a row
+    not yet in the session, which later alerts of the run may still merge into."""
     same = by_id.get(alert.id)
     if same is not None:
         return Alert.from_json(same.document)
@@ -82,10 +87,20 @@ def _record(
             return merged
     row = DetectAlert(alert_id=alert.id, created_at=now, updated_at=now)
     _write(row, alert)
-    session.add(row)
+    fresh.append(row)
     by_id[alert.id] = row
     rows.append(row)
     return alert
+
+
+def _columns(row: DetectAlert) -> dict[str, Any]:
+    """A new row's columns for the bulk INSERT."""
+    return {
+        "alert_id": row.alert_id, "rule": row.rule, "severity": row.severity, "state": row.state,
+        "src": row.src, "dst": row.dst, "first_ts": row.first_ts, "last_ts": row.last_ts,
+        "count": row.count, "document": row.document,
+        "created_at": row.created_at, "updated_at": row.updated_at,
+    }
 
 
 def _merge(stored: Alert, new: Alert) -> Alert:
