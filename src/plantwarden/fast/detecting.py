@@ -31,7 +31,7 @@ F_SEQUENCE, F_PERIOD = 1, 2
 
 @jit(nogil=True)
 def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: np.ndarray,
-                  trained: np.ndarray, pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray,
+                  trained: np.ndarray, pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray, clock: np.ndarray,
                   tmp: np.ndarray, found: np.ndarray, medians: np.ndarray, periods: np.ndarray) -> int:
     """Records ``lo:hi`` into the sequence and polling state (what ``DeviationRules._sequence``
     and ``PollingRules.on_operation`` do per request); findings go to ``found`` as
@@ -59,7 +59,7 @@ def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: n
         if have:
             p = periods[q - lo]
             if p >= 0:
-                med = period_at(pf, pi, p, recs[q, L.RC_TS], recs[q, L.RC_FRAME], tmp)
+                med = period_at(pf, pi, clock, p, recs[q, L.RC_TS], recs[q, L.RC_FRAME], tmp)
                 if med == med:
                     found[n, 0], found[n, 1], found[n, 2] = F_PERIOD, q, p
                     medians[n] = med
@@ -120,7 +120,7 @@ class FastDetection:
         recs = self.recs
         self.detector.kernel["records"] += hi - lo
         s = self.state
-        n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.tmp,
+        n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.clock, s.tmp,
                           self.found, self.medians, self.periods)
         for k in range(n):
             kind, q, aux = (int(x) for x in self.found[k])
