@@ -23,6 +23,7 @@ from plantwarden.settings import Settings
 if TYPE_CHECKING:  # imported where used: other commands (and --help) start without them
     from plantwarden.analyze.pipeline import CaptureResult
     from plantwarden.detect.engine import Detector
+    from plantwarden.detect.model import Alert
     from plantwarden.detect.service import Prepared
     from plantwarden.site.model import SiteModel
     from plantwarden.store.background import Pending
@@ -124,8 +125,9 @@ def _run(
     watch = _prepare(db_url, model, store) if detect and captures else None
     leaving.keep(docs, watch)  # freed by the process's end, not one object at a time (cli.leaving)
     stored: Pending | None = None  # the last capture's import, in a child process
+    finished: list[Alert] | None = None  # the detector's alerts, once the last capture ran
     try:
-        for name in captures or [LIVE]:
+        for i, name in enumerate(captures or [LIVE]):
             try:
                 if name is LIVE:
                     result = live()
@@ -138,6 +140,11 @@ def _run(
                 failed += 1
                 continue
             docs.append(result.doc)
+            if watch is not None and i == len(captures) - 1:
+                # the alerts before the last fork, and the detector's tables freed: the store
+                # import's child would otherwise share them (summed memory of both processes)
+                finished = watch.detector.finish()
+                watch.detector.release()
             if store:
                 if stored is not None:
                     stored.wait()
@@ -152,7 +159,7 @@ def _run(
         if watch is not None and docs:
             if stored is not None:
                 stored.wait()  # the alerts' evidence names the capture
-            alerts = _alerts(watch, docs)
+            alerts = _alerts(watch, docs, finished)
         if json_path is not None and inventory is not None:
             from plantwarden import jsonout
 
@@ -179,12 +186,16 @@ def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
     return prepare(DetectOptions(captures=[], db_url=db_url, site=model, store=store))
 
 
-def _alerts(prepared: Prepared, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The detector's alerts after the last capture, stored and sent as ``detect`` does."""
+def _alerts(
+    prepared: Prepared, docs: list[dict[str, Any]], finished: list[Alert] | None
+) -> list[dict[str, Any]]:
+    """The detector's alerts after the last capture (``finished``, unless the last capture
+    failed), stored and sent as ``detect`` does."""
     from plantwarden.detect.service import conclude
     from plantwarden.detect.stream import RunResult
 
-    report = conclude(prepared, RunResult.of_analyses(docs, prepared.detector.finish()))
+    alerts = finished if finished is not None else prepared.detector.finish()
+    report = conclude(prepared, RunResult.of_analyses(docs, alerts))
     for note in report.notes:
         err.print(f"detect: {note}", markup=False)
     if report.alerts:

@@ -138,6 +138,15 @@ class Detector:
         for rule in self.rules:
             rule.on_flow_end(flow)
 
+    def release(self) -> None:
+        """After :meth:`finish`: let go of the baseline's tables and the per-request state
+        (tens of MiB), which nothing reads any more (``analyze`` does this before it forks its
+        store import, so that the child does not share them; see cli.analyze_cmd)."""
+        self.shared.known = None
+        self.shared.opstate = None
+        self.orienter.known = set()
+        self.orienter.flows.clear()
+
     def finish(self) -> list[Alert]:
         for rule in self.rules:
             rule.finish()

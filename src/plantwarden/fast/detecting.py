@@ -167,6 +167,13 @@ class FastDetection:
         self.flush()
         self.detector.observe_tick(e[L.E_TS], e[L.E_FRAME])
 
+    def release(self) -> None:
+        """After the run: no more references to the kernel's tables and the batch, and none
+        from the detector's emitter back to this object (fast.engine.Run.release)."""
+        self.t = Tables.released()
+        self.recs = np.zeros((0, L.NR), np.int64)
+        self.emitter.before_request = None
+
     def finish(self) -> None:
         """The capture's last packet is the detector's clock for the checks at the end."""
         self.flush()

@@ -249,6 +249,16 @@ class Run:
                 detail = f"file ends inside frame {n + 1} ({left - 16} of {incl} bytes)"
             self.skipped.add("truncated_record", n + 1, detail)
 
+    def release(self) -> None:
+        """Let go of the kernel's tables (tens of MiB of arrays) once the document is made.
+
+        The detection's emitter and the flow engine refer back to the run's objects (a cycle
+        that only the garbage collector frees, and the commands pause it: gcpause); without
+        this the tables would live on in the process that forks the store import."""
+        self.t = self.bridge.t = Tables.released()
+        if self.detection is not None:
+            self.detection.release()
+
     def document(self, path: str, name: str, sha: str | None) -> dict[str, Any]:
         batches: list[Batch] = []
         self._drain(True, batches)
@@ -374,4 +384,5 @@ def analyze_fast(path: str, progress: Callable[[int], None] | None,
     doc = run.document(path, name, digest.hexdigest())
     if run.detection is not None:
         run.detection.finish()
+    run.release()
     return doc

@@ -163,6 +163,14 @@ class Tables:
 
         self.w = empty_tables() + state_arrays(False)  # detection (fast.watchk.W_*); see watch()
 
+    @classmethod
+    def released(cls) -> Tables:
+        """What a finished run keeps in place of its tables: the counters alone (a run reads
+        nothing else once its document is made)."""
+        t = cls.__new__(cls)
+        t.g = np.zeros(NG, np.int64)
+        return t
+
     def watch(self, tables: tuple[np.ndarray, ...], site: bool) -> None:
         """Detection on: the baseline's tables (fast.watch.Watch.arrays) and the kernel's state."""
         from plantwarden.fast.watchk import state_arrays
