@@ -72,7 +72,8 @@ class AlertBook:
                 i += 1
             last, j = alert.last_ts, i
             while j < n and ts[j] - last <= window:
-                last = max(last, ts[j])
+                if ts[j] > last:
+                    last = ts[j]
                 j += 1
             alert.add_run(series, i, j)
             i, alert = j, None

@@ -137,11 +137,18 @@ class Alert:
             detail = series.detail(i)
             if detail and detail not in details:
                 details.append(detail)
-        ev, frames = self._evidence(series.capture), series.frames
+        ev = self._evidence(series.capture)
+        room = MAX_EVIDENCE_FRAMES - len(ev.frames)
+        if room <= 0:
+            return
+        first = series.frames[start : min(stop, start + room)]
+        if len(set(first)) == len(first) and set(first).isdisjoint(ev.frames[-8:]):
+            ev.frames.extend(first)  # what ``ev.add`` of each does when no frame repeats
+            return
         for i in range(start, stop):
             if len(ev.frames) >= MAX_EVIDENCE_FRAMES:
                 break
-            ev.add(frames[i])
+            ev.add(series.frames[i])
 
     def _span(self, ts: float) -> None:
         if ts < self.first_ts:

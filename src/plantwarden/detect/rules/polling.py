@@ -12,13 +12,11 @@ which the fast engine's kernel updates too; the constants and bounds are defined
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from plantwarden.detect import ops
 from plantwarden.detect.model import RuleInfo, Severity
-from plantwarden.detect.opstate import PI_CHANNEL, OpState, Stops
+from plantwarden.detect.opstate import PF_MEDIAN, PI_CHANNEL, OpState, Stops
 from plantwarden.detect.rules.base import Rule, Shared
 from plantwarden.fast.layout import TICK_NS
 from plantwarden.net.packet import Packet
@@ -114,11 +112,17 @@ class PollingRules(Rule):
         pair = self.pair_of[state.pi[ps, PI_CHANNEL]]
         order = np.argsort(pair, kind="stable")  # by pair, then as logged
         cut = np.flatnonzero((np.diff(pair[order]) != 0) | (np.diff(capture[order]) != 0)) + 1
-        for run in np.split(order, cut):
-            client, server = self.pair_names[int(pair[run[0]])]
-            detail = partial(_stopped_detail, state, ps[run], quiet[run])
-            self.fire_series(STOPPED, client, server, log.captures[int(capture[run[0]])],
-                             (now[run] / NS).tolist(), frames[run].tolist(), detail)
+        texts = state.texts
+        symbols = [texts[k] for k in state.psym[ps[order]].tolist()]
+        medians = state.pf[ps[order], PF_MEDIAN].tolist()
+        quiet_s = quiet[order].tolist()
+        ts, frame = (now[order] / NS).tolist(), frames[order].tolist()
+        pairs, captures = pair[order].tolist(), capture[order].tolist()
+        for lo, hi in zip([0, *cut.tolist()], [*cut.tolist(), len(order)], strict=True):
+            client, server = self.pair_names[pairs[lo]]
+            said = _StopDetails(symbols, quiet_s, medians, lo)
+            self.fire_series(STOPPED, client, server, log.captures[captures[lo]], ts[lo:hi], frame[lo:hi],
+                             said.detail)
 
     def finish(self) -> None:
         if self.shared.now_ns:
@@ -153,7 +157,13 @@ class StopLog:
         return (*cols, check)
 
 
-def _stopped_detail(state: OpState, ps: np.ndarray, quiet: np.ndarray, i: int) -> str:
-    p = int(ps[i])
-    info = state.info(p)
-    return f"{info.symbol}: nothing for {float(quiet[i]):.0f} s; baseline every {info.median_s:.3f} s"
+class _StopDetails:
+    """What the findings of one series say, made only for those an alert keeps (the first
+    20 distinct): the stops' symbols, quiet seconds and learned medians, from ``lo`` on."""
+
+    def __init__(self, symbols: list[str], quiet: list[float], medians: list[float], lo: int) -> None:
+        self.symbols, self.quiet, self.medians, self.lo = symbols, quiet, medians, lo
+
+    def detail(self, i: int) -> str:
+        k = self.lo + i
+        return f"{self.symbols[k]}: nothing for {self.quiet[k]:.0f} s; baseline every {self.medians[k]:.3f} s"
