@@ -133,6 +133,15 @@ def _put(keys: np.ndarray, g: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
 
 
 @jit()
+def _put_many(keys: np.ndarray, g: np.ndarray, k0: np.ndarray, k1: np.ndarray, slots: np.ndarray,
+              ids: np.ndarray) -> None:
+    """``_put`` of each (k0[i], k1[i]) in order: its slot, and the count of entries before it."""
+    for i in range(k0.shape[0]):
+        ids[i] = g[0]
+        slots[i] = _put(keys, g, k0[i], k1[i])
+
+
+@jit()
 def lookup(keys: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
     return find(keys, k0, OCCUPIED | k1)
 
@@ -206,8 +215,8 @@ class Watch:
         g2 = np.zeros(1, np.int64)
         g3 = np.zeros(1, np.int64)
         with_periods = state.channels_with_periods()
-        code_slots: list[int] = []
-        code_ids: list[int] = []
+        code_chs: list[int] = []
+        code_texts: list[int] = []
         unit_rows: list[tuple[int, int, int, int, int]] = []
         range_rows: list[tuple[int, int]] = []
         words: dict[int, tuple[int, int, int, int, int]] = {}  # id(units list) -> its row (lists are shared)
@@ -229,18 +238,22 @@ class Watch:
                 if code.code in seen:  # Channel.code(): the first entry of a code counts
                     continue
                 seen.add(code.code)
-                code_ids.append(int(g3[0]))  # the code's index: the number of codes put so far
                 ck = keys.get(code.code)
                 if ck is None:
                     ck = keys[code.code] = text_key(code.code) >> 1
-                code_slots.append(_put(code_keys, g3, np.uint64(ch), np.uint64(ck)))
+                code_chs.append(ch)
+                code_texts.append(ck)
                 row = words.get(id(code.units))
                 if row is None:
                     row = words[id(code.units)] = (1 if code.units else 0, *_unit_words(set(code.units)))
                 unit_rows.append(row)
                 range_rows.append((len(rows), len(code.ranges)))
                 rows += code.ranges
-        if code_slots:
+        if code_chs:  # keyed in one call; a code's index: the number of codes put before it
+            n = len(code_chs)
+            code_slots, code_ids = np.zeros(n, np.int64), np.zeros(n, np.int64)
+            _put_many(code_keys, g3, np.array(code_chs, np.uint64), np.array(code_texts, np.uint64),
+                      code_slots, code_ids)
             code_idx[code_slots] = code_ids
             units[code_ids] = np.array(unit_rows, np.uint64)
             ranges_at[code_ids] = range_rows
