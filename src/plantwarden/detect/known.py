@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.convkey import ConvKey
@@ -21,8 +21,7 @@ from plantwarden.detect.ops import COMMANDS, INDUSTRIAL, ChannelKey
 from plantwarden.errors import InputError
 
 
-@dataclass(frozen=True, slots=True)
-class KnownCode:
+class KnownCode(NamedTuple):
     """A request code of a channel (``baseline.Code``: what the rules read of it)."""
 
     code: str
@@ -47,8 +46,7 @@ class KnownChannel:
         return next((c for c in self.codes if c.code == code), None)
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPeriod:
+class KnownPeriod(NamedTuple):
     """A learned polling period (``baseline.Period``: median, MAD, learned range)."""
 
     median_s: float
@@ -146,8 +144,8 @@ class _Share:
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._keys: dict[ChannelKey, ChannelKey] = {}
-        self._units: dict[tuple[int, ...], list[int]] = {}
-        self._ranges: dict[tuple[tuple[int, int], ...], list[tuple[int, int]]] = {}
+        self._units: dict[tuple[Any, ...], list[int]] = {}
+        self._ranges: dict[tuple[tuple[Any, ...], ...], list[tuple[int, int]]] = {}
         self._classes: dict[frozenset[str], frozenset[str]] = {}
 
     def text(self, value: object) -> str:
@@ -163,15 +161,15 @@ class _Share:
         return self._classes.setdefault(classes, classes)
 
     def units(self, values: Any) -> list[int]:
-        units = tuple(int(u) for u in values)
-        found = self._units.get(units)
+        key = tuple(values)  # a plant repeats a few unit lists: each is checked once
+        found = self._units.get(key)
         if found is None:
-            found = self._units[units] = list(units)
+            found = self._units[key] = [int(u) for u in key]
         return found
 
     def ranges(self, values: Any) -> list[tuple[int, int]]:
-        ranges = tuple((int(lo), int(hi)) for lo, hi in values)
-        found = self._ranges.get(ranges)
+        key = tuple(map(tuple, values))
+        found = self._ranges.get(key)
         if found is None:
-            found = self._ranges[ranges] = list(ranges)
+            found = self._ranges[key] = [(int(lo), int(hi)) for lo, hi in key]
         return found
