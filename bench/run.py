@@ -10,7 +10,7 @@ tool on every size and prints packets/s, MB/s and peak RSS (GNU time's maximum r
 set size) side by side; each command runs once more for the summed PSS of its processes
 (sampling slows the run it samples, so that run is not timed). With detection (unless
 ``--no-detect``) it learns a baseline from the 10 M capture once (detection's Python pass,
-about 14 minutes) and adds the lines of ``analyze --detect`` and ``detect`` against it; the
+6-14 minutes on this machine) and adds the lines of ``analyze --detect`` and ``detect`` against it; the
 equality check then compares the alerts of both engines too. Captures and the baseline's
 store live in bench/out/ (not committed).
 """
@@ -113,7 +113,7 @@ LEARN_N = 10_000_000  # the baseline: learned once from the 10 M capture (steady
 
 def baseline_db(console: Console) -> Path:
     """A store holding the baseline learned from the 10 M capture (made once: detection's
-    Python learning pass, about 8-10 minutes here)."""
+    Python learning pass, 6-14 minutes here)."""
     path = OUT / f"baseline-{LEARN_N}.db"
     if not path.exists():
         console.print(f"learning the baseline from {LEARN_N:,} packets once (Python pass, ~10 min)")
