@@ -157,9 +157,12 @@ def _run(
         inventory = _inventory(docs, model) if json_path is not None else None
         alerts = None
         if watch is not None and docs:
+            # the alerts' JSON while the store's child may still run (the store and this
+            # command's JSON then use the same documents)
+            made = {id(a): a.to_json() for a in finished} if finished is not None else {}
             if stored is not None:
                 stored.wait()  # the alerts' evidence names the capture
-            alerts = _alerts(watch, docs, finished)
+            alerts = _alerts(watch, docs, finished, made)
         if json_path is not None and inventory is not None:
             from plantwarden import jsonout
 
@@ -187,7 +190,8 @@ def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
 
 
 def _alerts(
-    prepared: Prepared, docs: list[dict[str, Any]], finished: list[Alert] | None
+    prepared: Prepared, docs: list[dict[str, Any]], finished: list[Alert] | None,
+    made: dict[int, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The detector's alerts after the last capture (``finished``, unless the last capture
     failed), stored and sent as ``detect`` does."""
@@ -195,12 +199,12 @@ def _alerts(
     from plantwarden.detect.stream import RunResult
 
     alerts = finished if finished is not None else prepared.detector.finish()
-    report = conclude(prepared, RunResult.of_analyses(docs, alerts))
+    report = conclude(prepared, RunResult.of_analyses(docs, alerts), made)
     for note in report.notes:
         err.print(f"detect: {note}", markup=False)
     if report.alerts:
         err.print(f"alerts: {len(report.alerts)} (plantwarden alerts to list them)")
-    return [a.to_json() for a in report.alerts]
+    return [made.get(id(a)) or a.to_json() for a in report.alerts]  # a stored alert merged: anew
 
 
 def _live(

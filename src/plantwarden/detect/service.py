@@ -101,8 +101,11 @@ def prepare(opts: DetectOptions) -> Prepared:
     return Prepared(opts, detector, version, notes)
 
 
-def conclude(prepared: Prepared, run: RunResult) -> DetectReport:
-    """Store what was learned and the alerts, send them; the report."""
+def conclude(
+    prepared: Prepared, run: RunResult, documents: dict[int, dict[str, Any]] | None = None
+) -> DetectReport:
+    """Store what was learned and the alerts, send them; the report. ``documents``: the
+    alerts' JSON if the caller made it already (``record_alerts``)."""
     opts, version, notes = prepared.opts, prepared.baseline_version, prepared.notes
     if run.learned is not None:
         notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
@@ -110,7 +113,7 @@ def conclude(prepared: Prepared, run: RunResult) -> DetectReport:
             version = store_baseline(
                 opts.db_url, run.learned, f"learned from the first {opts.learn_for_s:g} s"
             )
-    alerts = record_alerts(opts.db_url, run.alerts) if opts.store else run.alerts
+    alerts = record_alerts(opts.db_url, run.alerts, documents) if opts.store else run.alerts
     send(alerts, opts)
     return DetectReport(alerts, run, version, notes)
 
