@@ -36,15 +36,14 @@ MIN_STOP_S = 30.0
 JITTER_FLOOR_S = 0.05
 NS = 1e9
 
-# period columns (float64 pf[P, NPF]) and (int64 pi[P, NPI])
+# period columns (float64 pf[P, NPF]), (int64 pi[P, NPI]) and (int64 clock[P, 2])
 PF_MEDIAN, PF_MAD, PF_LOW, PF_HIGH = range(4)
 NPF = 4 + RECENT  # then the ring of recent intervals
-PI_LAST_TS, PI_LAST_FRAME, PI_SEEN, PI_COUNT, PI_POS, PI_OFF, PI_STOPPED, PI_CHANNEL = range(8)
-NPI = 8
-# what the stop check scans, by period, in rows of their own (int64 clock[P, 2]): the last
-# request's ts (UNSEEN: none yet) and whether the period stopped; pi keeps both too. A check
-# then reads 16 bytes per period instead of a row of pi and one of pf (70,312 periods at
-# 10 M: 1.1 MiB instead of 11 MiB, 441 checks)
+PI_LAST_FRAME, PI_COUNT, PI_POS, PI_OFF, PI_CHANNEL = range(5)
+NPI = 5
+# what the stop check scans, in rows of their own: the last request's ts (UNSEEN: none yet)
+# and whether the period stopped. A check then reads 16 bytes per period instead of a row of
+# pi and one of pf (70,312 periods at 10 M: 1.1 MiB instead of 11 MiB, 441 checks)
 CL_LAST, CL_STOPPED = 0, 1
 UNSEEN = np.iinfo(np.int64).min
 G_SEEN = 0  # entries of the key tables (counters for find_or_add)
@@ -109,12 +108,10 @@ def period_of(pkeys: np.ndarray, ch: int, sym: np.uint64) -> int:
 def period_at(pf: np.ndarray, pi: np.ndarray, clock: np.ndarray, p: int, ts: int, frame: int,
               tmp: np.ndarray) -> float:
     """:func:`period_observe` of period ``p``: the median, NaN unless the rule fires."""
-    last = pi[p, PI_LAST_TS]
-    seen = pi[p, PI_SEEN]
-    pi[p, PI_LAST_TS], pi[p, PI_LAST_FRAME], pi[p, PI_SEEN] = ts, frame, 1
-    pi[p, PI_STOPPED] = 0
+    last = clock[p, CL_LAST]
     clock[p, CL_LAST], clock[p, CL_STOPPED] = ts, 0
-    if not seen:
+    pi[p, PI_LAST_FRAME] = frame
+    if last == UNSEEN:
         return np.nan
     pf[p, 4 + pi[p, PI_POS]] = (ts - last) / NS
     pi[p, PI_POS] = (pi[p, PI_POS] + 1) % RECENT
@@ -133,8 +130,7 @@ def period_at(pf: np.ndarray, pi: np.ndarray, clock: np.ndarray, p: int, ts: int
 
 
 @jit()
-def due_stops(clock: np.ndarray, limit: np.ndarray, pi: np.ndarray, now: int, start: int,
-              out: np.ndarray) -> int:
+def due_stops(clock: np.ndarray, limit: np.ndarray, now: int, start: int, out: np.ndarray) -> int:
     """rules.polling._check_stops: periods quiet for longer than their limit (``limit``:
     ``max(STOP_PERIODS * median, MIN_STOP_S)``), newly stopped (their indices go to ``out``,
     in period order; returns how many)."""
@@ -147,7 +143,6 @@ def due_stops(clock: np.ndarray, limit: np.ndarray, pi: np.ndarray, now: int, st
             last = start
         if (now - last) / NS > limit[p]:
             clock[p, CL_STOPPED] = 1
-            pi[p, PI_STOPPED] = 1
             out[n] = p
             n += 1
     return n
@@ -247,11 +242,10 @@ class OpState:
                               for _, _, _, period in kept]
             self.pi[:, PI_CHANNEL] = [ch for ch, _, _, _ in kept]
             self.psym[:] = [self._keys[symbol] for _, _, symbol, _ in kept]
-        else:
-            self.pi[:, PI_STOPPED] = 1  # the padding row never stops
         self.clock = np.zeros((rows, 2), np.int64)
         self.clock[:, CL_LAST] = UNSEEN
-        self.clock[:, CL_STOPPED] = self.pi[:, PI_STOPPED]
+        if not self.count:
+            self.clock[:, CL_STOPPED] = 1  # the padding row never stops
         self.limit = np.maximum(STOP_PERIODS * self.pf[:, PF_MEDIAN], MIN_STOP_S)
         self.tmp = np.zeros(RECENT)
         self.stops_out = np.zeros(rows, np.int64)
@@ -292,12 +286,12 @@ class OpState:
     def stops(self, now_ns: int, start_ns: int) -> Stops | None:
         """The periods quiet for longer than their limit, newly stopped (``due_stops``), with
         their last request as it stands now; None when there are none."""
-        n = due_stops(self.clock, self.limit, self.pi, now_ns, start_ns, self.stops_out)
+        n = due_stops(self.clock, self.limit, now_ns, start_ns, self.stops_out)
         if not n:
             return None
         ps = self.stops_out[:n].copy()
-        rows = self.pi[ps]
-        return Stops(ps, rows[:, PI_SEEN], rows[:, PI_LAST_TS], rows[:, PI_LAST_FRAME])
+        last = self.clock[ps, CL_LAST]
+        return Stops(ps, last != UNSEEN, last, self.pi[ps, PI_LAST_FRAME])
 
     def pairs(self) -> tuple[np.ndarray, list[tuple[str, str]]]:
         """Each channel's (client, server) pair: its index by channel, and the pairs."""
@@ -310,6 +304,6 @@ class Stops(NamedTuple):
     """Periods found stopped by one check, and their last request then (arrays by stop)."""
 
     periods: np.ndarray
-    seen: np.ndarray  # 0: nothing since the capture started
+    seen: np.ndarray  # bool; False: nothing since the capture started (last_ts is then UNSEEN)
     last_ts: np.ndarray
     last_frame: np.ndarray

@@ -18,7 +18,7 @@ import numpy as np
 
 from plantwarden.detect.emit import DetectorEmitter
 from plantwarden.detect.engine import Detector
-from plantwarden.detect.opstate import NPF, PF_MEDIAN, PI_LAST_TS, period_at, period_of, sequence_observe
+from plantwarden.detect.opstate import CL_LAST, NPF, PF_MEDIAN, period_at, period_of, sequence_observe
 from plantwarden.fast import layout as L
 from plantwarden.fast.jit import jit
 from plantwarden.fast.tables import OCCUPIED, Tables, find
@@ -47,7 +47,7 @@ def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: n
             p = period_of(pkeys, recs[q, L.RC_CH], np.uint64(recs[q, L.RC_SYM]))
             periods[q - lo] = p
             if p >= 0:
-                touch += pf[p, PF_MEDIAN] + pf[p, NPF - 1] + pi[p, PI_LAST_TS]
+                touch += pf[p, PF_MEDIAN] + pf[p, NPF - 1] + pi[p, 0] + clock[p, CL_LAST]
     tmp[0] = touch  # scratch: keeps the reads
     n = 0
     for q in range(lo, hi):

@@ -106,9 +106,9 @@ class PollingRules(Rule):
         log, self.log = self.log, StopLog()
         ps, seen, last_ts, last_frame, check = log.arrays()
         now, fallback = np.array(log.now_ns, np.int64)[check], np.array(log.frame, np.int64)[check]
-        capture = np.array([log.captures.index(c) for c in log.capture], np.int64)[check]
-        frames = np.where((seen != 0) & (last_frame != 0), last_frame, fallback)
-        quiet = (now - np.where(seen != 0, last_ts, self.start_ns)) / NS
+        capture = np.array(log.capture, np.int64)[check]
+        frames = np.where(seen & (last_frame != 0), last_frame, fallback)
+        quiet = (now - np.where(seen, last_ts, self.start_ns)) / NS
         pair = self.pair_of[state.pi[ps, PI_CHANNEL]]
         order = np.argsort(pair, kind="stable")  # by pair, then as logged
         cut = np.flatnonzero((np.diff(pair[order]) != 0) | (np.diff(capture[order]) != 0)) + 1
@@ -135,17 +135,17 @@ class StopLog:
 
     def __init__(self) -> None:
         self.parts: list[Stops] = []
-        self.capture: list[str] = []  # per check
         self.captures: list[str] = []  # distinct, in order
+        self.capture: list[int] = []  # per check: its capture's index in ``captures``
         self.now_ns: list[int] = []
         self.frame: list[int] = []  # the frame a stop names when its period saw no request
         self.size = 0
 
     def add(self, capture: str, now_ns: int, frame: int, stops: Stops) -> None:
         self.parts.append(stops)
-        self.capture.append(capture)
-        if capture not in self.captures:
-            self.captures.append(capture)
+        if not self.captures or self.captures[-1] != capture:
+            self.captures.append(capture)  # captures come one after another
+        self.capture.append(len(self.captures) - 1)
         self.now_ns.append(now_ns)
         self.frame.append(frame)
         self.size += len(stops.periods)
