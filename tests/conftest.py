@@ -43,3 +43,12 @@ def shared_dir() -> Path:
     if not SHARED_CAPTURES.is_dir():
         pytest.fail(f"{SHARED_CAPTURES} is missing: the suite needs ../shared beside the project")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _baseline_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Detection's tables of stored baselines are cached per user (detect.compiled): the
+    suite, and the commands it runs, keep theirs in a folder of its own, not in the home."""
+    from plantwarden.detect.compiled import ENV_CACHE
+
+    os.environ[ENV_CACHE] = str(tmp_path_factory.mktemp("baseline-cache"))

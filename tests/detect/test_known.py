@@ -1,7 +1,8 @@
-"""Detection's tables read straight from a stored baseline (detect.known, store_baselines.load_known)."""
+"""Detection's tables read straight from a stored baseline (detect.known, store_baselines.load_tables)."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from plantwarden.detect.baseline import Baseline
 from plantwarden.detect.engine import Detector
 from plantwarden.detect.known import Known
 from plantwarden.detect.ops import COMMANDS
-from plantwarden.detect.store_baselines import load_baseline, load_known, store_baseline
+from plantwarden.detect.store_baselines import load_baseline, load_tables, store_baseline
 from plantwarden.detect.stream import detect_captures, learn_captures
 from plantwarden.errors import InputError
 
@@ -28,9 +29,9 @@ def test_the_stored_document_gives_the_models_tables(learned: Baseline, tmp_path
     """Read back from the store without models, the tables hold what the validated models say."""
     db = f"sqlite:///{tmp_path / 'store.db'}"
     version = store_baseline(db, learned, "test")
-    found = load_known(db)
+    found = load_tables(db)
     assert found is not None
-    known, got_version = found
+    (known, state), got_version = found
     model = load_baseline(db)
     assert model is not None and got_version == version == model.version
     assert model.channels and any(ch.periods for ch in model.channels)
@@ -46,16 +47,23 @@ def test_the_stored_document_gives_the_models_tables(learned: Baseline, tmp_path
         ]
         classes = {c.code: {x.op_class for x in ch.codes if x.code == c.code} for c in ch.codes}
         assert known.codes[key] == classes
-        for p in ch.periods:
-            period = known.periods[(key, p.symbol)]
-            assert (period.median_s, period.mad_s, period.low_s, period.high_s) == (
-                p.median_s, p.mad_s, p.low_s, p.high_s
-            )
         assert (key in known.transitions) is ch.sequence_trained
         if ch.sequence_trained:
             assert known.transitions[key] == {tuple(t) for t in ch.transitions}
     writers = {ch.client for ch in model.channels if {c.op_class for c in ch.codes} & COMMANDS}
     assert known.writers == writers
+    # the periods live in the polling state's arrays (OpState), built with the tables
+    def optional(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    periods = set()
+    for p in range(state.count):
+        median, mad, low, high = (float(v) for v in state.pf[p, :4])
+        periods.add((*state.info(p)[:2], median, mad, optional(low), optional(high)))
+    assert periods == {
+        ((ch.client, ch.server, ch.proto), p.symbol, p.median_s, p.mad_s, p.low_s, p.high_s)
+        for ch in model.channels for p in ch.periods
+    }
 
 
 def test_what_repeats_is_one_object(learned: Baseline) -> None:
@@ -74,7 +82,7 @@ def test_detection_with_the_tables_equals_detection_with_the_model(tmp_path: Pat
     assert head is not None
     db = f"sqlite:///{tmp_path / 'store.db'}"
     store_baseline(db, head, "test")
-    found = load_known(db)
+    found = load_tables(db)
     assert found is not None
     with_tables = detect_captures([str(OPS)], Detector(found[0])).alerts
     with_model = detect_captures([str(OPS)], Detector(head)).alerts
@@ -89,4 +97,4 @@ def test_a_damaged_stored_baseline_is_named_not_a_traceback(learned: Baseline, t
     with sqlite3.connect(path) as con:
         con.execute("""UPDATE detect_baselines SET document = '{"channels": [{"client": "10.0.0.1"}]}'""")
     with pytest.raises(InputError, match=r"baseline \(no site\) v1: not a baseline document"):
-        load_known(f"sqlite:///{path}")
+        load_tables(f"sqlite:///{path}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from plantwarden.detect.alerts import AlertBook, ImpactFn, MuteCheck
 from plantwarden.detect.baseline import Baseline
+from plantwarden.detect.compiled import Tables
 from plantwarden.detect.convkey import ConvKey, Orienter
 from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert, Finding, FindingSeries
@@ -36,7 +37,7 @@ MAX_OT_HOSTS = 100_000
 class Detector:
     def __init__(
         self,
-        baseline: Baseline | Known | None = None,
+        baseline: Baseline | Known | Tables | None = None,
         site: SiteModel | None = None,
         muted: MuteCheck | None = None,
         impact: ImpactFn | None = None,
@@ -58,13 +59,18 @@ class Detector:
         if baseline is not None:
             self.set_baseline(baseline)
 
-    def set_baseline(self, baseline: Baseline | Known) -> None:
-        """Compare with ``baseline``: a model, or its tables already read (``Known``, which the
-        detector then owns: its periods move into the OpState's arrays)."""
-        known = baseline if isinstance(baseline, Known) else Known.of(baseline)
+    def set_baseline(self, baseline: Baseline | Known | Tables) -> None:
+        """Compare with ``baseline``: a model, its tables already read (``Known``, which the
+        detector then owns: its periods move into the OpState's arrays), or those tables with
+        their state already built (``Tables``, as a stored baseline is read: detect.compiled)."""
+        if isinstance(baseline, Tables):
+            known, state = baseline
+        else:
+            known = baseline if isinstance(baseline, Known) else Known.of(baseline)
+            state = OpState(known)
+            known.periods = {}  # OpState holds what the rules read of them (PeriodInfo)
         self.shared.known = known
-        self.shared.opstate = OpState(known)
-        known.periods = {}  # OpState holds what the rules read of them (PeriodInfo)
+        self.shared.opstate = state
         self.orienter.known = known.conversations
 
     def begin_capture(self, name: str) -> None:

@@ -9,11 +9,11 @@ from plantwarden import __version__, jsonout
 from plantwarden.capture.filehash import FileHash
 from plantwarden.detect import edit, outputs
 from plantwarden.detect.baseline import Baseline
+from plantwarden.detect.compiled import Tables
 from plantwarden.detect.engine import Detector
-from plantwarden.detect.known import Known
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
-from plantwarden.detect.store_baselines import load_baseline, load_known, store_baseline
+from plantwarden.detect.store_baselines import load_baseline, load_tables, store_baseline
 from plantwarden.detect.stream import RunResult, detect_captures
 from plantwarden.durations import parse_seconds
 from plantwarden.site.model import SiteModel
@@ -78,7 +78,7 @@ class Prepared:
 def prepare(opts: DetectOptions) -> Prepared:
     name = site_name(opts.site)
     notes: list[str] = []
-    known: Known | None = None
+    known: Tables | None = None
     version: int | None = None
     if opts.learn_for_s is None:
         stored, note = _stored_baseline(opts.db_url, name) if opts.store else (None, None)
@@ -127,17 +127,17 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     return conclude(prepared, run)
 
 
-def _stored_baseline(db_url: str, name: str | None) -> tuple[tuple[Known, int] | None, str | None]:
-    """The site's newest baseline (its tables and version); without one, the newest learned
-    without a site (with a note).
+def _stored_baseline(db_url: str, name: str | None) -> tuple[tuple[Tables, int] | None, str | None]:
+    """The site's newest baseline (its tables and version: detect.compiled); without one, the
+    newest learned without a site (with a note).
 
     ``baseline learn`` without ``--site`` stores under no site; a later ``detect --site``
     then still compares with it instead of silently turning the baseline rules off.
     """
-    stored = load_known(db_url, name)
+    stored = load_tables(db_url, name)
     if stored is not None or name is None:
         return stored, None
-    fallback = load_known(db_url, None)
+    fallback = load_tables(db_url, None)
     if fallback is None:
         return None, None
     return fallback, f"no baseline for site {name!r}: using version {fallback[1]} learned without a site"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from plantwarden.detect import compiled
 from plantwarden.detect.baseline import Baseline, from_json
-from plantwarden.detect.known import Known
 from plantwarden.errors import NotFoundError
 from plantwarden.store.detect_models import DetectBaseline
 from plantwarden.store.engine import connected
@@ -47,15 +47,22 @@ def load_baseline(db_url: str, site: str | None = None, version: int | None = No
         return _load(session, site or "", version)
 
 
-def load_known(db_url: str, site: str | None = None) -> tuple[Known, int] | None:
-    """A site's newest baseline read straight into detection's tables, with its version;
-    None when none was stored. The stored document was made from a validated model
-    (``store_baseline``), so it is not validated again (see :mod:`plantwarden.detect.known`)."""
+def load_tables(db_url: str, site: str | None = None) -> tuple[compiled.Tables, int] | None:
+    """A site's newest baseline as detection's tables (and their fresh sequence and polling
+    state), with its version; None when none was stored. Read from the per-user cache when
+    this document's tables were built before (:mod:`plantwarden.detect.compiled`): the row's
+    JSON is read as text, not parsed, unless they must be built."""
     with connected(db_url) as engine, Session(engine) as session:
-        row = _row(session, site or "", None)
-        if row is None:
-            return None
-        return Known.from_doc(row.document, _source(row)), row.version
+        found = session.execute(
+            select(DetectBaseline.site_name, DetectBaseline.version, cast(DetectBaseline.document, Text))
+            .where(DetectBaseline.site_name == (site or ""))
+            .order_by(DetectBaseline.version.desc())
+            .limit(1)
+        ).first()
+    if found is None:
+        return None
+    name, version, text = found
+    return compiled.tables(text, f"baseline {name or '(no site)'} v{version}"), version
 
 
 def _row(session: Session, site: str, version: int | None) -> DetectBaseline | None:
