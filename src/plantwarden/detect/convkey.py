@@ -48,11 +48,8 @@ class Orienter:
 
     def key_of(self, src: str, dst: str, sport: int, dport: int, transport: str, flags: int) -> ConvKey:
         """:meth:`key` of a TCP or UDP packet given by its fields."""
-        fkey = (
-            (src, sport, dst, dport, transport)
-            if (src, sport) <= (dst, dport)
-            else (dst, dport, src, sport, transport)
-        )
+        forward = src < dst or (src == dst and sport <= dport)  # (src, sport) <= (dst, dport)
+        fkey = (src, sport, dst, dport, transport) if forward else (dst, dport, src, sport, transport)
         syn = flags & (TCP_SYN | TCP_ACK) if transport == "tcp" else 0
         if syn == TCP_SYN:
             conv = (src, dst, transport, dport)

@@ -104,13 +104,17 @@ class Bridge:
                 if nrec and recs is not None else None)
         if detection is not None and recs is not None:
             detection.batch(recs)
+        k_pkt, k_frame, k_pdu, e_kind = L.K_PKT, L.K_FRAME, L.K_PDU, L.E_KIND
         for index, e in enumerate(ev.tolist()):
             if owed is not None and owed[index] > done:
                 done = owed[index]
                 assert detection is not None
                 detection.owe(done)
-            kind = e[L.E_KIND]
-            if kind == L.K_FRAME:
+            kind = e[e_kind]
+            if kind == k_pkt:  # with detection, most events (connection attempts and answers)
+                if detection is not None:
+                    detection.packet(e, self.addr, self.names)
+            elif kind == k_frame:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
                 raw = RawFrame(e[L.E_FRAME], e[L.E_TS], LINKTYPE_ETHERNET, data, e[L.E_ORIG])
                 pkt = self.decoder.decode(raw)
@@ -118,7 +122,7 @@ class Bridge:
                 if detection is not None:
                     detection.frame(pkt)
                 self.engine.packet(pkt)
-            elif kind == L.K_PDU:
+            elif kind == k_pdu:
                 self._pdu(e, buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes())
             elif kind == L.K_PRIME:
                 self._prime(self._session(e)[1], e)
@@ -126,8 +130,6 @@ class Bridge:
                 self._adopt(e)
             elif kind == L.K_END:  # its edge is in the kernel's edge table
                 self.sessions.pop(e[L.E_SERIAL], None)
-            elif kind == L.K_PKT and detection is not None:
-                detection.packet(e, self.addr)
             elif kind == L.K_TICK and detection is not None:
                 detection.tick(e)
         if detection is not None and recs is not None:

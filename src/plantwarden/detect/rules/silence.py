@@ -33,7 +33,7 @@ SILENT = RuleInfo(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Attempts:
     """Unanswered attempts to reach one device since its last packet."""
 
@@ -51,6 +51,7 @@ class SilenceRules(Rule):
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
         self.pending: dict[str, Attempts] = {}
+        self._how: dict[tuple[str, int], str] = {}  # (transport, port) -> its attempt's text
 
     def on_packet(self, pkt: Packet) -> None:
         self.packet(pkt.ip_src, pkt.ip_dst, pkt.tcp_flags, pkt.frame, pkt.ts_ns)
@@ -64,7 +65,10 @@ class SilenceRules(Rule):
         if conv is None or known is None or flags & (TCP_SYN | TCP_ACK) != TCP_SYN:
             return
         if conv in known.conversations and dst == conv[1]:
-            self._attempt(conv[0], conv[1], frame, ts_ns, f"connection to {conv[2]}/{conv[3]}")
+            how = self._how.get(conv[2:])
+            if how is None:
+                how = self._how[conv[2:]] = f"connection to {conv[2]}/{conv[3]}"
+            self._attempt(conv[0], conv[1], frame, ts_ns, how)
 
     def on_operation(self, op: Operation) -> None:
         if op.proto != "arp":
