@@ -1,5 +1,10 @@
 """Aggregates what the engine and the decoders report, in memory bounded by what the
-capture contains (hosts, conversations, points), never by its length."""
+capture contains (hosts, conversations, points), never by its length.
+
+Points are kept up to :data:`MAX_POINTS` distinct ones: a capture that reads many ranges
+(5.9 million distinct registers in the 10 M plant capture on the pure-Python engine) would
+otherwise make a document of a gigabyte, more than the store can hold in one value. The
+values of further points are counted (``points_not_kept``)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Anomaly, Identity, Operation, PointValue
 
 MAX_ANOMALY_RECORDS = 10_000
+MAX_POINTS = 100_000  # distinct (proto, device, point): about 18 MB of JSON
 NS = 1_000_000_000
 
 
@@ -109,6 +115,7 @@ class Collector:
     anomaly_counts: Counter[str] = field(default_factory=Counter)
     identities: dict[tuple[str, str, tuple[tuple[str, str], ...]], Identity] = field(default_factory=dict)
     points: dict[tuple[str, str, str], PointStats] = field(default_factory=dict)
+    points_not_kept: int = 0  # values of points beyond the first MAX_POINTS
     edges: dict[tuple[str, str, str, int, str], EdgeStats] = field(default_factory=dict)
     flow_count: Counter[str] = field(default_factory=Counter)
 
@@ -187,6 +194,9 @@ class Collector:
         key = (value.proto, value.device, value.point)
         stats = self.points.get(key)
         if stats is None:
+            if len(self.points) >= MAX_POINTS:
+                self.points_not_kept += 1
+                return
             stats = self.points[key] = PointStats()
         stats.add(value)
 
@@ -248,6 +258,7 @@ class Collector:
                 for i in self.identities.values()
             ],
             "points": self._point_rows(),
+            "points_not_kept": self.points_not_kept,
             "edges": [
                 {
                     "client": c,
