@@ -144,3 +144,29 @@ def test_the_two_lab_baselines_do_not_share_a_file(tmp_path: Path, cache: Path) 
         store_baseline(db, learn_captures([str(capture)]), "test")
         assert load_tables(db) is not None
     assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_the_cache_keeps_the_tables_used_last(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each new baseline version makes a file: the cache keeps the KEEP used last (a read
+    counts as a use) and removes what a write that died left behind."""
+    from plantwarden import jsonout
+
+    monkeypatch.setattr(compiled, "KEEP", 3)
+    versions = [Baseline(version=v, talkers=[{"address": f"10.0.0.{v}"}]) for v in range(1, 6)]
+    docs = [jsonout.dumps(b.to_json()) for b in versions]
+    paths = []
+    for age, doc in enumerate(docs[:3]):
+        compiled.tables(doc, f"version {age + 1}")
+        paths.append(cache / f"{compiled.key(doc)}.pickle")
+        os.utime(paths[-1], (1_000_000 + age, 1_000_000 + age))  # 1 oldest, then 2, then 3
+    dead = cache / ".tables-died.tmp"
+    dead.write_bytes(b"half a pickle")
+    os.utime(dead, (1_000_000, 1_000_000))
+    assert sorted(cache.iterdir()) == sorted([*paths, dead])
+    compiled.tables(docs[0], "version 1")  # read again: now the one used last
+    compiled.tables(docs[3], "version 4")  # a new file: the oldest used (version 2) goes
+    left = set(cache.iterdir())
+    assert left == {paths[0], paths[2], cache / f"{compiled.key(docs[3])}.pickle"}
+    compiled.tables(docs[4], "version 5")
+    assert paths[2] not in set(cache.iterdir()) and paths[0] in set(cache.iterdir())
+    assert len(list(cache.iterdir())) == 3

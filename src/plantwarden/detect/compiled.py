@@ -15,16 +15,21 @@ the folder is made private (0700) and a file is read only when this user owns it
 else may write it or its folder; anything else is ignored and built anew. Nothing in the
 store is pickled: the store may be shared between sites (PostgreSQL), this cache never is.
 A file that cannot be read back (damaged, or made by another version) is built anew too.
+The cache keeps the :data:`KEEP` tables used last (a read marks a file used): each new
+baseline version, and each release that changes the builders, makes a new file, and a
+sensor must not fill its disk with tables nobody reads again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,6 +40,7 @@ from plantwarden.detect.opstate import OpState
 
 ENV_CACHE = "PLANTWARDEN_BASELINE_CACHE"
 FORMAT = 1
+KEEP = 8  # tables kept: the sites of one sensor, and the versions being compared
 # the modules whose code decides what the tables hold: a change to any of them is a new key
 _BUILDERS = ("compiled.py", "known.py", "opstate.py", "symkey.py", "convkey.py", "ops.py", "baseline.py")
 
@@ -79,9 +85,12 @@ def tables(doc_text: str | bytes, source: str) -> Tables:
     path = folder / f"{key(doc_text)}.pickle"
     found = _read(path)
     if found is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to go (_prune)
         return found
     made = build(doc_text, source)
     _write(folder, path, made)
+    _prune(folder)
     return made
 
 
@@ -132,4 +141,25 @@ def _write(folder: Path, path: Path, made: Tables) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except (OSError, pickle.PicklingError):
+        return
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEEP` tables used last (and temporary files of writes that
+    died, once an hour old)."""
+    try:
+        if not _private(os.stat(folder)):
+            return
+        kept, gone = [], []
+        for entry in os.scandir(folder):
+            st = entry.stat(follow_symlinks=False)
+            if entry.name.endswith(".pickle") and stat.S_ISREG(st.st_mode):
+                kept.append((st.st_mtime, entry.path))
+            elif entry.name.startswith(".tables-") and st.st_mtime < time.time() - 3600:
+                gone.append(entry.path)
+        kept.sort(reverse=True)
+        for name in gone + [name for _, name in kept[KEEP:]]:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+    except OSError:
         return
