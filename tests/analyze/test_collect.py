@@ -30,3 +30,18 @@ def test_points_beyond_the_bound_are_counted_not_kept(engine: str, monkeypatch: 
     for key in full:
         if key not in ("points", "points_not_kept"):
             assert bounded[key] == full[key], key
+
+
+def test_the_summary_says_points_were_not_kept(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from plantwarden.cli.analyze_cmd import _summary
+
+    result = analyze_capture(CAPTURES / "modbus-pymodbus.pcap", engine="python")
+    _summary(result)
+    assert "points" not in capsys.readouterr().out.replace("packets", "")
+    monkeypatch.setattr(collect, "MAX_POINTS", 3)
+    bounded = analyze_capture(CAPTURES / "modbus-pymodbus.pcap", engine="python")
+    _summary(bounded)
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"the first 3 distinct points kept; {bounded.doc['points_not_kept']:,} values" in said

@@ -272,6 +272,11 @@ def _summary(result: CaptureResult) -> None:
         out.print(table)
     if doc["anomaly_counts"]:
         out.print("anomalies: " + ", ".join(f"{k} x{v}" for k, v in doc["anomaly_counts"].items()))
+    if doc.get("points_not_kept"):
+        out.print(
+            f"[yellow]points[/]: the first {len(doc['points']):,} distinct points kept; "
+            f"{doc['points_not_kept']:,} values of further points counted, not kept"
+        )
     for s in doc["skipped"]:
         out.print(
             f"[yellow]skipped[/] {s['count']} ({s['reason']}, "
