@@ -170,3 +170,19 @@ def test_the_cache_keeps_the_tables_used_last(cache: Path, monkeypatch: pytest.M
     compiled.tables(docs[4], "version 5")
     assert paths[2] not in set(cache.iterdir()) and paths[0] in set(cache.iterdir())
     assert len(list(cache.iterdir())) == 3
+
+
+def test_pruning_leaves_other_files_alone(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder named by $PLANTWARDEN_BASELINE_CACHE may hold other files: only the
+    tables' own files are ever removed."""
+    from plantwarden import jsonout
+
+    monkeypatch.setattr(compiled, "KEEP", 1)
+    cache.mkdir(mode=0o700)
+    other = [cache / "notes.pickle", cache / "model.tmp", cache / ".tables"]
+    for path in other:
+        path.write_bytes(b"someone else's")
+        os.utime(path, (1_000_000, 1_000_000))
+    for v in (1, 2):
+        compiled.tables(jsonout.dumps(Baseline(version=v).to_json()), f"version {v}")
+    assert set(other) <= set(cache.iterdir()) and len(list(cache.glob("*.pickle"))) == 2

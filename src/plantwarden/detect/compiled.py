@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -41,6 +42,8 @@ from plantwarden.detect.opstate import OpState
 ENV_CACHE = "PLANTWARDEN_BASELINE_CACHE"
 FORMAT = 1
 KEEP = 8  # tables kept: the sites of one sensor, and the versions being compared
+_OURS = re.compile(r"[0-9a-f]{64}\.pickle")  # what _write names (the folder may be shared)
+_DIED = re.compile(r"\.tables-.+\.tmp")
 # the modules whose code decides what the tables hold: a change to any of them is a new key
 _BUILDERS = ("compiled.py", "known.py", "opstate.py", "symkey.py", "convkey.py", "ops.py", "baseline.py")
 
@@ -153,9 +156,9 @@ def _prune(folder: Path) -> None:
         kept, gone = [], []
         for entry in os.scandir(folder):
             st = entry.stat(follow_symlinks=False)
-            if entry.name.endswith(".pickle") and stat.S_ISREG(st.st_mode):
+            if _OURS.fullmatch(entry.name) and stat.S_ISREG(st.st_mode):  # none but our own
                 kept.append((st.st_mtime, entry.path))
-            elif entry.name.startswith(".tables-") and st.st_mtime < time.time() - 3600:
+            elif _DIED.fullmatch(entry.name) and st.st_mtime < time.time() - 3600:
                 gone.append(entry.path)
         kept.sort(reverse=True)
         for name in gone + [name for _, name in kept[KEEP:]]:
