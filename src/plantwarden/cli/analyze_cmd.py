@@ -272,7 +272,7 @@ def _summary(result: CaptureResult) -> None:
         out.print(table)
     if doc["anomaly_counts"]:
         out.print("anomalies: " + ", ".join(f"{k} x{v}" for k, v in doc["anomaly_counts"].items()))
-    if doc.get("points_not_kept"):
+    if doc["points_not_kept"]:
         out.print(
             f"[yellow]points[/]: the first {len(doc['points']):,} distinct points kept; "
             f"{doc['points_not_kept']:,} values of further points counted, not kept"

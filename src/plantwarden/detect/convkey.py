@@ -18,9 +18,12 @@ ConvKey = tuple[str, str, str, int]  # client, server, transport, server port
 MAX_REMEMBERED = 200_000
 
 
-@lru_cache(maxsize=1 << 16)  # asked for every answered packet's source: parsing it was 7 % of
-def is_unicast(address: str) -> bool:  # a pass over traffic the baseline does not know
-    """An address that names one host (not broadcast, multicast, unspecified, loopback-any)."""
+@lru_cache(maxsize=1 << 16)
+def is_unicast(address: str) -> bool:
+    """An address that names one host (not broadcast, multicast, unspecified, loopback-any).
+
+    Memoised: the inventory rule and the learner ask it for every answered packet's source,
+    and parsing the address was 7 % of a pass over traffic the baseline does not know."""
     if ":" in address and len(address) == 17 and address.count(":") == 5:  # a MAC
         return not int(address[:2], 16) & 1
     try:

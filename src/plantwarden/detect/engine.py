@@ -103,10 +103,7 @@ class Detector:
         need (the fast engine's kernel says so: a SYN, SYN-ACK or RST, or the first packet of
         a host that was tried, on a flow the zone rules do not speak for, from a MAC-IP pair
         already shown). Every other rule's ``on_packet`` is a no-op on such a packet."""
-        shared = self.shared  # _at, inline: this runs for most packet events of the fast engine
-        shared.conv = self.orienter.key_of(src, dst, sport, dport, "tcp", flags)
-        shared.now_ns, shared.last_frame = ts_ns, frame
-        shared.answered = not (flags & TCP_RST or flags & (TCP_SYN | TCP_ACK) == TCP_SYN)
+        self._at(ts_ns, frame, self.orienter.key_of(src, dst, sport, dport, "tcp", flags), flags)
         self.polling.tick(ts_ns, frame)
         self.silence.packet(src, dst, flags, frame, ts_ns)
 

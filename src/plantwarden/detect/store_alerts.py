@@ -8,7 +8,7 @@ capture analysed twice) changes nothing. Nothing is ever deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -61,7 +61,7 @@ class NewRow:
     first_ts: float = 0.0
     last_ts: float = 0.0
     count: int = 0
-    document: dict[str, Any] | None = None
+    document: dict[str, Any] = field(default_factory=dict)
 
 
 Key = tuple[str, str, str]
@@ -104,12 +104,10 @@ def _record(
     not yet in the session, which later alerts of the run may still merge into."""
     same = by_id.get(alert.id)
     if same is not None:
-        assert same.document is not None
         return Alert.from_json(same.document)
     rows = open_rows.setdefault((alert.rule, alert.src, alert.dst), [])
     for row in sorted(rows, key=lambda r: r.last_ts, reverse=True):
         if alert.first_ts - row.last_ts <= MERGE_WINDOW_S and row.first_ts - alert.last_ts <= MERGE_WINDOW_S:
-            assert row.document is not None
             merged = _merge(Alert.from_json(row.document), alert)
             _write(row, merged)
             row.updated_at = now

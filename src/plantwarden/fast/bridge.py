@@ -113,7 +113,7 @@ class Bridge:
             kind = e[e_kind]
             if kind == k_pkt:  # with detection, most events (connection attempts and answers)
                 if detection is not None:
-                    detection.packet(e, self.addr, self.names)
+                    detection.packet(e, self.addr)
             elif kind == k_frame:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
                 raw = RawFrame(e[L.E_FRAME], e[L.E_TS], LINKTYPE_ETHERNET, data, e[L.E_ORIG])

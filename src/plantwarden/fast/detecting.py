@@ -147,19 +147,13 @@ class FastDetection:
         return text
 
     # -- packet events ---------------------------------------------------------------
-    def packet(self, e: list[int], name: Callable[[int], str], names: dict[int, str]) -> None:
-        """A K_PKT event (layout.K_PKT) as the Packet the rules read; ``name``: Bridge.addr,
-        ``names``: the addresses it named already (most events are connection attempts and
-        their answers, which only the silence rule and the clock read: kept cheap)."""
+    def packet(self, e: list[int], name: Callable[[int], str]) -> None:
+        """A K_PKT event (layout.K_PKT) as the Packet the rules read; ``name``: Bridge.addr."""
         self.packets += 1
-        ts = e[L.E_TS]
-        if ts >= self.detector.polling.next_check:  # _clock
-            self.flush()
+        self._clock(e[L.E_TS])
         if not e[L.E_FIRST] & ~SILENCE_ONLY:
-            client, server = e[L.E_CLIENT], e[L.E_SERVER]
-            self.detector.observe_known_tcp(e[L.E_FRAME], ts, names.get(client) or name(client),
-                                            names.get(server) or name(server), e[L.E_CPORT],
-                                            e[L.E_SPORT], e[L.E_PROTO])
+            self.detector.observe_known_tcp(e[L.E_FRAME], e[L.E_TS], name(e[L.E_CLIENT]), name(e[L.E_SERVER]),
+                                            e[L.E_CPORT], e[L.E_SPORT], e[L.E_PROTO])
             return
         t = self.t
         kind = int(t.aval[e[L.E_CLIENT], 2])
