@@ -24,7 +24,7 @@ def test_a_capture_is_refused_even_renamed(tmp_path: Path) -> None:
 def test_a_foreign_file_is_refused_unless_forced(tmp_path: Path) -> None:
     notes = tmp_path / "notes.json"
     notes.write_text('{"mine": 1}')
-    with pytest.raises(UsageError, match="not a plantwarden document.*--force"):
+    with pytest.raises(UsageError, match=r"not a plantwarden document.*--force"):
         guard(notes, force=False)
     guard(notes, force=True)
 
