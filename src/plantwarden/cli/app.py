@@ -17,7 +17,17 @@ from typing import Annotated, NoReturn
 import typer
 
 from plantwarden import __version__
-from plantwarden.cli import analyze_cmd, continuity_cmd, db_cmd, demo_cmd, detect_cmd, inventory_cmd, site_cmd
+from plantwarden.cli import (
+    alert_cmd,
+    analyze_cmd,
+    baseline_cmd,
+    continuity_cmd,
+    db_cmd,
+    demo_cmd,
+    detect_cmd,
+    inventory_cmd,
+    site_cmd,
+)
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
 from plantwarden.errors import EXIT_INTERNAL, PlantwardenError
@@ -59,6 +69,8 @@ demo_cmd.register(app)
 inventory_cmd.register(app)
 continuity_cmd.register(app)
 detect_cmd.register(app)
+alert_cmd.register(app)
+baseline_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,8 @@
-"""``plantwarden detect``, ``baseline``, ``alerts`` and ``alert``: baselines, detection, alert lifecycle."""
+"""``plantwarden detect``: detection over captures against the stored baseline.
+
+The alert queue (``alerts``, ``alert ...``, ``mutes``) is in :mod:`plantwarden.cli.alert_cmd`,
+the baseline commands in :mod:`plantwarden.cli.baseline_cmd`.
+"""
 
 from __future__ import annotations
 
@@ -12,45 +16,16 @@ from plantwarden import gcpause
 from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import out
-from plantwarden.cli.options import DbOption, JsonOption, SiteOption
+from plantwarden.cli.options import DbOption, SiteOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
-    from plantwarden.detect import baseline as bl
     from plantwarden.detect.model import Alert
     from plantwarden.site.model import SiteModel
-
-baseline_app = typer.Typer(
-    help="Learn, show, export and import the baseline of normal traffic.", no_args_is_help=True
-)
-alert_app = typer.Typer(
-    help="Act on one alert: ack, close, learn (into the baseline), mute.", no_args_is_help=True
-)
-
-SiteNameOption = Annotated[
-    str | None,
-    typer.Option("--site-name", help="Site whose baseline to use (default: the stored current site)."),
-]
-ById = Annotated[str, typer.Argument(help="Alert id (see plantwarden alerts).")]
-By = Annotated[str, typer.Option("--by", help="Who acts (name or initials).")]
-Why = Annotated[str, typer.Option("--why", help="Why (kept with the alert's history).")]
 
 
 def register(app: typer.Typer) -> None:
     app.command("detect")(detect)
-    app.command("alerts")(alerts)
-    app.add_typer(baseline_app, name="baseline")
-    app.add_typer(alert_app, name="alert")
-
-
-def _site_name(db_url: str, given: str | None) -> str | None:
-    if given is not None:
-        return given
-    from plantwarden.store.sites import current_site_document
-
-    doc = current_site_document(db_url)
-    site = doc.get("site") if doc else None
-    return str(site["name"]) if isinstance(site, dict) and "name" in site else None
 
 
 def detect(
@@ -76,15 +51,23 @@ def detect(
     store: Annotated[
         bool, typer.Option("--store/--no-store", help="Use and record baselines and alerts.")
     ] = True,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 when an alert of this severity or above is raised (cron, CI)."
+        ),
+    ] = None,
 ) -> None:
     """Detect threats and deviations from the baseline; alerts map to MITRE ATT&CK for ICS. Sends nothing."""
     # the first file's SHA-256 starts now, in a thread, while detection's modules load
+    floor = _fail_floor(fail_on)
     first = FileHash(captures[0]) if captures and learn_for is None else None
+    from plantwarden.continuity.source import optional_site
     from plantwarden.detect.service import DetectOptions, parse_duration, run_detect
-    from plantwarden.site.use import site_from_option
 
     settings = Settings.load(db)
-    model = site_from_option(site, db) if store else (None if site is None else _read_site(site))
+    # without --site, the stored current site (as every command): the same severities and impact
+    model = optional_site(site, db) if store else (None if site is None else _read_site(site))
     opts = DetectOptions(
         captures=captures,
         db_url=settings.db_url,
@@ -109,7 +92,8 @@ def detect(
     if json_path != "-":
         for note in report.notes:
             out.print(f"[dim]{note}[/]", markup=True)
-        _table(report.alerts, RUN_TABLE_ROWS)
+        _table(report.alerts, RUN_TABLE_ROWS, model)
+    _fail(report.alerts, floor)
 
 
 def _read_site(path: Path) -> SiteModel:
@@ -118,184 +102,27 @@ def _read_site(path: Path) -> SiteModel:
     return read_site(path)[0]
 
 
+def _fail_floor(text: str | None) -> int | None:
+    """``--fail-on``'s severity, checked before any work (a typo is exit 2, not a silent 0)."""
+    if text is None:
+        return None
+    from plantwarden.detect.queue import parse_severity
+
+    return int(parse_severity(text, "--fail-on"))
+
+
+def _fail(alerts: list[Alert], floor: int | None) -> None:
+    if floor is not None and any(a.severity >= floor for a in alerts):
+        raise typer.Exit(1)
+
+
 #: Alerts a run's summary table shows, worst first (``plantwarden alerts`` lists them all; a
 #: table of thousands of rows took longer to render than the detection of 10 M packets).
 RUN_TABLE_ROWS = 50
 
 
-def _table(items: list[Alert], limit: int | None = None) -> None:
-    from rich.table import Table
+def _table(items: list[Alert], limit: int | None = None, site: SiteModel | None = None) -> None:
+    from plantwarden.cli.alert_cmd import show_alerts
+    from plantwarden.detect.queue import SiteView
 
-    if not items:
-        out.print("no alerts")
-        return
-    shown = items
-    if limit is not None and len(items) > limit:
-        shown = sorted(items, key=lambda a: (-a.severity, a.first_ts, a.rule, a.src, a.dst))[:limit]
-    table = Table("id", "severity", "state", "rule", "src", "dst", "count", "techniques", "frames", box=None)
-    for a in shown:
-        frames = "; ".join(f"{e.capture}:{','.join(map(str, e.frames[:5]))}" for e in a.evidence)
-        techs = ",".join(t["id"] for t in a.techniques)
-        table.add_row(a.id, a.severity.label, a.state, a.rule, a.src, a.dst, str(a.count), techs, frames)
-    out.print(table)
-    if len(shown) < len(items):
-        out.print(f"the {len(shown)} most severe of {len(items)} alerts; all of them: plantwarden alerts")
-
-
-def alerts(
-    json_out: JsonOption = False,
-    state: Annotated[str | None, typer.Option("--state", help="new, acknowledged or closed.")] = None,
-    severity: Annotated[str | None, typer.Option("--severity", help="This severity and above.")] = None,
-    db: DbOption = None,
-) -> None:
-    """List stored alerts."""
-    from plantwarden.detect.alerts import STATES
-    from plantwarden.detect.store_alerts import list_alerts
-    from plantwarden.errors import UsageError
-
-    if state is not None and state not in STATES:
-        raise UsageError(f"--state {state!r}: expected one of {', '.join(STATES)}")
-    try:
-        items = list_alerts(Settings.load(db).db_url, state, severity)
-    except ValueError as exc:
-        raise UsageError(f"--severity: {exc}") from None
-    if json_out:
-        from plantwarden import jsonout
-
-        jsonout.write(jsonout.document("alerts", 1, {"alerts": [a.to_json() for a in items]}), "-")
-        return
-    _table(items)
-
-
-def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_name: str | None) -> None:
-    from plantwarden.detect.service import alert_action
-
-    url = Settings.load(db).db_url
-    alert, version = alert_action(url, alert_id, action, by, why, _site_name(url, site_name))
-    out.print(f"alert {alert.id}: {alert.state}" + (f"; baseline version {version}" if version else ""))
-
-
-@alert_app.command("ack")
-def ack(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
-    """Acknowledge: someone is looking at it."""
-    _act("ack", alert_id, by, why, db, None)
-
-
-@alert_app.command("close")
-def close(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
-    """Close: handled."""
-    _act("close", alert_id, by, why, db, None)
-
-
-@alert_app.command("learn")
-def learn(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
-    """Add what the alert saw to the baseline (a new version) and close it."""
-    _act("learn", alert_id, by, why, db, site_name)
-
-
-@alert_app.command("mute")
-def mute(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
-    """Suppress this rule for this source/destination pair from now on, and close the alert."""
-    _act("mute", alert_id, by, why, db, None)
-
-
-@baseline_app.command("learn")
-def baseline_learn(
-    captures: Annotated[list[str], typer.Argument(help="Captures of known-good traffic.")],
-    site: SiteOption = None,
-    db: DbOption = None,
-) -> None:
-    """Learn a baseline from known-good captures and store it as a new version."""
-    from plantwarden.detect.service import site_name
-    from plantwarden.detect.store_baselines import store_baseline
-    from plantwarden.detect.stream import learn_captures
-    from plantwarden.site.use import site_from_option
-
-    url = Settings.load(db).db_url
-    model = site_from_option(site, db)
-    learned = learn_captures(captures, site_name(model))
-    version = store_baseline(url, learned, "learned from " + ", ".join(Path(c).name for c in captures))
-    _summary(learned, version)
-
-
-def _summary(b: bl.Baseline, version: int) -> None:
-    out.print(
-        f"baseline {b.site or '(no site)'} version {version}: {len(b.talkers)} talkers, "
-        f"{len(b.conversations)} conversations, {len(b.channels)} channels, "
-        f"{sum(len(c.periods) for c in b.channels)} polling periods, "
-        f"{sum(c.sequence_trained for c in b.channels)} trained sequences"
-    )
-
-
-def _load(db: str | None, site_name: str | None, version: int | None) -> tuple[bl.Baseline, int]:
-    from plantwarden.detect.store_baselines import load_baseline
-    from plantwarden.errors import NotFoundError
-
-    url = Settings.load(db).db_url
-    name = _site_name(url, site_name)
-    found = load_baseline(url, name, version)
-    if found is None:
-        raise NotFoundError(
-            f"no baseline stored for site {name or '(none)'!r}; run plantwarden baseline learn"
-        )
-    return found, found.version or 0
-
-
-@baseline_app.command("show")
-def baseline_show(
-    json_out: JsonOption = False,
-    version: Annotated[
-        int | None, typer.Option("--version", help="Baseline version (default newest).")
-    ] = None,
-    site_name: SiteNameOption = None,
-    db: DbOption = None,
-) -> None:
-    """Show the baseline: talkers, conversations, channels with codes, periods and sequences."""
-    from rich.table import Table
-
-    from plantwarden import jsonout
-
-    b, v = _load(db, site_name, version)
-    if json_out:
-        jsonout.write(b.to_json(), "-")
-        return
-    _summary(b, v)
-    table = Table("client", "server", "proto", "requests", "codes", "periods", "sequence", box=None)
-    for c in b.channels:
-        codes = ", ".join(f"{x.code} {x.name}" for x in c.codes[:6])
-        periods = ", ".join(f"{p.symbol} {p.median_s:g}s" for p in c.periods[:3])
-        seq = f"{len(c.transitions)} transitions" + (" (trained)" if c.sequence_trained else "")
-        table.add_row(c.client, c.server, c.proto, str(c.requests), codes, periods, seq)
-    out.print(table)
-
-
-@baseline_app.command("export")
-def baseline_export(
-    path: Annotated[
-        str, typer.Argument(help="File to write: .yaml/.yml for YAML, else JSON (- for stdout).")
-    ],
-    version: Annotated[
-        int | None, typer.Option("--version", help="Baseline version (default newest).")
-    ] = None,
-    site_name: SiteNameOption = None,
-    db: DbOption = None,
-) -> None:
-    """Export the baseline for review or editing."""
-    from plantwarden.detect import baseline as bl
-
-    b, _ = _load(db, site_name, version)
-    bl.write_file(b, path)
-
-
-@baseline_app.command("import")
-def baseline_import(
-    path: Annotated[Path, typer.Argument(help="A baseline exported (and possibly edited) as YAML or JSON.")],
-    db: DbOption = None,
-) -> None:
-    """Validate an edited baseline and store it as a new version."""
-    from plantwarden.detect import baseline as bl
-    from plantwarden.detect.store_baselines import store_baseline
-
-    b = bl.read_file(path)
-    version = store_baseline(Settings.load(db).db_url, b, f"imported from {path.name}")
-    _summary(b, version)
+    show_alerts(items, SiteView(site), limit=limit)

@@ -2,7 +2,8 @@
 
 Lifecycle: ``new -> acknowledged -> closed``; ``learn`` (add what the alert saw to the
 baseline, then close) and ``mute`` (suppress this rule for this src/dst pair, then close)
-are actions that close too. Every action records who, when and why; nothing is deleted.
+are actions that close too; ``reopen`` makes a closed alert new again, ``unmute`` lifts the
+alert's mute (its state unchanged). Every action records who, when and why; nothing is deleted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, F
 from plantwarden.detect.sitectx import SiteContext
 
 STATES = ("new", "acknowledged", "closed")
-ACTIONS = {"ack": "acknowledged", "close": "closed", "learn": "closed", "mute": "closed"}
+#: Each action and the state it leaves the alert in (None: unchanged).
+ACTIONS: dict[str, str | None] = {
+    "ack": "acknowledged",
+    "close": "closed",
+    "learn": "closed",
+    "mute": "closed",
+    "reopen": "new",
+    "unmute": None,
+}
 
 MuteCheck = Callable[[str, str, str], bool]
 ImpactFn = Callable[[list[str]], dict[str, Any] | None]

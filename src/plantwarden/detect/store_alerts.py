@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from plantwarden.detect.alerts import ACTIONS
@@ -147,42 +147,111 @@ def _write(row: Row, alert: Alert, document: dict[str, Any] | None = None) -> No
     row.document = document if document is not None else alert.to_json()
 
 
-def list_alerts(db_url: str, state: str | None = None, severity: str | None = None) -> list[Alert]:
-    """Stored alerts, oldest first; ``severity`` keeps that level and above."""
+@dataclass(frozen=True, slots=True)
+class AlertQuery:
+    """Filters of ``plantwarden alerts``: any of the states and rules, alerts from or to any
+    of the addresses, active in [since, until] (POSIX seconds), at or above a severity."""
+
+    states: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+    addresses: frozenset[str] = frozenset()
+    since: float | None = None
+    until: float | None = None
+    severity: Severity = Severity.INFO
+
+
+def list_alerts(
+    db_url: str,
+    state: str | None = None,
+    severity: str | None = None,
+    query: AlertQuery | None = None,
+) -> list[Alert]:
+    """Stored alerts, oldest first; ``severity`` keeps that level and above; ``query`` the
+    ``alerts`` command's filters (already validated: plantwarden.detect.queue)."""
     floor = Severity.parse(severity) if severity is not None else Severity.INFO
+    q = query or AlertQuery()
     with connected(db_url) as engine, Session(engine) as session:
-        query = select(DetectAlert).order_by(DetectAlert.first_ts, DetectAlert.id)
+        select_rows = select(DetectAlert).order_by(DetectAlert.first_ts, DetectAlert.id)
         if state is not None:
-            query = query.where(DetectAlert.state == state)
-        alerts = [Alert.from_json(r.document) for r in session.scalars(query)]
+            select_rows = select_rows.where(DetectAlert.state == state)
+        if q.states:
+            select_rows = select_rows.where(DetectAlert.state.in_(sorted(q.states)))
+        if q.rules:
+            select_rows = select_rows.where(DetectAlert.rule.in_(sorted(q.rules)))
+        if q.addresses:
+            chosen = sorted(q.addresses)
+            select_rows = select_rows.where(or_(DetectAlert.src.in_(chosen), DetectAlert.dst.in_(chosen)))
+        if q.since is not None:
+            select_rows = select_rows.where(DetectAlert.last_ts >= q.since)
+        if q.until is not None:
+            select_rows = select_rows.where(DetectAlert.first_ts <= q.until)
+        alerts = [Alert.from_json(r.document) for r in session.scalars(select_rows)]
+    floor = max(floor, q.severity)
     return [a for a in alerts if a.severity >= floor]
 
 
 def alert_history(db_url: str, alert_id: str) -> list[dict[str, Any]]:
     with connected(db_url) as engine, Session(engine) as session:
-        row = _find(session, alert_id)
-        events = session.scalars(select(DetectAlertEvent).where(DetectAlertEvent.alert_pk == row.id))
-        return [
-            {
-                "action": e.action,
-                "by": e.by_name,
-                "why": e.why,
-                "at": e.at.isoformat(),
-                "state": e.state_after,
-            }
-            for e in events
-        ]
+        return _history(session, _find(session, alert_id))
+
+
+def _history(session: Session, row: DetectAlert) -> list[dict[str, Any]]:
+    events = session.scalars(
+        select(DetectAlertEvent).where(DetectAlertEvent.alert_pk == row.id).order_by(DetectAlertEvent.id)
+    )
+    return [
+        {
+            "action": e.action,
+            "by": e.by_name,
+            "why": e.why,
+            "at": e.at.isoformat(),
+            "state": e.state_after,
+        }
+        for e in events
+    ]
+
+
+#: Candidates an ambiguous prefix lists at most.
+MAX_CANDIDATES = 10
 
 
 def _find(session: Session, alert_id: str) -> DetectAlert:
-    row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == alert_id)).first()
-    if row is None:
+    """The alert whose id is ``alert_id`` or starts with it (case-insensitive): a unique prefix
+    is enough, an ambiguous one is an error that lists the candidates."""
+    given = alert_id.strip()
+    if not given:
+        raise UsageError("an alert id is empty (see plantwarden alerts)")
+    row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == given)).first()
+    if row is not None:
+        return row
+    prefix = given[0].upper() + given[1:].lower()  # ids are "A" and lowercase hex
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(DetectAlert)
+        .where(DetectAlert.alert_id.like(escaped + "%", escape="\\"))
+        .order_by(DetectAlert.alert_id)
+        .limit(MAX_CANDIDATES + 1)
+    )
+    rows = list(session.scalars(query))
+    if not rows:
         raise NotFoundError(f"no alert {alert_id!r} (see plantwarden alerts)")
-    return row
+    if len(rows) > 1:
+        shown = "; ".join(f"{r.alert_id} {r.rule} {r.src} -> {r.dst}" for r in rows[:MAX_CANDIDATES])
+        more = " ..." if len(rows) > MAX_CANDIDATES else ""
+        raise UsageError(f"alert id {alert_id!r} is ambiguous: {shown}{more}")
+    return rows[0]
+
+
+def find_alert(db_url: str, alert_id: str) -> tuple[Alert, list[dict[str, Any]]]:
+    """One stored alert by id or unique prefix, with its history (oldest action first)."""
+    with connected(db_url) as engine, Session(engine) as session:
+        row = _find(session, alert_id)
+        return Alert.from_json(row.document), _history(session, row)
 
 
 def act(db_url: str, alert_id: str, action: str, by: str, why: str) -> Alert:
-    """Record one lifecycle action (ack, close, learn, mute) and return the alert after it."""
+    """Record one lifecycle action (ack, close, learn, mute, reopen, unmute) and return the
+    alert after it. ``alert_id`` may be a unique prefix."""
     if action not in ACTIONS:
         raise UsageError(f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
     if not by.strip() or not why.strip():
@@ -190,14 +259,14 @@ def act(db_url: str, alert_id: str, action: str, by: str, why: str) -> Alert:
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
         row = _find(session, alert_id)
         alert = Alert.from_json(row.document)
-        before, after = row.state, ACTIONS[action]
-        if before == "closed" and action in ("ack", "close"):
-            raise UsageError(f"alert {alert_id} is already closed")
-        if action == "learn" and not alert.learn:
-            raise UsageError(f"rule {alert.rule} has nothing to add to the baseline; mute the alert instead")
+        before = row.state
+        after = ACTIONS[action] or before
+        _check(session, row, alert, action)
         now = utc_now()
         if action == "mute":
             _mute(session, alert, by, why, now)
+        elif action == "unmute":
+            session.delete(_mute_row(session, alert))  # the mute and its lifting stay in the events
         alert.state = after
         _write(row, alert)
         row.updated_at = now
@@ -215,16 +284,70 @@ def act(db_url: str, alert_id: str, action: str, by: str, why: str) -> Alert:
         return alert
 
 
-def _mute(session: Session, alert: Alert, by: str, why: str, now: Any) -> None:
-    exists = session.scalars(
+def _check(session: Session, row: DetectAlert, alert: Alert, action: str) -> None:
+    """Refuse an action that makes no sense in the alert's state (exit 2, before any change)."""
+    if row.state == "closed" and action in ("ack", "close"):
+        raise UsageError(
+            f"alert {row.alert_id} is already closed (plantwarden alert reopen to open it again)"
+        )
+    if action == "reopen" and row.state != "closed":
+        raise UsageError(f"alert {row.alert_id} is {row.state}, not closed: nothing to reopen")
+    if action == "learn" and not alert.learn:
+        raise UsageError(f"rule {alert.rule} has nothing to add to the baseline; mute the alert instead")
+    if action == "unmute" and _mute_row(session, alert) is None:
+        raise UsageError(
+            f"rule {alert.rule} is not muted for {alert.src} -> {alert.dst} (see plantwarden mutes)"
+        )
+
+
+def _mute_row(session: Session, alert: Alert) -> DetectMute | None:
+    return session.scalars(
         select(DetectMute).where(
             DetectMute.rule == alert.rule, DetectMute.src == alert.src, DetectMute.dst == alert.dst
         )
     ).first()
-    if exists is None:
+
+
+def _mute(session: Session, alert: Alert, by: str, why: str, now: Any) -> None:
+    if _mute_row(session, alert) is None:
         session.add(DetectMute(rule=alert.rule, src=alert.src, dst=alert.dst, by_name=by, why=why, at=now))
 
 
 def mutes(db_url: str) -> set[tuple[str, str, str]]:
     with connected(db_url) as engine, Session(engine) as session:
         return {(m.rule, m.src, m.dst) for m in session.scalars(select(DetectMute))}
+
+
+@dataclass(frozen=True, slots=True)
+class MuteInfo:
+    """One mute as ``plantwarden mutes`` lists it: the pair, who and why, and the alert it was
+    set on (``alert unmute`` takes that id)."""
+
+    rule: str
+    src: str
+    dst: str
+    by: str
+    why: str
+    at: datetime
+    alert_id: str | None
+
+
+def list_mutes(db_url: str) -> list[MuteInfo]:
+    """Every mute, oldest first, with the alert whose ``mute`` action set it."""
+    with connected(db_url) as engine, Session(engine) as session:
+        found: list[MuteInfo] = []
+        for m in session.scalars(select(DetectMute).order_by(DetectMute.id)):
+            origin = session.scalar(
+                select(DetectAlert.alert_id)
+                .join(DetectAlertEvent, DetectAlertEvent.alert_pk == DetectAlert.id)
+                .where(
+                    DetectAlertEvent.action == "mute",
+                    DetectAlert.rule == m.rule,
+                    DetectAlert.src == m.src,
+                    DetectAlert.dst == m.dst,
+                )
+                .order_by(DetectAlertEvent.id.desc())
+                .limit(1)
+            )
+            found.append(MuteInfo(m.rule, m.src, m.dst, m.by_name, m.why, m.at, origin))
+        return found

@@ -47,6 +47,15 @@ def load_baseline(db_url: str, site: str | None = None, version: int | None = No
         return _load(session, site or "", version)
 
 
+def find_baseline(db_url: str, site: str | None, version: int | None = None) -> Baseline | None:
+    """The baseline commands use for ``site`` (the stored current site's name, or None): that
+    site's, else the one learned without a site, as detection falls back to it
+    (:func:`plantwarden.detect.service.prepare`); ``version`` numbers the one found."""
+    if site and baseline_history(db_url, site):
+        return load_baseline(db_url, site, version)
+    return load_baseline(db_url, None, version)
+
+
 def load_tables(db_url: str, site: str | None = None) -> tuple[compiled.Tables, int] | None:
     """A site's newest baseline as detection's tables (and their fresh sequence and polling
     state), with its version; None when none was stored. Read from the per-user cache when

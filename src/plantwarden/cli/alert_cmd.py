@@ -1,0 +1,332 @@
+"""``plantwarden alerts``, ``alert show|ack|close|learn|mute|reopen|unmute`` and ``mutes``: the
+alert queue. Alert ids may be shortened to any unique prefix; assets are shown by their names in
+the stored current site, times in its timezone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from plantwarden.cli.console import out
+from plantwarden.cli.listing import CsvOption, Styled, Time, WideOption, emit
+from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.settings import Settings
+
+if TYPE_CHECKING:  # imported where used, so that other commands start without them
+    from plantwarden.detect.model import Alert
+    from plantwarden.detect.queue import SiteView
+
+alert_app = typer.Typer(
+    help="The alert queue: show one alert, or act on it (ack, close, learn, mute, reopen, unmute).",
+    no_args_is_help=True,
+)
+
+SiteNameOption = Annotated[
+    str | None,
+    typer.Option("--site-name", help="Site whose baseline to use (default: the stored current site)."),
+]
+ById = Annotated[str, typer.Argument(help="Alert id, or a unique prefix of it (see plantwarden alerts).")]
+By = Annotated[str, typer.Option("--by", help="Who acts (name or initials).")]
+Why = Annotated[str, typer.Option("--why", help="Why (kept with the alert's history).")]
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+
+HEADERS = ("id", "severity", "state", "rule", "from", "to", "at risk", "owner", "count", "last seen")
+CSV_HEADERS = (
+    "id", "severity", "state", "rule", "src", "src_name", "dst", "dst_name", "at_risk_per_hour",
+    "currency", "at_risk", "owner", "count", "first_seen", "last_seen", "title",
+)  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.command("alerts")(alerts)
+    app.command("mutes")(mutes)
+    app.add_typer(alert_app, name="alert")
+
+
+def site_view(db: str | None) -> SiteView:
+    """The stored current site's view (names, owner, timezone); a neutral one without a site."""
+    from plantwarden.continuity.source import stored_site
+    from plantwarden.detect.queue import SiteView
+
+    return SiteView(stored_site(db))
+
+
+def alert_rows(items: list[Alert], view: SiteView, *, as_csv: bool = False) -> list[list[Any]]:
+    """One row per alert for the screen (names, at risk, owner) or CSV (addresses and names)."""
+    from plantwarden.detect.order import at_risk_per_hour
+    from plantwarden.detect.queue import at_risk_text
+
+    rows: list[list[Any]] = []
+    for a in items:
+        owner = view.owner(a)
+        label = a.severity.label
+        risk = at_risk_text(a.impact, lines=as_csv)
+        if as_csv:
+            currency = str(a.impact.get("currency", "")) if a.impact else ""
+            rows.append([
+                a.id, label, a.state, a.rule, a.src, view.name(a, a.src), a.dst, view.name(a, a.dst),
+                at_risk_per_hour(a.impact), currency, risk, owner.short() if owner else "", a.count,
+                Time(a.first_ts, view.tz), Time(a.last_ts, view.tz), a.title,
+            ])  # fmt: skip
+            continue
+        rows.append([
+            a.id, Styled(label, SEVERITY_STYLE[label]), a.state, a.rule, view.name(a, a.src),
+            view.name(a, a.dst), risk, owner.short() if owner else "", a.count, Time(a.last_ts, view.tz),
+        ])  # fmt: skip
+    return rows
+
+
+def show_alerts(
+    items: list[Alert], view: SiteView, *, limit: int | None = None, as_csv: bool = False, wide: bool = False
+) -> None:
+    """Alerts worst first (:func:`plantwarden.detect.order.worst_first`), at most ``limit``."""
+    from plantwarden.detect.order import worst_first
+
+    ordered = worst_first(view.named(a) for a in items)
+    if as_csv:
+        emit(CSV_HEADERS, alert_rows(ordered, view, as_csv=True), as_csv=True)
+        return
+    if not ordered:
+        out.print("no alerts")
+        return
+    shown = ordered if limit is None else ordered[:limit]
+    emit(HEADERS, alert_rows(shown, view), wide=wide)
+    if len(shown) < len(ordered):
+        out.print(f"the {len(shown)} most severe of {len(ordered)} alerts; all of them: plantwarden alerts")
+
+
+def alerts(
+    state: Annotated[
+        str | None, typer.Option("--state", help="new, acknowledged or closed (several: new,acknowledged).")
+    ] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Rule name(s), e.g. port-scan.")] = None,
+    asset: Annotated[
+        str | None, typer.Option("--asset", help="Alerts from or to this asset (site name or address).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Active since: 2026-12-07, 2026-12-07T08:30 (site time) or 24h (ago)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Active until (same forms as --since).")
+    ] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="This severity and above.")] = None,
+    json_out: JsonOption = False,
+    as_csv: CsvOption = False,
+    wide: WideOption = False,
+    db: DbOption = None,
+) -> None:
+    """List stored alerts, worst first: assets by name, production at risk, owner."""
+    from plantwarden.detect.queue import parse_query
+    from plantwarden.detect.store_alerts import list_alerts
+
+    view = site_view(db)
+    query = parse_query(
+        state=state, rule=rule, asset=asset, since=since, until=until, severity=severity, site=view.site
+    )
+    items = list_alerts(Settings.load(db).db_url, query=query)
+    if json_out:
+        from plantwarden import jsonout
+        from plantwarden.detect.order import worst_first
+
+        docs = [_document(a, view) for a in worst_first(view.named(a) for a in items)]
+        jsonout.write(jsonout.document("alerts", 1, {"alerts": docs}), "-")
+        return
+    show_alerts(items, view, as_csv=as_csv, wide=wide)
+
+
+def _document(alert: Alert, view: SiteView, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    doc = alert.to_json()
+    owner = view.owner(alert)
+    if owner is not None:
+        doc["owner"] = {
+            "asset": owner.asset,
+            "responsible": list(owner.responsible),
+            "accountable": list(owner.accountable),
+            "source": owner.source,
+        }
+    if history is not None:
+        doc["history"] = history
+    return doc
+
+
+@alert_app.command("show")
+def show(alert_id: ById, json_out: JsonOption = False, db: DbOption = None) -> None:
+    """Everything about one alert: assets, evidence, production at risk, owner, history."""
+    from plantwarden.detect.store_alerts import find_alert
+
+    view = site_view(db)
+    alert, history = find_alert(Settings.load(db).db_url, alert_id)
+    alert = view.named(alert)
+    if json_out:
+        from plantwarden import jsonout
+
+        jsonout.write(jsonout.document("alert", 1, {"alert": _document(alert, view, history)}), "-")
+        return
+    for line in _show_lines(alert, history, view):
+        out.print(line, markup=False, highlight=False)
+
+
+def _asset_text(entry: dict[str, Any]) -> str:
+    extra = [f"{k} {entry[k]}" for k in ("zone", "role", "criticality") if entry.get(k)]
+    if entry.get("safety"):
+        extra.append("safety")
+    name = f"{entry['name']} {entry['address']}" if entry.get("name") else str(entry["address"])
+    return name + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _show_lines(alert: Alert, history: list[dict[str, Any]], view: SiteView) -> list[str]:
+    from plantwarden.detect.queue import at_risk_text
+
+    def when(ts: float) -> str:
+        return Time(ts, view.tz).screen()
+
+    lines = [
+        f"alert {alert.id}: {alert.title} ({alert.rule})",
+        f"  severity   {alert.severity.label}, {alert.state}",
+        f"  from       {_asset_text(view.describe(alert, alert.src))}",
+        f"  to         {_asset_text(view.describe(alert, alert.dst))}",
+        f"  seen       {alert.count} times, first {when(alert.first_ts)}, last {when(alert.last_ts)}",
+    ]
+    for t in alert.techniques:
+        lines.append(
+            f"  ATT&CK     {t['id']} {t['name']} ({', '.join(t.get('tactics', []))}) {t.get('url', '')}"
+        )
+    impact = alert.impact
+    if impact:
+        lines.append(
+            f"  at risk    {at_risk_text(impact) or 'no line stops'} (if {', '.join(impact['assets'])} fails)"
+        )
+        for x in impact.get("lines", []):
+            path = " <- ".join(x.get("path", []))
+            cost = f"{x['cost_per_hour']:,.0f} {impact.get('currency', '')}/h"
+            lines.append(f"             {x['line']}: {cost} after {x['buffer_minutes']:g} min, via {path}")
+    else:
+        lines.append("  at risk    nothing known (no site model names its target)")
+    owner = view.owner(alert)
+    if owner is not None:
+        lines.append(
+            f"  owner      {owner.asset}: responsible {', '.join(map(view.role_text, owner.responsible))}"
+        )
+        lines.append(
+            f"             accountable {', '.join(map(view.role_text, owner.accountable))} ({owner.source})"
+        )
+    else:
+        lines.append("  owner      none declared (site model raci)")
+    for detail in alert.details:
+        lines.append(f"  detail     {detail}")
+    for ev in alert.evidence:
+        shown = ", ".join(map(str, ev.frames))
+        lines.append(f"  evidence   {ev.capture} frames {shown}")
+    lines.append(f"  response   {alert.response}")
+    if not history:
+        lines.append("  history    none yet (plantwarden alert ack ID --by NAME --why TEXT)")
+    for h in history:
+        at = Time(_ts(h["at"]), view.tz).screen()
+        lines.append(f"  history    {at} {h['action']} by {h['by']}: {h['why']} -> {h['state']}")
+    return lines
+
+
+def _ts(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_name: str | None) -> None:
+    from plantwarden.detect.service import alert_action
+
+    url = Settings.load(db).db_url
+    alert, version = alert_action(url, alert_id, action, by, why, site_name)
+    note = f"; baseline version {version}" if version else ""
+    if action == "unmute":
+        note = f"; {alert.rule} from {alert.src} to {alert.dst} alerts again"
+    out.print(f"alert {alert.id}: {alert.state}{note}", markup=False)
+
+
+@alert_app.command("ack")
+def ack(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+    """Acknowledge: someone is looking at it."""
+    _act("ack", alert_id, by, why, db, None)
+
+
+@alert_app.command("close")
+def close(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+    """Close: handled."""
+    _act("close", alert_id, by, why, db, None)
+
+
+@alert_app.command("learn")
+def learn(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
+    """Add what the alert saw to the baseline (a new version) and close it."""
+    _act("learn", alert_id, by, why, db, site_name)
+
+
+@alert_app.command("mute")
+def mute(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+    """Suppress this rule for this source/destination pair from now on, and close the alert."""
+    _act("mute", alert_id, by, why, db, None)
+
+
+@alert_app.command("reopen")
+def reopen(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+    """Make a closed alert new again (a mute stays: alert unmute lifts it)."""
+    _act("reopen", alert_id, by, why, db, None)
+
+
+@alert_app.command("unmute")
+def unmute(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+    """Lift the mute this alert set: the rule alerts again for its source/destination pair."""
+    _act("unmute", alert_id, by, why, db, None)
+
+
+def mutes(
+    json_out: JsonOption = False, as_csv: CsvOption = False, wide: WideOption = False, db: DbOption = None
+) -> None:
+    """List the muted rule/source/destination pairs: who muted, when, why, and the alert to unmute."""
+    from plantwarden.detect.store_alerts import list_mutes
+
+    view = site_view(db)
+    found = list_mutes(Settings.load(db).db_url)
+    if json_out:
+        from plantwarden import jsonout
+
+        docs = [
+            {
+                "rule": m.rule,
+                "src": m.src,
+                "dst": m.dst,
+                "by": m.by,
+                "why": m.why,
+                "at": m.at.isoformat(),
+                "alert": m.alert_id,
+            }
+            for m in found
+        ]
+        jsonout.write(jsonout.document("mutes", 1, {"mutes": docs}), "-")
+        return
+    if not found and not as_csv:
+        out.print("no mutes")
+        return
+    ctx = view.ctx
+    rows: list[list[Any]] = [
+        [
+            m.rule,
+            str(ctx.describe(m.src).get("name", m.src)) if m.src != "*" else m.src,
+            str(ctx.describe(m.dst).get("name", m.dst)) if m.dst and m.dst != "*" else m.dst,
+            m.by,
+            Time(m.at.timestamp(), view.tz),
+            m.why,
+            m.alert_id or "",
+        ]
+        for m in found
+    ]
+    emit(("rule", "from", "to", "by", "at", "why", "alert"), rows, as_csv=as_csv, wide=wide)
