@@ -304,3 +304,19 @@ def test_baseline_without_any_site_and_one_learned_before_the_site(
     assert code == 0 and "baseline (no site) version 1" in out, err
     code, _, err = run(["baseline", "show", "--site-name", "elsewhere", "--version", "3", "--db", db], capsys)
     assert code == 2 and "no baseline version 3" in one_error_line(err)
+
+
+def test_show_lists_where_each_later_burst_began() -> None:
+    from plantwarden.cli.alert_cmd import _show_lines
+    from plantwarden.detect.alerts import AlertBook
+    from plantwarden.detect.model import Finding
+    from plantwarden.detect.queue import SiteView
+    from plantwarden.detect.rules.commands import NEW_WRITER
+    from plantwarden.detect.sitectx import SiteContext
+
+    book = AlertBook(SiteContext(None))
+    for frame, ts in ((10, 0.0), (11, 0.5), (40, 30.0), (90, 60.0)):
+        book.add(Finding(NEW_WRITER, ROGUE, PLC, "x.pcap", frame, 1.7e9 + ts, "write"))
+    text = "\n".join(_show_lines(book.alerts[0], [], SiteView(None)))
+    assert "seen       4 times" in text and "x.pcap frames 10, 11, 40, 90" in text
+    assert "recurred 2 times, from frames 40, 90" in text

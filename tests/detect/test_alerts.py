@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantwarden.detect.alerts import AlertBook
-from plantwarden.detect.model import MAX_EVIDENCE_FRAMES, FindingSeries
+from plantwarden.detect.model import (
+    BURST_GAP_S,
+    MAX_BURST_FRAMES,
+    MAX_EVIDENCE_FRAMES,
+    Alert,
+    Finding,
+    FindingSeries,
+)
+from plantwarden.detect.rules.commands import NEW_WRITER
 from plantwarden.detect.rules.polling import STOPPED
 from plantwarden.detect.sitectx import SiteContext
 
@@ -76,3 +86,43 @@ def test_a_long_series_keeps_twenty_details_and_bounded_frames() -> None:
     assert alert.count == 999 and alert.details == details[:20]
     assert alert.evidence[0].frames == frames[:MAX_EVIDENCE_FRAMES]
     assert max(asked) < 25  # no detail is made once twenty are kept
+
+
+def _burst_findings(bursts: int, first: int, later: int) -> list[Finding]:
+    """A behaviour in ``bursts`` bursts 7 s apart (quiet gaps over BURST_GAP_S): ``first``
+    findings 10 ms apart in the first, ``later`` in each later one."""
+    found, frame, ts = [], 100, 1.7e9
+    for b in range(bursts):
+        for _ in range(first if b == 0 else later):
+            found.append(Finding(NEW_WRITER, "10.0.0.9", "10.0.1.1", "a.pcap", frame, ts, "write 3"))
+            frame, ts = frame + 2, ts + 0.01
+        ts += 7.0
+    return found
+
+
+def test_evidence_cites_the_first_frame_of_every_later_burst() -> None:
+    """38 times in five minutes, the first burst alone over the evidence cap: each later
+    burst's first frame is still cited (before, only the first burst's frames were)."""
+    findings = _burst_findings(38, MAX_EVIDENCE_FRAMES + 50, 20)
+    book = AlertBook(SiteContext(None))
+    for f in findings:
+        book.add(f)
+    (alert,) = book.alerts
+    assert alert.last_ts - alert.first_ts < 300 and alert.count == len(findings)
+    (ev,) = alert.evidence
+    assert ev.frames == [f.frame for f in findings[:MAX_EVIDENCE_FRAMES]]
+    starts = [f.frame for prev, f in pairwise(findings) if f.ts - prev.ts > BURST_GAP_S]
+    assert len(starts) == 37 and ev.bursts == starts and ev.burst_count == 37
+    doc = alert.to_json()["evidence"][0]
+    assert doc["bursts"] == starts and doc["burst_count"] == 37
+    assert Alert.from_json(alert.to_json()).to_json() == alert.to_json()
+
+
+def test_burst_frames_are_capped_and_counted() -> None:
+    findings = _burst_findings(MAX_BURST_FRAMES + 51, 1, 1)
+    book = AlertBook(SiteContext(None), window_s=10 * 86_400)
+    for f in findings:
+        book.add(f)
+    (ev,) = book.alerts[0].evidence
+    assert ev.burst_count == MAX_BURST_FRAMES + 50 and len(ev.bursts) == MAX_BURST_FRAMES
+    assert ev.bursts == [f.frame for f in findings[1 : MAX_BURST_FRAMES + 1]]

@@ -13,7 +13,10 @@ FIRST_ATTACK_FRAME = 372
 
 def test_rogue_write_and_scans_fire_after_learning() -> None:
     alerts = detect(MODBUS_SCENARIO, LEARN_S)
-    assert {"write-from-new-host", "port-scan", "host-sweep", "new-conversation"} <= rules(alerts)
+    assert {"write-from-new-host", "port-scan", "host-sweep", "new-asset"} <= rules(alerts)
+    # the scenario ran on loopback addresses (127.0.7.x): loopback traffic is no conversation
+    # between assets (issue 18), so no new-conversation here; the 10.77 lab captures have them
+    assert "new-conversation" not in rules(alerts)
     assert all(min(frames(a)) >= FIRST_ATTACK_FRAME for a in alerts)
     write = next(a for a in alerts if a.rule == "write-from-new-host")
     assert (write.src, write.dst, write.severity.label) == ("127.0.7.3", "127.0.7.1", "high")

@@ -194,7 +194,7 @@ def _show_lines(alert: Alert, history: list[dict[str, Any]], view: SiteView) -> 
         f"  severity   {alert.severity.label}, {alert.state}",
         f"  from       {_asset_text(view.describe(alert, alert.src))}",
         f"  to         {_asset_text(view.describe(alert, alert.dst))}",
-        f"  seen       {alert.count} times, first {when(alert.first_ts)}, last {when(alert.last_ts)}",
+        f"  seen       {_times(alert.count)}, first {when(alert.first_ts)}, last {when(alert.last_ts)}",
     ]
     for t in alert.techniques:
         lines.append(
@@ -226,6 +226,10 @@ def _show_lines(alert: Alert, history: list[dict[str, Any]], view: SiteView) -> 
     for ev in alert.evidence:
         shown = ", ".join(map(str, ev.frames))
         lines.append(f"  evidence   {ev.capture} frames {shown}")
+        if ev.burst_count:
+            starts = ", ".join(map(str, ev.bursts))
+            more = f" (the first {len(ev.bursts)})" if len(ev.bursts) < ev.burst_count else ""
+            lines.append(f"             recurred {ev.burst_count} times, from frames {starts}{more}")
     lines.append(f"  response   {alert.response}")
     if not history:
         lines.append("  history    none yet (plantwarden alert ack ID --by NAME --why TEXT)")
@@ -233,6 +237,10 @@ def _show_lines(alert: Alert, history: list[dict[str, Any]], view: SiteView) -> 
         at = Time(_ts(h["at"]), view.tz).screen()
         lines.append(f"  history    {at} {h['action']} by {h['by']}: {h['why']} -> {h['state']}")
     return lines
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def _ts(iso: str) -> float:

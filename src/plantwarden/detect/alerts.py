@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from plantwarden.detect.attack import technique
-from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Evidence, Finding, FindingSeries, RuleInfo
+from plantwarden.detect.model import (
+    MERGE_WINDOW_S,
+    Alert,
+    Evidence,
+    Finding,
+    FindingSeries,
+    RuleInfo,
+    merge_window_s,
+)
 from plantwarden.detect.sitectx import SiteContext
 
 STATES = ("new", "acknowledged", "closed")
@@ -45,7 +53,8 @@ def techniques_json(ids: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 class AlertBook:
-    """Open alerts by (rule, src, dst); a finding more than the window after the last one opens another."""
+    """Open alerts by (rule, src, dst); a finding more than the window after the last one opens
+    another (never for a rule of :data:`~plantwarden.detect.model.ONCE_PER_PAIR`)."""
 
     def __init__(
         self, site: SiteContext, muted: MuteCheck | None = None, window_s: float = MERGE_WINDOW_S
@@ -73,7 +82,7 @@ class AlertBook:
         key, alert = self._target(series.rule, series.src, series.dst, series.ts[0], n)
         if key is None:
             return
-        ts, window = series.ts, self.window_s
+        ts, window = series.ts, merge_window_s(series.rule.name, self.window_s)
         i = 0
         while i < n:
             if alert is None:
@@ -97,7 +106,8 @@ class AlertBook:
             return None, None
         key = (rule.name, src, dst)
         alert = self.open.get(key)
-        return key, alert if alert is not None and ts - alert.last_ts <= self.window_s else None
+        window = merge_window_s(rule.name, self.window_s)
+        return key, alert if alert is not None and ts - alert.last_ts <= window else None
 
     def _new(self, finding: Finding) -> Alert:
         rule = finding.rule

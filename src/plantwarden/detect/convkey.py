@@ -9,7 +9,7 @@ port, as the flow engine decides (``plantwarden.net.flows``).
 from __future__ import annotations
 
 from functools import lru_cache
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.net.packet import IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_SYN, Packet
@@ -33,6 +33,33 @@ def is_unicast(address: str) -> bool:
     if ip.is_multicast or ip.is_unspecified:
         return False
     return not (ip.version == 4 and (address.endswith(".255") or address == "255.255.255.255"))
+
+
+#: Link-local multicast: routing and discovery on one link (OSPF, VRRP, mDNS, NDP), no asset's service.
+LINK_LOCAL_MULTICAST = (ip_network("224.0.0.0/24"), ip_network("ff02::/16"))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_asset_end(address: str) -> bool:
+    """An address that can be one end of a conversation between assets: not loopback (a host
+    talking to itself, captured on that host) and not link-local multicast."""
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return True
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (ip.is_loopback or any(ip in net for net in LINK_LOCAL_MULTICAST))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_link_local(address: str) -> bool:
+    """A link-local IP (fe80::/10, 169.254.0.0/16): not routed, so it names the host behind
+    its MAC, as the MAC does."""
+    try:
+        return ip_address(address).is_link_local
+    except ValueError:
+        return False
 
 
 class Orienter:

@@ -3,11 +3,15 @@
 A :class:`Finding` is one detection by one rule at one frame. Findings of the same rule
 between the same source and destination within :data:`MERGE_WINDOW_S` of the alert's last
 detection merge into one :class:`Alert` with a count, a first and last time and the frames
-as evidence. The alert JSON shape is documented in docs/detection.md.
+as evidence (a new conversation merges whatever the gap: :data:`ONCE_PER_PAIR`). The
+evidence keeps the first frames, and the first frame of each later occurrence burst (a
+finding after :data:`BURST_GAP_S` of quiet), so that each time the behaviour recurred can be
+found. The alert JSON shape is documented in docs/detection.md.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -15,6 +19,19 @@ from typing import Any
 
 MERGE_WINDOW_S = 3600.0
 MAX_EVIDENCE_FRAMES = 200
+#: A finding this long after the alert's last one starts a new occurrence burst (the rules'
+#: own bursts, detect.rules.base.Bursts, end after the same quiet).
+BURST_GAP_S = 5.0
+#: First frames of later bursts kept per capture (all of them are counted).
+MAX_BURST_FRAMES = 100
+#: Rules whose alert takes every later finding of its pair, however late: a new conversation
+#: is news once; when it recurs, that is the same alert again (count, bursts), not a new one.
+ONCE_PER_PAIR = frozenset({"new-conversation"})
+
+
+def merge_window_s(rule: str, window_s: float = MERGE_WINDOW_S) -> float:
+    """How long after an alert's last finding a finding of ``rule`` still merges into it."""
+    return math.inf if rule in ONCE_PER_PAIR else window_s
 
 
 class Severity(IntEnum):
@@ -84,12 +101,36 @@ class FindingSeries:
 
 @dataclass(slots=True)
 class Evidence:
+    """An alert's frames in one capture: the first ones (up to :data:`MAX_EVIDENCE_FRAMES`),
+    and the first frame of each later occurrence burst (up to :data:`MAX_BURST_FRAMES`;
+    ``burst_count`` counts them all)."""
+
     capture: str
     frames: list[int] = field(default_factory=list)
+    bursts: list[int] = field(default_factory=list)
+    burst_count: int = 0
 
     def add(self, frame: int) -> None:
         if len(self.frames) < MAX_EVIDENCE_FRAMES and frame not in self.frames[-8:]:
             self.frames.append(frame)
+
+    def burst(self, frame: int) -> None:
+        self.burst_count += 1
+        if len(self.bursts) < MAX_BURST_FRAMES:
+            self.bursts.append(frame)
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"capture": self.capture, "frames": self.frames}
+        if self.burst_count:
+            doc["bursts"] = self.bursts
+            doc["burst_count"] = self.burst_count
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Evidence:
+        return cls(
+            doc["capture"], list(doc["frames"]), list(doc.get("bursts", [])), int(doc.get("burst_count", 0))
+        )
 
 
 @dataclass(slots=True)
@@ -113,6 +154,8 @@ class Alert:
     learn: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, finding: Finding) -> None:
+        if self.count and finding.ts - self.last_ts > BURST_GAP_S:
+            self._evidence(finding.capture).burst(finding.frame)
         self.count += 1
         self._span(finding.ts)
         if finding.detail and len(self.details) < 20 and finding.detail not in self.details:
@@ -126,8 +169,9 @@ class Alert:
         fewer than 20 are kept, a frame added only while the evidence has room."""
         if start >= stop:
             return
-        self.count += stop - start
         ts = series.ts
+        self._bursts(series, start, stop)
+        self.count += stop - start
         self._span(min(ts[start:stop]))
         self._span(max(ts[start:stop]))
         details = self.details
@@ -149,6 +193,17 @@ class Alert:
             if len(ev.frames) >= MAX_EVIDENCE_FRAMES:
                 break
             ev.add(series.frames[i])
+
+    def _bursts(self, series: FindingSeries, start: int, stop: int) -> None:
+        """The bursts ``add`` of each of the findings ``start:stop`` would start."""
+        ts, last, counted = series.ts, self.last_ts, self.count > 0
+        for i in range(start, stop):
+            t = ts[i]
+            if counted and t - last > BURST_GAP_S:
+                self._evidence(series.capture).burst(series.frames[i])
+            counted = True
+            if t > last:
+                last = t
 
     def _span(self, ts: float) -> None:
         if ts < self.first_ts:
@@ -181,7 +236,7 @@ class Alert:
             "first_ts": self.first_ts,
             "last_ts": self.last_ts,
             "count": self.count,
-            "evidence": [{"capture": e.capture, "frames": e.frames} for e in self.evidence],
+            "evidence": [e.to_json() for e in self.evidence],
             "details": self.details,
             "response": self.response,
             "learn": self.learn,
@@ -204,7 +259,7 @@ class Alert:
             first_ts=float(doc["first_ts"]),
             last_ts=float(doc["last_ts"]),
             count=int(doc["count"]),
-            evidence=[Evidence(e["capture"], list(e["frames"])) for e in doc["evidence"]],
+            evidence=[Evidence.from_json(e) for e in doc["evidence"]],
             response=doc["response"],
             details=list(doc.get("details", [])),
             state=doc.get("state", "new"),

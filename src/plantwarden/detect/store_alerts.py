@@ -2,7 +2,8 @@
 
 Recording a run's alerts merges each into a stored alert of the same rule, source and
 destination that is not closed and whose last detection is within the merge window of it
-(count added, times widened, evidence appended); the same alert recorded again (same id, a
+(any time for a new conversation: detect.model.ONCE_PER_PAIR; count added, times widened,
+evidence appended); the same alert recorded again (same id, a
 capture analysed twice) changes nothing. Nothing is ever deleted.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy import Table, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from plantwarden.detect.alerts import ACTIONS
-from plantwarden.detect.model import MERGE_WINDOW_S, Alert, Severity
+from plantwarden.detect.model import Alert, Severity, merge_window_s
 from plantwarden.errors import NotFoundError, UsageError
 from plantwarden.store.detect_models import DetectAlert, DetectAlertEvent, DetectMute
 from plantwarden.store.engine import connected
@@ -106,8 +107,9 @@ def _record(
     if same is not None:
         return Alert.from_json(same.document)
     rows = open_rows.setdefault((alert.rule, alert.src, alert.dst), [])
+    window = merge_window_s(alert.rule)
     for row in sorted(rows, key=lambda r: r.last_ts, reverse=True):
-        if alert.first_ts - row.last_ts <= MERGE_WINDOW_S and row.first_ts - alert.last_ts <= MERGE_WINDOW_S:
+        if alert.first_ts - row.last_ts <= window and row.first_ts - alert.last_ts <= window:
             merged = _merge(Alert.from_json(row.document), alert)
             _write(row, merged)
             row.updated_at = now
