@@ -177,9 +177,8 @@ def test_show_by_prefix_tells_everything_and_the_history(db: str, capsys: pytest
     assert f"evidence {write.evidence[0].capture} frames {frames}" in text
     assert "ack by ana: calling the vendor -> acknowledged" in text
     code, out, _ = run(["alert", "show", write.id, "--json", "--db", db], capsys)
-    doc = json.loads(out)
-    assert doc["schema"] == "plantwarden.alert/1"
-    shown = doc["alert"]
+    shown = json.loads(out)
+    assert shown["schema"] == "plantwarden.alert/1"
     assert shown["id"] == write.id and shown["owner"]["responsible"] == ["controls"]
     assert [(h["action"], h["by"], h["why"]) for h in shown["history"]] == [
         ("ack", "ana", "calling the vendor")
@@ -207,7 +206,7 @@ def test_reopen_makes_a_closed_alert_new_again(db: str, capsys: pytest.CaptureFi
     )
     assert code == 0 and f"alert {scan.id}: new" in out
     code, out, _ = run(["alert", "show", scan.id, "--json", "--db", db], capsys)
-    history = json.loads(out)["alert"]["history"]
+    history = json.loads(out)["history"]
     assert [(h["action"], h["state"]) for h in history] == [("close", "closed"), ("reopen", "new")]
     code, out, _ = run(["alerts", "--state", "new", "--rule", "port-scan", "--csv", "--db", db], capsys)
     assert scan.id in {r["id"] for r in rows(out)}
@@ -240,7 +239,7 @@ def test_mute_mutes_and_unmute(db: str, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and "alerts again" in out
     assert json.loads(run(["mutes", "--json", "--db", db], capsys)[1])["mutes"] == []
     code, out, _ = run(["alert", "show", scan.id, "--json", "--db", db], capsys)
-    doc = json.loads(out)["alert"]
+    doc = json.loads(out)
     assert doc["state"] == "closed"  # unmute lifts the mute, it does not reopen
     assert [h["action"] for h in doc["history"]] == ["mute", "unmute"]
     assert run(["detect", str(MODBUS_SCENARIO), "--db", db, "--jsonl", str(sent)], capsys)[0] == 0
@@ -320,3 +319,13 @@ def test_show_lists_where_each_later_burst_began() -> None:
     text = "\n".join(_show_lines(book.alerts[0], [], SiteView(None)))
     assert "seen       4 times" in text and "x.pcap frames 10, 11, 40, 90" in text
     assert "recurred 2 times, from frames 40, 90" in text
+
+
+def test_learn_adds_to_the_stored_sites_baseline(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, before, _ = run(["baseline", "show", "--db", db], capsys)
+    assert code == 0 and "baseline modbus lab version 1: 2 talkers" in before
+    new = next(a for a in list_alerts(f"sqlite:///{db}") if a.rule == "new-asset")
+    code, out, err = run(["alert", "learn", new.id[:5], "--by", "ana", "--why", "new HMI", "--db", db], capsys)
+    assert code == 0 and "closed; baseline version 2" in out, err
+    code, after, _ = run(["baseline", "show", "--db", db], capsys)
+    assert "baseline modbus lab version 2: 3 talkers" in after

@@ -169,7 +169,8 @@ def show(alert_id: ById, json_out: JsonOption = False, db: DbOption = None) -> N
     if json_out:
         from plantwarden import jsonout
 
-        jsonout.write(jsonout.document("alert", 1, {"alert": _document(alert, view, history)}), "-")
+        # the alert JSON as --jsonl writes it (plantwarden.alert/1), with its owner and history
+        jsonout.write(jsonout.document("alert", 1, _document(alert, view, history)), "-")
         return
     for line in _show_lines(alert, history, view):
         out.print(line, markup=False, highlight=False)
@@ -253,6 +254,10 @@ def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_nam
     from plantwarden.detect.service import alert_action
 
     url = Settings.load(db).db_url
+    if action == "learn" and site_name is None:
+        from plantwarden.cli.baseline_cmd import current_site_name
+
+        site_name = current_site_name(db)
     alert, version = alert_action(url, alert_id, action, by, why, site_name)
     note = f"; baseline version {version}" if version else ""
     if action == "unmute":

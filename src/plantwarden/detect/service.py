@@ -13,7 +13,7 @@ from plantwarden.detect.compiled import Tables
 from plantwarden.detect.engine import Detector
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
-from plantwarden.detect.store_baselines import load_baseline, load_tables, store_baseline
+from plantwarden.detect.store_baselines import find_baseline, load_tables, store_baseline
 from plantwarden.detect.stream import RunResult, detect_captures
 from plantwarden.durations import parse_seconds
 from plantwarden.site.model import SiteModel
@@ -159,7 +159,8 @@ def alert_action(
     alert = act(db_url, alert_id, action, by, why)
     version = None
     if action == "learn":
-        current = load_baseline(db_url, site) or Baseline(site=site)
+        # the baseline detection compares with: the site's, else the one learned without a site
+        current = find_baseline(db_url, site) or Baseline(site=site)
         version = store_baseline(
             db_url, edit.apply(current, alert.learn), f"alert {alert.id} learned by {by}: {why}"
         )
