@@ -325,7 +325,9 @@ def test_learn_adds_to_the_stored_sites_baseline(db: str, capsys: pytest.Capture
     code, before, _ = run(["baseline", "show", "--db", db], capsys)
     assert code == 0 and "baseline modbus lab version 1: 2 talkers" in before
     new = next(a for a in list_alerts(f"sqlite:///{db}") if a.rule == "new-asset")
-    code, out, err = run(["alert", "learn", new.id[:5], "--by", "ana", "--why", "new HMI", "--db", db], capsys)
+    code, out, err = run(
+        ["alert", "learn", new.id[:5], "--by", "ana", "--why", "new HMI", "--db", db], capsys
+    )
     assert code == 0 and "closed; baseline version 2" in out, err
     code, after, _ = run(["baseline", "show", "--db", db], capsys)
     assert "baseline modbus lab version 2: 3 talkers" in after
