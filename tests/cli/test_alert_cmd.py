@@ -180,6 +180,8 @@ def test_show_by_prefix_tells_everything_and_the_history(db: str, capsys: pytest
     shown = json.loads(out)
     assert shown["schema"] == "plantwarden.alert/1"
     assert shown["id"] == write.id and shown["owner"]["responsible"] == ["controls"]
+    berlin = datetime.fromtimestamp(write.first_ts, ZoneInfo("Europe/Berlin"))
+    assert shown["first_seen"] == berlin.isoformat() and shown["first_ts"] == write.first_ts
     assert [(h["action"], h["by"], h["why"]) for h in shown["history"]] == [
         ("ack", "ana", "calling the vendor")
     ]
@@ -331,3 +333,12 @@ def test_learn_adds_to_the_stored_sites_baseline(db: str, capsys: pytest.Capture
     assert code == 0 and "closed; baseline version 2" in out, err
     code, after, _ = run(["baseline", "show", "--db", db], capsys)
     assert "baseline modbus lab version 2: 3 talkers" in after
+
+
+def test_baseline_show_as_csv(made: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["baseline", "show", "--csv", "--db", str(made)], capsys)
+    assert code == 0, err
+    listed = rows(out)
+    hmi = next(r for r in listed if (r["client"], r["server"], r["proto"]) == (HMI, PLC, "modbus"))
+    assert int(hmi["requests"]) > 100 and "(trained)" in hmi["sequence"]
+    assert {c.split()[0] for c in hmi["codes"].split(", ")} == {"1", "3", "4"}

@@ -145,6 +145,9 @@ def alerts(
 
 def _document(alert: Alert, view: SiteView, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     doc = alert.to_json()
+    # the times as people read them too: ISO 8601 in the site's timezone (the epoch fields stay)
+    doc["first_seen"] = Time(alert.first_ts, view.tz).iso()
+    doc["last_seen"] = Time(alert.last_ts, view.tz).iso()
     owner = view.owner(alert)
     if owner is not None:
         doc["owner"] = {

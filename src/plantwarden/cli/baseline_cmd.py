@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plantwarden.cli.console import out
+from plantwarden.cli.listing import Cell, CsvOption, WideOption, emit
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
 from plantwarden.settings import Settings
 
@@ -87,27 +88,33 @@ def _load(db: str | None, site_name: str | None, version: int | None) -> tuple[b
 @baseline_app.command("show")
 def baseline_show(
     json_out: JsonOption = False,
+    as_csv: CsvOption = False,
+    wide: WideOption = False,
     version: VersionOption = None,
     site_name: SiteNameOption = None,
     db: DbOption = None,
 ) -> None:
     """Show the baseline: talkers, conversations, channels with codes, periods and sequences."""
-    from rich.table import Table
-
     from plantwarden import jsonout
 
     b, v = _load(db, site_name, version)
     if json_out:
         jsonout.write(b.to_json(), "-")
         return
-    _summary(b, v)
-    table = Table("client", "server", "proto", "requests", "codes", "periods", "sequence", box=None)
+    rows: list[list[Cell]] = []
     for c in b.channels:
-        codes = ", ".join(f"{x.code} {x.name}" for x in c.codes[:6])
-        periods = ", ".join(f"{p.symbol} {p.median_s:g}s" for p in c.periods[:3])
+        codes = ", ".join(f"{x.code} {x.name}" for x in (c.codes if as_csv else c.codes[:6]))
+        periods = ", ".join(f"{p.symbol} {p.median_s:g}s" for p in (c.periods if as_csv else c.periods[:3]))
         seq = f"{len(c.transitions)} transitions" + (" (trained)" if c.sequence_trained else "")
-        table.add_row(c.client, c.server, c.proto, str(c.requests), codes, periods, seq)
-    out.print(table)
+        rows.append([c.client, c.server, c.proto, c.requests, codes, periods, seq])
+    if not as_csv:
+        _summary(b, v)
+    emit(
+        ("client", "server", "proto", "requests", "codes", "periods", "sequence"),
+        rows,
+        as_csv=as_csv,
+        wide=wide,
+    )
 
 
 @baseline_app.command("export")
