@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
 
 from plantwarden.cli.console import out
 from plantwarden.continuity.text import minutes, money
+from plantwarden.detect.order import worst_first_docs
 from plantwarden.report.facts import DemoFacts, role_counts
 from plantwarden.report.text import SEVERITIES, names, risk_text, verdict, violation_groups
 
@@ -26,41 +28,52 @@ def summary(facts: DemoFacts) -> None:
     out.print(_legacy(facts))
 
 
+STATES = {
+    "stopped": "[bold red]stopped[/]",
+    "exposed": "[red]at risk[/]",
+    "covered": "[yellow]on redundancy[/]",
+    "safe": "[green]safe[/]",
+}
+
+
 def _lines(facts: DemoFacts) -> Table:
-    table = Table("line", "cost/h", "at risk", "stops after", "alerts", title="Production at risk", box=None)
+    table = Table("line", "cost/h", "state", "stops after", "alerts", title="Production at risk", box=None)
     for x in sorted(facts.lines, key=lambda r: -r.cost_per_hour):
-        state = {"stops": "[red]stops[/]", "covered": "[yellow]redundancy[/]", "safe": "[green]safe[/]"}[
-            x.state
-        ]
         table.add_row(
-            x.line, money(x.cost_per_hour, facts.currency), state, minutes(x.buffer_minutes), str(x.alerts)
+            x.line,
+            money(x.cost_per_hour, facts.currency),
+            STATES[x.state],
+            minutes(x.buffer_minutes),
+            str(x.alerts),
         )
     return table
 
 
 def _alerts(facts: DemoFacts) -> Table:
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    ordered = sorted(facts.alerts, key=lambda a: (rank[a["severity"]], a["first_ts"]))
+    ordered = worst_first_docs(facts.alerts)
     tally = {s: sum(a["severity"] == s for a in ordered) for s in SEVERITIES}
     counts = ", ".join(f"{s} {n}" for s, n in tally.items() if n)
-    title = f"Alerts by severity ({counts}; top {min(TOP_ALERTS, len(ordered))} of {len(ordered)})"
+    title = (
+        f"Alerts, worst first ({counts}; top {min(TOP_ALERTS, len(ordered))} of {len(ordered)}, "
+        "the worst of each rule first)"
+    )
     table = Table("severity", "rule", "src -> dst", "production at risk", title=title, box=None)
-    shown = _one_per_rule_and_target(ordered)[:TOP_ALERTS]
-    for a in shown:
+    for a in shown_alerts(ordered):
         src, dst = names(a)
         table.add_row(a["severity"], a["rule"], f"{src} -> {dst}", risk_text(a))
     return table
 
 
-def _one_per_rule_and_target(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The worst alert of each rule first, so that twelve rows show every kind of finding."""
+def shown_alerts(ordered: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows of the summary: the worst alert of each rule, then the next worst, up to
+    TOP_ALERTS, so that twelve rows show every kind of finding; printed worst first."""
     seen: set[object] = set()
-    first: list[dict[str, Any]] = []
-    rest: list[dict[str, Any]] = []
-    for a in alerts:
+    first: list[Mapping[str, Any]] = []
+    rest: list[Mapping[str, Any]] = []
+    for a in ordered:
         (rest if a["rule"] in seen else first).append(a)
         seen.add(a["rule"])
-    return first + rest
+    return worst_first_docs((first + rest)[:TOP_ALERTS])
 
 
 def _inventory(facts: DemoFacts) -> Table:
