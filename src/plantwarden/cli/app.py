@@ -17,7 +17,16 @@ from typing import Annotated, NoReturn
 import typer
 
 from plantwarden import __version__
-from plantwarden.cli import analyze_cmd, continuity_cmd, db_cmd, demo_cmd, detect_cmd, inventory_cmd, site_cmd
+from plantwarden.cli import (
+    analyze_cmd,
+    continuity_cmd,
+    db_cmd,
+    demo_cmd,
+    detect_cmd,
+    inventory_cmd,
+    report_cmd,
+    site_cmd,
+)
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
 from plantwarden.errors import EXIT_INTERNAL, PlantwardenError
@@ -56,6 +65,7 @@ app.add_typer(site_cmd.app, name="site")
 app.add_typer(db_cmd.app, name="db")
 analyze_cmd.register(app)
 demo_cmd.register(app)
+report_cmd.register(app)
 inventory_cmd.register(app)
 continuity_cmd.register(app)
 detect_cmd.register(app)

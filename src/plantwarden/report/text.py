@@ -21,6 +21,15 @@ NEXT_STEPS = (
     ("plantwarden alert ack ID --by you --why 'checked with operations'", "work an alert"),
 )
 
+#: What to run next, in the report of a user's own store (``plantwarden report``).
+REPORT_NEXT_STEPS = (
+    ("plantwarden alerts --severity high", "the stored alerts, worst first"),
+    ("plantwarden alert show ID", "one alert: evidence, assets, production at risk, history"),
+    ("plantwarden spof --pairs", "single points of failure, and pairs that stop a line together"),
+    ("plantwarden assets --unmanaged", "devices seen on the wire that the site model does not declare"),
+    ("plantwarden impact --fail NAME --for 4h", "what-if: what stops when NAME fails, and the cost"),
+)
+
 
 def names(alert: Mapping[str, Any]) -> tuple[str, str]:
     """Source and destination by site-model name where declared, else address."""
