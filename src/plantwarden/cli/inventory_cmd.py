@@ -11,6 +11,7 @@ import typer
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import InputError, NotFoundError, UsageError
 from plantwarden.settings import Settings
 
@@ -245,7 +246,8 @@ def comm_map(
 def export_cmd(
     fmt: Annotated[str, typer.Argument(metavar="{csv,json,cyclonedx}", help="Export format.")],
     captures: Captures = None,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write to FILE (default stdout).")] = None,
+    out_path: OutOption = None,
+    force: ForceOption = False,
     site: Site = None,
     db: DbOption = None,
 ) -> None:
@@ -254,6 +256,7 @@ def export_cmd(
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    guard(out_path, force)
     text = export(_report(captures, db, site), fmt)
     if out_path is None:
         typer.echo(text, nl=False)

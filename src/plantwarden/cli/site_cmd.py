@@ -10,6 +10,7 @@ import typer
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import SiteModelError
 
 if TYPE_CHECKING:  # the site model (pydantic) is imported by the commands that use it
@@ -21,7 +22,6 @@ app = typer.Typer(
 
 FileArg = Annotated[Path, typer.Argument(help="Site model YAML file.", show_default=False)]
 FilesArg = Annotated[list[Path], typer.Argument(help="Site model YAML file(s).", show_default=False)]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
 
 
 def summary(model: SiteModel, source: str) -> dict[str, object]:
@@ -73,10 +73,11 @@ def validate(files: FilesArg, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def schema(out_file: OutOption = None) -> None:
+def schema(out_file: OutOption = None, force: ForceOption = False) -> None:
     """Print the JSON Schema of the site file (for editors)."""
     from plantwarden.site.schema import site_schema
 
+    guard(out_file, force)
     jsonout.write(site_schema(), out_file or "-")
 
 
