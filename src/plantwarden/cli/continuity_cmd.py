@@ -281,8 +281,8 @@ def _exposure_rows(paths: list[dict[str, Any]]) -> list[list[Cell]]:
     merged: dict[tuple[str, str], set[str]] = {}
     for p in paths:
         hops = " -> ".join(f"{h['address']} ({h['zone']})" for h in p["hops"])
-        services = p["services"] if isinstance(p["services"], list) else [p["services"]]
-        merged.setdefault((p["kind"], hops), set()).update(str(x) for x in services)
+        listed = p["services"] if isinstance(p["services"], list) else [p["services"]]
+        merged.setdefault((p["kind"], hops), set()).update(str(x) for x in listed)
     rows: list[list[Cell]] = []
     for (kind, hops), services in merged.items():
         named = sorted(x for x in services if "/" not in x)
