@@ -52,9 +52,7 @@ async def scenario() -> None:
 
 def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    dump = subprocess.Popen(
-        ["dumpcap", "-q", "-P", "-i", "lo", "-f", "net 127.0.6.0/24", "-w", str(OUT)]
-    )
+    dump = subprocess.Popen(["dumpcap", "-q", "-P", "-i", "lo", "-f", "net 127.0.6.0/24", "-w", str(OUT)])
     time.sleep(2.0)
     try:
         asyncio.run(scenario())
