@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.continuity.helpers import DAIRY, DATA, ZONES_CAPTURE
 
@@ -88,3 +91,71 @@ def test_lifecycle_and_dependencies_json(tmp_path: Path) -> None:
     deps = json_of(run(tmp_path, *args))
     assert deps["schema"] == "plantwarden.continuity.dependencies/1"
     assert len(deps["missing_dependencies"]) == 5
+
+
+def csv_of(r: subprocess.CompletedProcess[str]) -> list[dict[str, str]]:
+    assert r.returncode == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+SCAN_CAPTURE = ZONES_CAPTURE.with_name("segmentation-scan.pcap")
+
+
+def test_segmentation_csv_one_row_per_client_zone_pair_and_service(tmp_path: Path) -> None:
+    rows = csv_of(
+        run(tmp_path, "segmentation", str(SCAN_CAPTURE), "--csv", "--site", str(DATA / "zones.yaml"))
+    )
+    assert [(r["client"], r["from"], r["to"], r["service"], r["ports"], r["flows"]) for r in rows] == [
+        ("office-01", "office", "cell", "tcp", "1-1000", "1000"),
+        ("office-01", "office", "cell", "modbus", "502", "1"),
+    ]
+    assert rows[0]["servers"] == "plc-01" and rows[0]["first"].endswith("+00:00")  # ISO 8601, site's UTC
+
+
+def test_segmentation_screen_shows_the_scan_on_one_line(tmp_path: Path) -> None:
+    r = run(tmp_path, "segmentation", str(SCAN_CAPTURE), "--site", str(DATA / "zones.yaml"))
+    assert r.returncode == 0, r.stderr
+    assert "1001 flows in 2 groups" in r.stdout
+    scan = [line for line in r.stdout.splitlines() if "office-01" in line]
+    assert len(scan) == 2 and "1-1000" in scan[0] and "1000" in scan[0].split("1-1000")[1]
+    # the exposure path of the same scan is one line too, its ports collapsed
+    assert [x for x in r.stdout.splitlines() if x.startswith("direct")] == [
+        "direct  127.0.6.17 (office) -> 127.0.6.9 (cell)  modbus, tcp 1-1000"
+    ]
+
+
+def test_every_continuity_listing_has_csv(tmp_path: Path) -> None:
+    spof = csv_of(run(tmp_path, "spof", "--pairs", "--csv", "--site", str(DATA / "spof30.yaml")))
+    assert [r["name"] for r in spof[:3]] == ["core-sw", "hmi-1", "plc-1"]
+    assert any(r["#"] == "pair" and r["name"] == "scada-a + scada-b" for r in spof)
+    life = csv_of(
+        run(tmp_path, "lifecycle", "--at", "2025-01-01", "--csv", "--site", str(DATA / "lifecycle.yaml"))
+    )
+    assert {r["scope"] for r in life} == {"zone", "line"} and all(
+        r["legacy share"].endswith("%") for r in life
+    )
+    args = ("dependencies", str(ZONES_CAPTURE), "--csv", "--site", str(DATA / "zones.yaml"))
+    deps = csv_of(run(tmp_path, *args))
+    assert sum(r["status"] == "observed, not declared" for r in deps) == 5
+    assert any(r["status"] == "declared, not observed" and r["requires"] == "sis-01" for r in deps)
+
+
+@pytest.mark.parametrize("command", ["spof", "raci", "lifecycle"])
+def test_json_and_csv_exclude_each_other(tmp_path: Path, command: str) -> None:
+    r = run(tmp_path, command, "--json", "--csv", "--site", str(DAIRY))
+    assert r.returncode == 2 and r.stderr.strip().endswith("give --json or --csv, not both")
+    assert "Traceback" not in r.stderr
+
+
+def test_tables_never_cut_a_name_and_wide_keeps_rows_whole(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "60"}
+    cmd = [sys.executable, "-m", "plantwarden", "spof", "--site", str(DAIRY), "--db", str(tmp_path / "pw.db")]
+    narrow = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=60, env=env)
+    assert narrow.returncode == 0, narrow.stderr
+    assert "…" not in narrow.stdout
+    words = set(narrow.stdout.split())
+    for name in ("sw-ctrl-01", "reception-processing", "30,000"):
+        assert name in words
+    wide = subprocess.run([*cmd, "--wide"], capture_output=True, text=True, check=False, timeout=60, env=env)
+    line = next(x for x in wide.stdout.splitlines() if "sw-ctrl-01" in x)
+    assert "filling" in line and "packaging" in line and "reception-processing" in line

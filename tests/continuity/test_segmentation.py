@@ -9,7 +9,7 @@ import pytest
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.continuity.conduits import allow_text, entry_allows
 from plantwarden.continuity.observed_edges import Edge
-from plantwarden.continuity.segmentation import audit
+from plantwarden.continuity.segmentation import audit, port_ranges
 from plantwarden.site.model import Allowed
 from tests.continuity.helpers import ZONES_CAPTURE, site
 
@@ -99,3 +99,43 @@ def test_conduit_entries_match_transport_port_and_protocol() -> None:
     assert allow_text(edge("modbus", 502)) == "modbus"
     assert allow_text(edge("modbus", 5020)) == "modbus/5020"
     assert allow_text(edge("", 8080)) == "tcp/8080"
+
+
+SCAN_CAPTURE = ZONES_CAPTURE.with_name("segmentation-scan.pcap")  # tests/data/generate/segmentation_scan.py
+
+
+def test_port_ranges_collapse_runs() -> None:
+    assert port_ranges([502, 21, 22, 23, 80, 0, 81, 22]) == "21-23,80-81,502"
+    assert port_ranges(range(1, 1001)) == "1-1000"
+    assert port_ranges([]) == ""
+
+
+def test_a_scan_of_1000_ports_is_one_group() -> None:
+    model, _ = site("zones")
+    body = audit(model, [analyze_capture(SCAN_CAPTURE).doc])
+    assert len(body["violations"]) == 1001  # every port one flow, and one decoded modbus flow
+    tcp, modbus = body["violation_groups"]
+    assert (tcp["client"], tcp["client_zone"], tcp["server_zone"], tcp["service"]) == (
+        "127.0.6.17",
+        "office",
+        "cell",
+        "tcp",
+    )
+    assert (tcp["ports"], tcp["port_count"], tcp["flows"], tcp["servers"]) == (
+        "1-1000",
+        1000,
+        1000,
+        ["127.0.6.9"],
+    )
+    assert tcp["reasons"] == ["no conduit from office to cell"]
+    assert (modbus["service"], modbus["ports"], modbus["flows"]) == ("modbus", "502", 1)
+    assert tcp["first_ts"] <= tcp["last_ts"]
+
+
+def test_groups_keep_clients_and_zone_pairs_apart(docs: list[dict[str, Any]]) -> None:
+    model, _ = site("zones")
+    body = audit(model, docs)
+    groups = body["violation_groups"]
+    assert sum(g["violations"] for g in groups) == len(body["violations"])
+    keys = [(g["client"], g["client_zone"], g["server_zone"], g["service"]) for g in groups]
+    assert len(keys) == len(set(keys))

@@ -23,7 +23,7 @@ def facts() -> DemoFacts:
         EdgeFact("scada", "plc-0", ["s7comm"], 40, False),
         EdgeFact("pc<1>", "plc-1", ["tcp/102"], 2, True),
     ]
-    lines = [LineRisk("a", 9000.0, "stops", 0.0, 2), LineRisk("b", 3000.0, "covered", 35.0, 1)]
+    lines = [LineRisk("a", 9000.0, "stopped", 0.0, 2), LineRisk("b", 3000.0, "covered", 35.0, 1)]
     alert = {
         "rule": "port-scan",
         "title": "Port scan",

@@ -26,6 +26,7 @@ from plantwarden.cli import (
     demo_cmd,
     detect_cmd,
     inventory_cmd,
+    report_cmd,
     site_cmd,
 )
 from plantwarden.cli.console import err
@@ -66,6 +67,7 @@ app.add_typer(site_cmd.app, name="site")
 app.add_typer(db_cmd.app, name="db")
 analyze_cmd.register(app)
 demo_cmd.register(app)
+report_cmd.register(app)
 inventory_cmd.register(app)
 continuity_cmd.register(app)
 detect_cmd.register(app)

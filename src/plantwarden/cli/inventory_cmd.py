@@ -3,6 +3,7 @@ communication map, from the store or straight from capture files (docs/inventory
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,7 +11,9 @@ import typer
 
 from plantwarden import jsonout
 from plantwarden.cli.console import out
+from plantwarden.cli.listing import Cell, CsvOption, Time, WideOption, emit
 from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import InputError, NotFoundError, UsageError
 from plantwarden.settings import Settings
 
@@ -83,6 +86,8 @@ def _report(captures: list[str] | None, db: str | None, site: Path | None) -> In
 def assets(
     captures: Captures = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    wide: WideOption = False,
     zone: Annotated[str | None, typer.Option("--zone", help="Only assets in this zone.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Only assets with this inferred role.")] = None,
     unmanaged: Annotated[
@@ -94,19 +99,39 @@ def assets(
     site: Site = None,
     db: DbOption = None,
 ) -> None:
-    """List the assets the captures show: addresses, role, vendor, product, firmware."""
+    """List the assets the captures show: addresses, role, vendor, product, firmware. With a
+    site model, also what it declares versus what was observed (mismatches with evidence)."""
+    if as_json and as_csv:
+        raise UsageError("give --json or --csv, not both")
     report = _report(captures, db, site)
     if unmanaged and report.site is None:
         raise UsageError(
             "--unmanaged needs a site model (--site FILE, or one stored with 'plantwarden site')"
         )
+    check_filters(report, zone, role)
     chosen = [a for a in report.inventory.assets if _keep(a, zone, role, unmanaged, show_all)]
     if as_json:
         from plantwarden.inventory.document import SCHEMA_KIND, SCHEMA_VERSION, inventory_body
 
         jsonout.write(jsonout.document(SCHEMA_KIND, SCHEMA_VERSION, inventory_body(report, chosen)), "-")
         return
-    _table(chosen)
+    _table(report, chosen, as_csv, wide)
+    if not as_csv and report.comparison is not None:
+        _declared_vs_observed(report, {a.id for a in chosen}, wide)
+
+
+def check_filters(report: InventoryReport, zone: str | None, role: str | None) -> None:
+    """An unknown zone or role is an error naming the valid ones, not an empty listing."""
+    from plantwarden.inventory.roles import PRIORITY
+
+    if zone is not None:
+        zones = [z.name for z in report.site.zones] if report.site is not None else []
+        if not zones:
+            raise UsageError(f"--zone {zone}: no zones without a site model (give --site FILE or store one)")
+        if zone not in zones:
+            raise UsageError(f"--zone {zone}: no such zone (zones: {', '.join(zones)})")
+    if role is not None and role not in PRIORITY:
+        raise UsageError(f"--role {role}: no such role (roles: {', '.join(PRIORITY)})")
 
 
 def _keep(a: Asset, zone: str | None, role: str | None, unmanaged: bool, show_all: bool) -> bool:
@@ -118,15 +143,18 @@ def _keep(a: Asset, zone: str | None, role: str | None, unmanaged: bool, show_al
     )
 
 
-def _table(chosen: list[Asset]) -> None:
-    from rich.table import Table
-
+def _table(report: InventoryReport, chosen: list[Asset], as_csv: bool, wide: bool) -> None:
     from plantwarden.inventory.document import summary_row
 
-    table = Table("asset", "role", "addresses", "vendor", "product / model", "firmware", "zone", box=None)
+    site = report.comparison is not None
+    mismatched: dict[str, list[str]] = {}
+    for m in report.comparison.mismatches if report.comparison is not None else []:
+        mismatched.setdefault(m["asset"], []).append(m["field"])
+    head = ["asset", "role", "addresses", "vendor", "product / model", "firmware", "zone"]
+    rows: list[list[Cell]] = []
     for a in chosen:
         r = summary_row(a)
-        table.add_row(
+        row: list[Cell] = [
             r["name"] if r["name"] == r["id"] else f"{r['name']} ({r['id']})",
             f"{r['role']} ({r['role_confidence']})" if r["role"] else "",
             " ".join(filter(None, (r["ips"], r["macs"]))),
@@ -134,9 +162,53 @@ def _table(chosen: list[Asset]) -> None:
             r["product"] or r["model"] or r["order_number"],
             r["firmware"],
             r["zone"],
-        )
-    out.print(table)
-    out.print(f"{len(chosen)} assets")
+        ]
+        if site:
+            fields = mismatched.get(a.id)
+            declared = "no" if a.declared is None else f"differs: {', '.join(fields)}" if fields else "yes"
+            row.append(declared if a.kind != "group" else "")
+        rows.append(row)
+    emit([*head, "declared"] if site else head, rows, as_csv=as_csv, wide=wide)
+    if not as_csv:
+        out.print(f"{len(chosen)} assets")
+
+
+def _evidence(items: list[Any]) -> str:
+    """``s7comm normal.pcap#87``, a role's reasons as they are; the first three."""
+    said = []
+    for e in items[:3]:
+        if isinstance(e, dict):
+            frame = f"#{e['frame']}" if e.get("frame") else ""
+            said.append(f"{e.get('proto') or ''} {e.get('capture') or ''}{frame}".strip())
+        else:
+            said.append(str(e))
+    return "; ".join(said) + (f" (+{len(items) - 3})" if len(items) > 3 else "")
+
+
+def _declared_vs_observed(report: InventoryReport, shown: set[str], wide: bool) -> None:
+    """What the site declares against what the captures show: mismatches with their evidence,
+    declared assets never seen, observed devices nobody declared."""
+    comparison = report.comparison
+    assert comparison is not None
+    rows: list[list[Cell]] = [
+        [
+            m["declared"],
+            m["field"],
+            m["declared_value"],
+            ", ".join(m["observed"]),
+            _evidence(m["evidence"]),
+        ]
+        for m in comparison.mismatches
+        if m["asset"] in shown
+    ]
+    out.print(f"[bold]Declared versus observed[/] ({len(rows)} mismatches)")
+    emit(["asset", "field", "declared", "observed", "evidence"], rows, wide=wide)
+    if comparison.silent:
+        out.print("Declared, never seen in the captures: " + ", ".join(comparison.silent), markup=False)
+    unmanaged = [a for a in report.inventory.devices() if a.id in comparison.unmanaged and a.id in shown]
+    if unmanaged:
+        named = [" ".join([*sorted(a.ips), a.id] if a.ips else [a.id]) for a in unmanaged]
+        out.print("Observed, not declared: " + "; ".join(named), markup=False)
 
 
 def asset(
@@ -157,11 +229,12 @@ def asset(
     if as_json:
         jsonout.write(jsonout.document("asset", SCHEMA_VERSION, {"assets": docs}), "-")
         return
+    tz = report.site.tz if report.site is not None else None
     for d in docs:
-        _show(d)
+        _show(d, tz)
 
 
-def _show(d: dict[str, Any]) -> None:
+def _show(d: dict[str, Any], tz: tzinfo | None = None) -> None:
     out.print(
         f"[bold]{d['name']}[/] ({d['id']}, {d['kind']}) zone {d['zone'] or '-'}"
         + (f", declared as {d['declared']}" if d["declared"] else "")
@@ -171,9 +244,8 @@ def _show(d: dict[str, Any]) -> None:
     for kind in ("macs", "ips"):
         for s in d[kind]:
             how = ", ".join(sorted({x["proto"] for x in s["sources"]}))
-            out.print(
-                f"  {kind[:-1]} {s['address']} seen {_ts(s['first_ts'])} .. {_ts(s['last_ts'])} via {how}"
-            )
+            seen = f"{_ts(s['first_ts'], tz)} .. {_ts(s['last_ts'], tz)}"
+            out.print(f"  {kind[:-1]} {s['address']} seen {seen} via {how}")
     for name, values in d["fields"].items():
         for v in values:
             src = "; ".join(
@@ -187,17 +259,16 @@ def _show(d: dict[str, Any]) -> None:
         out.print(f"  note: {note}", markup=False)
 
 
-def _ts(ts: float | None) -> str:
-    if ts is None:
-        return "?"
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
+def _ts(ts: float | None, tz: tzinfo | None = None) -> str:
+    """The date and time in the site's timezone (UTC without a site)."""
+    return "?" if ts is None else Time(ts, tz).screen()
 
 
 def comm_map(
     captures: Captures = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    wide: WideOption = False,
     dot: Annotated[bool, typer.Option("--dot", help="Write Graphviz DOT to stdout.")] = False,
     asset_key: Annotated[str | None, typer.Option("--asset", help="Only edges of this asset.")] = None,
     zone: Annotated[str | None, typer.Option("--zone", help="Only edges with an end in this zone.")] = None,
@@ -208,15 +279,19 @@ def comm_map(
     """The communication map: who talks to whom, over what, doing what."""
     from plantwarden.inventory.commap import filter_map
 
-    if as_json and dot:
-        raise UsageError("--json and --dot exclude each other")
+    if sum((as_json, dot, as_csv)) > 1:
+        raise UsageError("--json, --csv and --dot exclude each other")
     report = _report(captures, db, site)
     inv = report.inventory
+    check_filters(report, zone, None)
     ids = None
     if asset_key is not None:
         ids = {a.id for a in inv.find(asset_key)}
         if not ids:
             raise NotFoundError(f"no asset {asset_key!r} in the inventory")
+    if proto is not None and proto not in {e.proto for e in report.edges}:
+        seen = sorted({e.proto for e in report.edges})
+        raise UsageError(f"--proto {proto}: no such protocol on the map (protocols: {', '.join(seen)})")
     zone_of = {a.id: a.zone for a in inv.assets}
     edges = filter_map(report.edges, ids, {proto} if proto else None, zone_of, {zone} if zone else None)
     if as_json:
@@ -226,26 +301,29 @@ def comm_map(
 
         typer.echo(to_dot(inv, edges), nl=False)
     else:
-        from rich.table import Table
-
-        table = Table("client", "server", "protocol", "operations", "packets", "first", "last", box=None)
-        for e in edges:
-            table.add_row(
-                e.client,
-                e.server,
+        tz = report.site.tz if report.site is not None else None
+        name = {a.id: a.name for a in inv.assets}
+        rows: list[list[Cell]] = [
+            [
+                name.get(e.client, e.client),
+                name.get(e.server, e.server),
                 e.proto + (f"/{e.port}" if e.port and "/" not in e.proto else ""),
                 ", ".join(sorted(e.op_classes)),
-                f"{e.packets:,}",
-                _ts(e.first_ts),
-                _ts(e.last_ts),
-            )
-        out.print(table)
+                e.packets if as_csv else f"{e.packets:,}",
+                Time(e.first_ts, tz),
+                Time(e.last_ts, tz),
+            ]
+            for e in edges
+        ]
+        head = ["client", "server", "protocol", "operations", "packets", "first", "last"]
+        emit(head, rows, as_csv=as_csv, wide=wide)
 
 
 def export_cmd(
     fmt: Annotated[str, typer.Argument(metavar="{csv,json,cyclonedx}", help="Export format.")],
     captures: Captures = None,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write to FILE (default stdout).")] = None,
+    out_path: OutOption = None,
+    force: ForceOption = False,
     site: Site = None,
     db: DbOption = None,
 ) -> None:
@@ -254,6 +332,7 @@ def export_cmd(
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    guard(out_path, force)
     text = export(_report(captures, db, site), fmt)
     if out_path is None:
         typer.echo(text, nl=False)

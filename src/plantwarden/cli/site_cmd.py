@@ -10,7 +10,8 @@ import typer
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
-from plantwarden.errors import SiteModelError
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
+from plantwarden.errors import InputError, SiteModelError
 
 if TYPE_CHECKING:  # the site model (pydantic) is imported by the commands that use it
     from plantwarden.site.model import SiteModel
@@ -21,7 +22,6 @@ app = typer.Typer(
 
 FileArg = Annotated[Path, typer.Argument(help="Site model YAML file.", show_default=False)]
 FilesArg = Annotated[list[Path], typer.Argument(help="Site model YAML file(s).", show_default=False)]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
 
 
 def summary(model: SiteModel, source: str) -> dict[str, object]:
@@ -73,11 +73,36 @@ def validate(files: FilesArg, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def schema(out_file: OutOption = None) -> None:
+def schema(out_file: OutOption = None, force: ForceOption = False) -> None:
     """Print the JSON Schema of the site file (for editors)."""
     from plantwarden.site.schema import site_schema
 
+    guard(out_file, force)
     jsonout.write(site_schema(), out_file or "-")
+
+
+@app.command()
+def init(
+    captures: Annotated[list[Path], typer.Argument(help="Capture files to draft the site from.")],
+    out_file: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Draft a site file from captures: suggested zones, observed assets with their identity;
+    '# DECIDE:' comments mark what you must decide. Validates as it is."""
+    from plantwarden.analyze.pipeline import analyze_capture
+    from plantwarden.site.draft import draft
+
+    guard(out_file, force)
+    docs = [analyze_capture(str(path)).doc for path in captures]
+    text = draft(docs, [path.name for path in captures])
+    if out_file is None or str(out_file) == "-":
+        typer.echo(text, nl=False)
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out_file}: cannot write the draft: {exc.strerror}") from exc
+    out.print(f"drafted {out_file}: check every '# DECIDE:' line, then 'plantwarden site load {out_file}'")
 
 
 @app.command()

@@ -6,10 +6,15 @@ evidence and the conduit that would have to allow it. Also: flat networks (a /24
 observed hosts of a control or safety zone and of an enterprise zone), exposure paths
 (:mod:`plantwarden.continuity.exposure`) and the zone x zone matrix of services seen. A site
 without a model gets zones suggested from the traffic (:mod:`plantwarden.continuity.suggest`).
+
+Violations are also grouped per (client, client zone, server zone, service) with their counts,
+servers and server ports collapsed into ranges: a scan of 1,000 ports is one group, not 1,000
+lines. A flow no decoder named counts under its transport (``tcp``), with its ports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from plantwarden.continuity.conduits import judge
@@ -44,6 +49,53 @@ def violation(model: SiteModel, zoning: Zoning, edge: Edge) -> dict[str, Any] | 
         return None
     needed = {"conduit": verdict.conduit, "from": a, "to": b, "allow": verdict.allow}
     return {**found, "reason": verdict.reason, "needed": needed}
+
+
+def port_ranges(ports: Iterable[int]) -> str:
+    """``21-23,80,102``: sorted ports, runs collapsed into ranges (0, no port, left out)."""
+    runs: list[list[int]] = []
+    for p in sorted({p for p in ports if p}):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def violation_groups(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Violations per (client, client zone, server zone, service), most flows first."""
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    for v in violations:
+        e = v["evidence"]
+        service = e["proto"] or e["transport"]
+        groups.setdefault((e["client"], v["client_zone"], v["server_zone"], service), []).append(v)
+    out = []
+    for (client, a, b, service), found in groups.items():
+        ev = [v["evidence"] for v in found]
+        firsts = [x["first_ts"] for x in ev if x["first_ts"] is not None]
+        lasts = [x["last_ts"] for x in ev if x["last_ts"] is not None]
+        reasons = sorted({v["reason"] for v in found})
+        out.append(
+            {
+                "client": client,
+                "client_zone": a,
+                "server_zone": b,
+                "service": service,
+                "transport": sorted({x["transport"] for x in ev}),
+                "ports": port_ranges(x["port"] for x in ev),
+                "port_count": len({x["port"] for x in ev if x["port"]}),
+                "servers": sorted({x["server"] for x in ev}),
+                "violations": len(found),
+                "flows": sum(x["flows"] for x in ev),
+                "packets": sum(x["packets"] for x in ev),
+                "first_ts": min(firsts, default=None),
+                "last_ts": max(lasts, default=None),
+                "reasons": reasons,
+            }
+        )
+    return sorted(
+        out, key=lambda g: (-g["flows"], g["client"], g["client_zone"], g["server_zone"], g["service"])
+    )
 
 
 def matrix(zoning: Zoning, edges: list[Edge]) -> dict[str, dict[str, dict[str, int]]]:
@@ -99,6 +151,7 @@ def audit(model: SiteModel | None, docs: list[dict[str, Any]]) -> dict[str, Any]
         edges = [e for e in edges if not zoning.directed_broadcast(e.server)]
         found = (violation(model, zoning, e) for e in edges)
         body["violations"] = [v for v in found if v is not None]
+    body["violation_groups"] = violation_groups(body["violations"])
     body["flat_networks"] = flat_networks(zoning, hosts)
     body["exposure_paths"] = exposure_paths(zoning, edges)
     body["matrix"] = matrix(zoning, edges)

@@ -4,7 +4,8 @@ Each host gets a role from what it does: it serves an industrial protocol (contr
 BACnet (building), is a client of industrial protocols (operations), or only speaks office
 protocols (enterprise). Hosts are grouped by /24 (IPv4) or /64 (IPv6); a group's zone takes the
 first role present in the order control, building, operations, enterprise, and a group with no
-known role is ``unknown`` (suggested as operations).
+known role is ``unknown`` (suggested as operations). Broadcast and multicast addresses are
+no hosts (site.groups: without zones, x.y.z.255 is a /24's broadcast).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from plantwarden.continuity.observed_edges import Edge, as_ip
 from plantwarden.continuity.zoning import Zoning, subnet_of
+from plantwarden.site.groups import is_group_address
 from plantwarden.site.model import Zone
 
 ICS = frozenset({"modbus", "s7comm", "s7comm-plus", "enip", "cip", "dnp3", "iec104", "opcua"})
@@ -52,7 +54,7 @@ def suggest_zones(edges: list[Edge]) -> tuple[Zone, ...]:
     groups: dict[IPv4Network | IPv6Network, dict[str, list[str]]] = {}
     for host, roles in host_roles(edges).items():
         ip = as_ip(host)
-        if ip is not None and not ip.is_global:
+        if ip is not None and not ip.is_global and not is_group_address(host):
             groups.setdefault(subnet_of(ip), {}).setdefault(host_role(roles), []).append(host)
     zones = []
     for net in sorted(groups, key=lambda n: (n.version, n)):

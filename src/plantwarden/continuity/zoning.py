@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from plantwarden.continuity.observed_edges import IP, as_ip
+from plantwarden.site.groups import zone_group_addresses
 from plantwarden.site.model import Zone
 
 CRITICAL = frozenset({"control", "safety"})
@@ -46,20 +47,15 @@ class Zoning:
     zones: tuple[Zone, ...]
     vendor_points: dict[str, str] = field(default_factory=dict)  # address -> who reaches in through it
     _cache: dict[str, str | None] = field(default_factory=dict)
+    _groups: frozenset[str] | None = None
 
     def directed_broadcast(self, address: str) -> bool:
-        """True for the broadcast address of a network that holds whole zones (a zone's own
-        /24, or the plant's /16 when the zones are /24s inside it): not a host of any zone."""
-        ip = as_ip(address)
-        if ip is None or ip.version != 4:
-            return False
-        nets = [n for z in self.zones for n in z.cidrs if n.version == 4]
-        for n in nets:
-            for prefix in range(8, n.prefixlen + 1):
-                outer = n.supernet(new_prefix=prefix)
-                if ip == outer.broadcast_address:
-                    return True
-        return False
+        """True for a broadcast or network address the zones' subnets imply (a zone's own, or
+        the broadcast of a network that holds whole zones: the plant's /16 when the zones are
+        /24s inside it), in any zone size: not a host of any zone (plantwarden.site.groups)."""
+        if self._groups is None:
+            self._groups = zone_group_addresses(n for z in self.zones for n in z.cidrs)
+        return address in self._groups
 
     def zone_of(self, address: str) -> str | None:
         """The zone name holding ``address``; None when it is not an address or outside every zone."""

@@ -3,12 +3,12 @@ MAC when: the skeleton of the inventory before any field is filled in."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
 from plantwarden.inventory.model import Seen
 from plantwarden.inventory.observe import Binding, is_mac
 from plantwarden.inventory.oui import mac_kind
+from plantwarden.site.groups import is_group_address
 
 DEVICE_MAC_KINDS = frozenset({"universal", "local"})
 
@@ -18,14 +18,10 @@ def mac_is_device(mac: str) -> bool:
 
 
 def ip_is_group(ip: str, broadcasts: frozenset[str] | None = None) -> bool:
-    """Multicast, unspecified or broadcast. Without a site model, x.y.z.255 counts as a
-    directed broadcast (the common /24); with one, the zones' broadcast addresses do."""
-    addr = ipaddress.ip_address(ip)
-    if addr.is_multicast or addr.is_unspecified or ip == "255.255.255.255":
-        return True
-    if broadcasts is not None:
-        return ip in broadcasts
-    return addr.version == 4 and ip.endswith(".255") and not addr.is_loopback
+    """Multicast, unspecified or broadcast (plantwarden.site.groups). Without a site model,
+    x.y.z.255 counts as a directed broadcast (the common /24); with one, the broadcast and
+    network addresses its zones' subnets imply do, in any zone size."""
+    return is_group_address(ip, broadcasts)
 
 
 @dataclass

@@ -8,6 +8,7 @@ inputs give the same document.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, time
 
@@ -18,6 +19,7 @@ from cyclonedx.model.contact import OrganizationalEntity
 from cyclonedx.output.json import JsonV1Dot6
 
 from plantwarden import __version__
+from plantwarden.cli.outfile import GENERATOR_MARK
 from plantwarden.inventory.build import InventoryReport
 from plantwarden.inventory.model import Asset
 
@@ -90,7 +92,10 @@ def cyclonedx_json(report: InventoryReport) -> str:
     meta = BomMetaData(
         timestamp=datetime.combine(report.as_of, time(0), UTC),
         component=None,
-        properties=[Property(name="plantwarden:capture", value=c) for c in inv.captures],
+        properties=[
+            Property(name="generator", value=f"{GENERATOR_MARK} {__version__}"),
+            *(Property(name="plantwarden:capture", value=c) for c in inv.captures),
+        ],
     )
     meta.tools.components.add(tool)
     bom = Bom(
@@ -98,4 +103,14 @@ def cyclonedx_json(report: InventoryReport) -> str:
         metadata=meta,
         components=[device_component(a) for a in inv.devices()],
     )
-    return JsonV1Dot6(bom).output_as_string(indent=2)
+    return _metadata_first(JsonV1Dot6(bom).output_as_string(indent=2))
+
+
+def _metadata_first(text: str) -> str:
+    """The same BOM with its header and metadata before the components (key order means
+    nothing in JSON), so that the generator mark is in the file's first bytes and a later
+    ``export --out`` recognises the file as plantwarden's (cli.outfile)."""
+    doc = json.loads(text)
+    head = ("$schema", "bomFormat", "specVersion", "serialNumber", "version", "metadata")
+    ordered = {k: doc[k] for k in head if k in doc} | {k: v for k, v in doc.items() if k not in head}
+    return json.dumps(ordered, indent=2, ensure_ascii=False)

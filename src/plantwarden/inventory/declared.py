@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from plantwarden.inventory.inventory import Inventory
 from plantwarden.inventory.model import Asset, Confidence, Source
+from plantwarden.site.groups import zone_group_addresses
 
 if TYPE_CHECKING:  # annotations only: the site model loads when a command reads one
     from plantwarden.site.model import Asset as Declared
@@ -50,7 +51,8 @@ def zone_of_ip(site: SiteModel, ip: str) -> str | None:
 
 
 def broadcasts(site: SiteModel) -> frozenset[str]:
-    return frozenset(str(c.broadcast_address) for z in site.zones for c in z.cidrs if c.version == 4)
+    """The broadcast and network addresses of the site's zones (plantwarden.site.groups)."""
+    return zone_group_addresses(c for z in site.zones for c in z.cidrs)
 
 
 def router_macs(site: SiteModel) -> set[str]:

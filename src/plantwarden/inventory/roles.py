@@ -3,8 +3,14 @@
 A device that answers an industrial protocol as server is the controller (PLC, or RTU/
 outstation for the telecontrol protocols); its clients are HMIs, SCADA servers or
 engineering workstations depending on how many controllers they poll and what they do
-(program download/upload and run/stop are engineering work). IT services are recognised by
-the port they serve. Identity answers and LLDP/CDP capabilities confirm or add roles.
+(program download/upload and run/stop are engineering work). Identity answers and LLDP/CDP
+capabilities confirm or add roles.
+
+Roles come only from decoded application traffic: an edge counts when a decoder named its
+protocol in some flow of it. A port that answered a scan with a SYN-ACK and a RST, an ICMP
+refusal, or a handshake without a valid application PDU shows on the map under its
+registered port's name (``tcp/5450`` is ``pi``), but it is not a service: taking it for one
+made every scanned HMI a historian, printer and remote-access host.
 """
 
 from __future__ import annotations
@@ -70,10 +76,42 @@ class Behaviour:
 L2_DISCOVERY = frozenset({"arp", "lldp", "cdp", "pn_dcp", "eth", "ip"})
 
 
-def behaviours(edges: list[MapEdge]) -> dict[str, Behaviour]:
+DecodedKey = tuple[str, str, str, int]  # client asset id, server asset id, transport, port
+
+
+def decoded_keys(inv: Inventory) -> set[DecodedKey]:
+    """The (client, server, transport, port) of every analysis edge a decoder named, by asset
+    id as the communication map keys them (an address without an asset stands for itself)."""
+    keys: set[DecodedKey] = set()
+    for doc in inv.documents:
+        for e in doc.get("edges") or []:
+            if not e.get("proto"):
+                continue
+            first = e.get("first_ts")
+            client, server = inv.at(e["client"], first), inv.at(e["server"], first)
+            keys.add(
+                (
+                    e["client"] if client is None else client.id,
+                    e["server"] if server is None else server.id,
+                    str(e.get("transport", "")),
+                    int(e.get("port") or 0),
+                )
+            )
+    return keys
+
+
+def decoded(e: MapEdge, keys: set[DecodedKey] | None) -> bool:
+    """Whether ``e`` carried decoded application traffic. Edges made from conversations (no
+    transport) are decoded by construction; ``keys`` None trusts every edge."""
+    return keys is None or not e.transport or (e.client, e.server, e.transport, e.port) in keys
+
+
+def behaviours(edges: list[MapEdge], keys: set[DecodedKey] | None = None) -> dict[str, Behaviour]:
+    """What each asset serves and polls, from the edges with decoded traffic only (see the
+    module docstring; ``keys`` from :func:`decoded_keys`)."""
     out: dict[str, Behaviour] = defaultdict(Behaviour)
     for e in edges:
-        if e.client == e.server or e.proto in L2_DISCOVERY:
+        if e.client == e.server or e.proto in L2_DISCOVERY or not decoded(e, keys):
             continue
         out[e.server].serves[e.proto].add(e.client)
         out[e.client].polls[e.proto].add(e.server)
@@ -153,7 +191,7 @@ def _identity_roles(asset: Asset) -> list[RoleGuess]:
 
 def infer_roles(inv: Inventory, edges: list[MapEdge]) -> None:
     """Fill ``asset.roles`` (best first) for every device of the inventory."""
-    seen = behaviours(edges)
+    seen = behaviours(edges, decoded_keys(inv))
     for asset in inv.devices():
         b = seen.get(asset.id, Behaviour())
         guesses = _merge(_identity_roles(asset) + _server_roles(b) + _client_roles(b) + _it_roles(b))

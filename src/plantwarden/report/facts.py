@@ -44,11 +44,18 @@ class EdgeFact:
 
 @dataclass
 class LineRisk:
+    """What the alerts mean for one line. ``state``: "stopped", an alert shows the failure of
+    an asset the line cannot run without (it went silent, was put in STOP, was restarted);
+    "exposed", an alert touches such an asset but shows no failure (a scan's target, a write,
+    a new talker); "covered", the asset's redundancy group still holds; "safe", no alert."""
+
     line: str
     cost_per_hour: float
-    state: str  # "stops": an alert's asset alone stops it; "covered": redundancy holds; "safe"
+    state: str
     buffer_minutes: float | None
     alerts: int
+    failed: list[str] = field(default_factory=list)  # "plc-proc was put in STOP (mode-change)"
+    degraded: list[str] = field(default_factory=list)  # failures redundancy still covers
 
 
 @dataclass
@@ -64,6 +71,7 @@ class DemoFacts:
     violations: list[dict[str, Any]]
     legacy: dict[str, dict[str, Any]]
     captures: list[str] = field(default_factory=list)
+    timezone: str | None = None  # the site's IANA timezone: times are shown in it
 
     def zone_assets(self, zone: str) -> list[AssetFact]:
         return [a for a in self.assets if a.zone == zone]
@@ -133,17 +141,42 @@ def _edges(site: SiteModel, edges: list[Edge], violations: list[dict[str, Any]])
     return sorted(merged.values(), key=lambda f: (f.client, f.server))
 
 
+#: Rules whose alert is the failure of its target, not only a threat to it.
+FAILURE_RULES = {"device-silent": "stopped answering", "device-restart": "was restarted or shut down"}
+STATE_RANK = {"safe": 0, "covered": 1, "exposed": 2, "stopped": 3}
+
+
+def failure(alert: dict[str, Any]) -> str | None:
+    """How the alert's target failed ("was put in STOP"), or None when the alert is a threat
+    only: a scan, a write or a new talker leave their target running."""
+    said = FAILURE_RULES.get(str(alert.get("rule")))
+    if said is not None:
+        return said
+    details = " ".join(str(d) for d in alert.get("details") or []).lower()
+    if alert.get("rule") == "mode-change" and "stop" in details:
+        return "was put in STOP"
+    return None
+
+
 def _lines(site: SiteModel, alerts: list[dict[str, Any]]) -> list[LineRisk]:
     risks = {x.name: LineRisk(x.name, x.downtime_cost_per_hour, "safe", None, 0) for x in site.lines}
     for a in alerts:
         impact = a.get("impact") or {}
+        how = failure(a)
+        state = "covered" if not impact.get("stops") else "stopped" if how else "exposed"
         for line in impact.get("lines", []):
             risk = risks[line["line"]]
             risk.alerts += 1
-            state = "stops" if impact.get("stops") else "covered"
-            if state == "stops" or risk.state == "safe":
-                risk.state = state
-            if risk.buffer_minutes is None or line["buffer_minutes"] < risk.buffer_minutes:
+            if how is not None:
+                said = f"{', '.join(impact.get('assets') or [a['dst']])} {how} ({a['rule']})"
+                failures = risk.failed if state == "stopped" else risk.degraded
+                if said not in failures:
+                    failures.append(said)
+            if STATE_RANK[state] > STATE_RANK[risk.state]:
+                risk.state, risk.buffer_minutes = state, line["buffer_minutes"]
+            elif state == risk.state and (
+                risk.buffer_minutes is None or line["buffer_minutes"] < risk.buffer_minutes
+            ):
                 risk.buffer_minutes = line["buffer_minutes"]
     return list(risks.values())
 
@@ -169,6 +202,7 @@ def gather(
         violations=audit["violations"],
         legacy=legacy,
         captures=[str(d.get("name")) for d in docs],
+        timezone=str(site.site.timezone),
     )
 
 

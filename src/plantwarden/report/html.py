@@ -1,24 +1,30 @@
-"""``demo-report.html``: one self-contained page (inline CSS and SVG, no external fetch).
+"""The HTML report (``demo-report.html``, ``plantwarden report --out``): one self-contained
+page (inline CSS, SVG and JavaScript, no external fetch: it opens on a machine without network).
 
 The answer first (does this keep production safe and running?), then the pictures (the
-network map by zone, cost at risk per line), then the tables: alerts, single points of
+network map by zone, cost at risk per line), then the tables: alerts worst first (a click on
+a column header sorts by it, the ``#`` column restores worst first), single points of
 failure, segmentation violations, legacy share per zone, and what to run next.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from plantwarden.cli.outfile import GENERATOR_MARK
 from plantwarden.continuity.text import minutes, money
+from plantwarden.detect.model import Severity
+from plantwarden.detect.order import at_risk_per_hour, worst_first_docs
 from plantwarden.report.facts import DemoFacts
 from plantwarden.report.svg_bars import cost_chart
 from plantwarden.report.svg_map import SEVERITY_COLOURS, VIOLATION, network_map
 from plantwarden.report.text import (
     NEXT_STEPS,
-    SEVERITIES,
-    clock,
     names,
     risk_text,
     verdict,
@@ -44,6 +50,28 @@ th{background:#eef2f7;font-weight:600}
 code{background:#eef2f7;padding:1px 5px;border-radius:4px;font-size:12.5px}
 .key span{display:inline-block;margin-right:16px}
 .sw{display:inline-block;width:22px;height:4px;vertical-align:middle;margin-right:6px}
+table.sortable th{cursor:pointer;user-select:none}
+table.sortable th[data-dir=asc]::after{content:" \\25B2"}
+table.sortable th[data-dir=desc]::after{content:" \\25BC"}
+"""
+
+#: Sorts a ``table.sortable`` by the clicked column: numbers by value (a cell's ``data-sort``
+#: when it has one), text alphabetically; a second click reverses. Inline: no network needed.
+SORT_JS = """
+(function(){
+function key(td){var v=td.getAttribute('data-sort');if(v===null)v=td.textContent;
+var n=Number(v);return v!==''&&!isNaN(n)?[0,n]:[1,v.toLowerCase()];}
+function cmp(a,b){if(a[0]!==b[0])return a[0]-b[0];return a[1]<b[1]?-1:a[1]>b[1]?1:0;}
+document.querySelectorAll('table.sortable').forEach(function(t){
+var heads=t.tHead.rows[0].cells;
+Array.prototype.forEach.call(heads,function(th,i){th.addEventListener('click',function(){
+var asc=th.getAttribute('data-dir')!=='asc';
+Array.prototype.forEach.call(heads,function(h){h.removeAttribute('data-dir');});
+th.setAttribute('data-dir',asc?'asc':'desc');
+var body=t.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+rows.sort(function(x,y){return cmp(key(x.cells[i]),key(y.cells[i]))*(asc?1:-1);});
+rows.forEach(function(r){body.appendChild(r);});});});});
+})();
 """
 
 
@@ -53,43 +81,66 @@ def _sev(level: str) -> str:
     )
 
 
-def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
+Cell = str | tuple[str, str | float]  # HTML, or (HTML, sort key)
+
+
+def _td(cell: Cell) -> str:
+    if isinstance(cell, tuple):
+        html, key = cell
+        return f'<td data-sort="{escape(str(key))}">{html}</td>'
+    return f"<td>{cell}</td>"
+
+
+def _table(head: list[str], rows: Sequence[Sequence[Cell]], cls: str) -> str:
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_td(c) for c in r) + "</tr>" for r in rows)
     return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _frames(alert: dict[str, Any]) -> str:
+def _frames(alert: Mapping[str, Any]) -> str:
     return "; ".join(f"{e['capture']}: {', '.join(map(str, e['frames'][:6]))}" for e in alert["evidence"])
 
 
-def _alert_row(alert: dict[str, Any]) -> list[str]:
+def when(ts: float, tz: str | None) -> str:
+    """A time in the site's timezone with its date (UTC without a site)."""
+    zone = ZoneInfo(tz) if tz else UTC
+    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _alert_row(rank: int, alert: Mapping[str, Any], tz: str | None) -> list[Cell]:
     src, dst = names(alert)
     details = alert.get("details") or [""]
+    count = f" (&times;{alert['count']})" if alert["count"] > 1 else ""
     return [
-        _sev(alert["severity"]),
+        (str(rank), rank),
+        (_sev(alert["severity"]), int(Severity.parse(str(alert["severity"])))),
         f"<code>{escape(alert['rule'])}</code><br>{escape(alert['title'])}",
         f"{escape(src)} &rarr; {escape(dst)}",
-        escape(clock(alert["first_ts"])) + (f" (&times;{alert['count']})" if alert["count"] > 1 else ""),
+        (escape(when(alert["first_ts"], tz)) + count, alert["first_ts"]),
+        (escape(when(alert["last_ts"], tz)), alert["last_ts"]) if alert.get("last_ts") else "",
         escape(_frames(alert)),
-        escape(risk_text(alert)),
+        (escape(risk_text(alert)), at_risk_per_hour(alert.get("impact"))),
         escape(str(details[0])),
     ]
 
 
 def alerts_table(facts: DemoFacts) -> str:
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    ordered = sorted(facts.alerts, key=lambda a: (rank.get(a["severity"], 9), a["first_ts"]))
+    """Every alert, worst first (detect.order); sortable by any column in the browser."""
+    ordered = worst_first_docs(facts.alerts)
+    zone = facts.timezone or "UTC"
     head = [
+        "#",
         "severity",
         "rule",
         "source → destination",
-        "first (UTC)",
+        f"first ({zone})",
+        f"last ({zone})",
         "evidence frames",
         "production at risk",
         "detail",
     ]
-    return _table(head, [_alert_row(a) for a in ordered], "alerts")
+    rows = [_alert_row(i, a, facts.timezone) for i, a in enumerate(ordered, 1)]
+    return _table(head, rows, "alerts sortable")
 
 
 def spof_table(facts: DemoFacts) -> str:
@@ -137,17 +188,18 @@ def _map_key() -> str:
     )
 
 
-def render(facts: DemoFacts) -> str:
-    steps = "".join(f"<li><code>{escape(c)}</code> {escape(why)}</li>" for c, why in NEXT_STEPS)
+def render(facts: DemoFacts, next_steps: Sequence[tuple[str, str]] = NEXT_STEPS, what: str = "demo") -> str:
+    """The page. ``what`` names it under the title (``demo``, ``report``)."""
+    steps = "".join(f"<li><code>{escape(c)}</code> {escape(why)}</li>" for c, why in next_steps)
     sections = [
         f"<h1>{escape(facts.site)}: does this keep production safe and running?</h1>",
-        f'<p class="sub">plantwarden demo · captures {escape(", ".join(facts.captures))}</p>',
+        f'<p class="sub">plantwarden {escape(what)} · captures {escape(", ".join(facts.captures))}</p>',
         '<div class="verdict">' + "".join(f"<p>{escape(x)}</p>" for x in verdict(facts)) + "</div>",
         "<h2>Network map by zone</h2>",
         f"<figure>{network_map(facts)}<figcaption>{_map_key()}</figcaption></figure>",
         "<h2>Cost at risk per line</h2>",
         f"<figure>{cost_chart(facts.lines, facts.currency)}</figure>",
-        f"<h2>Alerts ({len(facts.alerts)})</h2>",
+        f"<h2>Alerts, worst first ({len(facts.alerts)})</h2>",
         alerts_table(facts),
         "<h2>Top single points of failure</h2>",
         spof_table(facts),
@@ -155,17 +207,20 @@ def render(facts: DemoFacts) -> str:
         violations_table(facts),
         "<h2>Legacy share per zone</h2>",
         legacy_table(facts),
-        "<h2>What to run next</h2>",
-        f"<ul>{steps}</ul>",
     ]
+    if steps:
+        sections += ["<h2>What to run next</h2>", f"<ul>{steps}</ul>"]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(facts.site)} - plantwarden demo</title>"
+        f'<meta name="generator" content="{GENERATOR_MARK}">'
+        f"<title>{escape(facts.site)} - plantwarden {escape(what)}</title>"
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
-        f"<body><main>{''.join(sections)}</main></body></html>\n"
+        f"<body><main>{''.join(sections)}</main><script>{SORT_JS}</script></body></html>\n"
     )
 
 
-def write_report(facts: DemoFacts, path: Path) -> Path:
-    path.write_text(render(facts), encoding="utf-8")
+def write_report(
+    facts: DemoFacts, path: Path, next_steps: Sequence[tuple[str, str]] = NEXT_STEPS, what: str = "demo"
+) -> Path:
+    path.write_text(render(facts, next_steps, what), encoding="utf-8")
     return path

@@ -1,8 +1,9 @@
 """Cost at risk per production line as an inline SVG bar chart.
 
-A bar is the line's downtime cost per hour (site model). Its colour says what the alerts put
-at risk: red, an alert's asset alone stops the line; amber, redundancy still covers it (the
-next failure stops it); grey, no alert touches the line.
+A bar is the line's downtime cost per hour (site model). Its colour says what the alerts mean
+for it (report.facts.LineRisk): dark red, an observed failure of an asset it needs stopped it;
+orange, an alert touches such an asset without a failure (at risk); amber, redundancy still
+covers it (the next failure stops it); grey, no alert touches the line.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from plantwarden.report.facts import LineRisk
 WIDTH = 900
 LABEL_W = 190
 BAR_H, GAP = 30, 14
-COLOURS = {"stops": "#d62728", "covered": "#f3a712", "safe": "#9aa5b1"}
+COLOURS = {"stopped": "#a50f15", "exposed": "#e6550d", "covered": "#f3a712", "safe": "#9aa5b1"}
 STATE_TEXT = {
-    "stops": "an alert's asset alone stops it",
-    "covered": "covered by redundancy: the next failure stops it",
+    "stopped": "stopped: an asset it needs failed",
+    "exposed": "at risk: an alert touches an asset it needs",
+    "covered": "on redundancy: the next failure stops it",
     "safe": "no alert touches it",
 }
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from plantwarden.continuity.text import minutes, money
-from plantwarden.report.facts import DemoFacts
+from plantwarden.report.facts import DemoFacts, LineRisk
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -20,8 +21,17 @@ NEXT_STEPS = (
     ("plantwarden alert ack ID --by you --why 'checked with operations'", "work an alert"),
 )
 
+#: What to run next, in the report of a user's own store (``plantwarden report``).
+REPORT_NEXT_STEPS = (
+    ("plantwarden alerts --severity high", "the stored alerts, worst first"),
+    ("plantwarden alert show ID", "one alert: evidence, assets, production at risk, history"),
+    ("plantwarden spof --pairs", "single points of failure, and pairs that stop a line together"),
+    ("plantwarden assets --unmanaged", "devices seen on the wire that the site model does not declare"),
+    ("plantwarden impact --fail NAME --for 4h", "what-if: what stops when NAME fails, and the cost"),
+)
 
-def names(alert: dict[str, Any]) -> tuple[str, str]:
+
+def names(alert: Mapping[str, Any]) -> tuple[str, str]:
     """Source and destination by site-model name where declared, else address."""
     by_address = {a["address"]: a.get("name") or a["address"] for a in alert["assets"]}
     return by_address.get(alert["src"], alert["src"]), by_address.get(alert["dst"], alert["dst"])
@@ -31,7 +41,7 @@ def clock(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S")
 
 
-def risk_text(alert: dict[str, Any]) -> str:
+def risk_text(alert: Mapping[str, Any]) -> str:
     """``6,500 EUR/h: packaging (after 35 min); covered by label-printers (1 of 2 needed, 0 spare)``."""
     impact = alert.get("impact")
     if not impact or not impact.get("lines"):
@@ -51,24 +61,66 @@ def severity_counts(facts: DemoFacts) -> Counter[str]:
     return Counter(a["severity"] for a in facts.alerts)
 
 
-def at_risk_per_hour(facts: DemoFacts) -> tuple[float, float]:
-    """Cost per hour of the lines an alert's asset alone stops; of those redundancy still covers."""
-    stops = sum(x.cost_per_hour for x in facts.lines if x.state == "stops")
-    covered = sum(x.cost_per_hour for x in facts.lines if x.state == "covered")
-    return stops, covered
+def at_risk_per_hour(facts: DemoFacts) -> dict[str, float]:
+    """Cost per hour of the lines in each state (``stopped``, ``exposed``, ``covered``)."""
+    return {
+        state: sum(x.cost_per_hour for x in facts.lines if x.state == state)
+        for state in ("stopped", "exposed", "covered")
+    }
+
+
+def _when(minutes_: float | None) -> str:
+    return "now" if not minutes_ else f"after {minutes(minutes_)}"
+
+
+def _line_list(lines: list[LineRisk]) -> str:
+    return ", ".join(f"{x.line} {_when(x.buffer_minutes)}" for x in lines)
+
+
+def production_lines(facts: DemoFacts) -> list[str]:
+    """The production-at-risk headline: which lines an observed failure stops, which ones an
+    alert only exposes (it touches an asset whose failure would stop them: a scan's target is
+    exposed, not failed), and which rest on redundancy."""
+    cost = at_risk_per_hour(facts)
+    by_state = {s: [x for x in facts.lines if x.state == s] for s in ("stopped", "exposed", "covered")}
+    cur = facts.currency
+    out = []
+    stopped = by_state["stopped"]
+    if stopped:
+        failed = sorted({f for x in stopped for f in x.failed})
+        out.append(
+            f"Stopped by an observed failure: {_line_list(stopped)} ({money(cost['stopped'], cur)}/h): "
+            + "; ".join(failed)
+            + "."
+        )
+    else:
+        out.append("No line is stopped: no alert shows the failure of an asset a line needs.")
+    exposed = by_state["exposed"]
+    if exposed:
+        out.append(
+            "At risk, not stopped: alerts touch assets whose failure would stop "
+            f"{', '.join(x.line for x in exposed)} ({money(cost['exposed'], cur)}/h); "
+            "a scan's target is at risk, not failed."
+        )
+    covered = by_state["covered"]
+    if covered:
+        failed = sorted({f for x in covered for f in x.degraded})
+        out.append(
+            f"On redundancy: {', '.join(x.line for x in covered)} ({money(cost['covered'], cur)}/h), "
+            "the next failure stops it" + (f": {'; '.join(failed)}" if failed else "") + "."
+        )
+    return out
 
 
 def verdict(facts: DemoFacts) -> list[str]:
     """The answer first: does this keep production safe and running?"""
     counts = severity_counts(facts)
-    stops, covered = at_risk_per_hour(facts)
     worst = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
     lines_at_risk = [x.line for x in facts.lines if x.state != "safe"]
     out = [
         f"{len(facts.alerts)} alerts ({worst or 'none'}) touch {len(lines_at_risk)} of {len(facts.lines)} "
-        f"production lines: {money(stops, facts.currency)}/h could stop at once"
-        + (f", {money(covered, facts.currency)}/h more rests on redundancy" if covered else "")
-        + "."
+        "production lines.",
+        *production_lines(facts),
     ]
     if facts.spof:
         top = facts.spof[0]

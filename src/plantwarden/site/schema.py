@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from plantwarden import __version__
+from plantwarden.cli.outfile import GENERATOR_MARK
 from plantwarden.site.model import SiteModel
 from plantwarden.site.ports import KNOWN_PROTOCOLS
 
@@ -24,7 +26,8 @@ def site_schema() -> dict[str, Any]:
     defs["Conduit"]["properties"]["allow"]["items"] = {"anyOf": [ALLOWED_TEXT, {"$ref": "#/$defs/Allowed"}]}
     on = defs["Recurrence"]["properties"]["on"]
     defs["Recurrence"]["properties"]["on"] = {"anyOf": [{"$ref": "#/$defs/Weekday"}, on], "default": []}
-    return {"$schema": DIALECT, "title": TITLE, **_without_title(schema)}
+    mark = f"{GENERATOR_MARK} {__version__}"  # cli.outfile: a later `site schema --out` may replace it
+    return {"$schema": DIALECT, "title": TITLE, "$comment": mark, **_without_title(schema)}
 
 
 def _without_title(schema: dict[str, Any]) -> dict[str, Any]:
