@@ -21,6 +21,7 @@ TSHARK_PROTOS = frozenset({"modbus", "s7comm", "enip", "cip", "dnp3", "bvlc", "b
 CAPTURES = (
     shared_captures()
     + sorted((DATA / "captures").glob("*.pcap"))
+    + sorted((DATA / "captures" / "public").glob("*.pcap"))
     + sorted((ROOT / "examples" / "dairy" / "captures").glob("*.pcap"))
 )
 

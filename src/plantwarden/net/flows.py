@@ -172,6 +172,9 @@ class FlowEngine:
 
     def _end(self, key: FlowKey) -> None:
         flow = self.flows.pop(key)
+        flush = getattr(flow.session, "flush", None)
+        if flush is not None:  # a session holding operations until it knows how to count them (dnp3)
+            flush(self.out)
         if flow.streams is not None:
             self.retransmissions += flow.streams[0].retransmitted + flow.streams[1].retransmitted
             self.gaps += flow.streams[0].gaps + flow.streams[1].gaps
