@@ -45,6 +45,17 @@ class BacnetSession:
     def __init__(self) -> None:
         self.pending: dict[tuple[str, int], int] = {}
         self.seen_request = False
+        self.requests: dict[tuple[str, int], int] = {}  # confirmed requests sent, by (address, port)
+
+    def requester(self) -> tuple[str, int] | None:
+        """The flow's client: the side that sent the most confirmed requests (clause 5.1: the
+        requesting BACnet-user), whatever the ports and whoever spoke first; None without any."""
+        if not self.requests:
+            return None
+        ranked = sorted(self.requests.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
 
     def on_pdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
         try:
@@ -62,13 +73,21 @@ class BacnetSession:
             out.anomaly(Anomaly("bvlc.unknown_type", ctx, f"BVLC type 0x{bvlc.bvlc_type:02x}"))
             return
         func = bvlc.bvlc_function
-        op = Operation("bvlc", _BVLC_CODES[func], name(codes.BVLC_FUNCTION, func),
-                       codes.BVLC_CLASS.get(func, OpClass.OTHER), ctx)
+        op = Operation(
+            "bvlc",
+            _BVLC_CODES[func],
+            name(codes.BVLC_FUNCTION, func),
+            codes.BVLC_CLASS.get(func, OpClass.OTHER),
+            ctx,
+        )
         if func not in codes.BVLC_FUNCTION:
             out.anomaly(Anomaly("bvlc.unknown_function", ctx, f"BVLC function 0x{func:02x}"))
         if bvlc.bvlc_length != len(pdu):
-            out.anomaly(Anomaly("bvlc.invalid_length", ctx,
-                                f"BVLC length {bvlc.bvlc_length}, datagram {len(pdu)} octets"))
+            out.anomaly(
+                Anomaly(
+                    "bvlc.invalid_length", ctx, f"BVLC length {bvlc.bvlc_length}, datagram {len(pdu)} octets"
+                )
+            )
         try:
             npdu = self._npdu(func, pdu, op, ctx, out)
         finally:
@@ -139,6 +158,8 @@ class BacnetSession:
                 self.pending.clear()
             self.pending[(ctx.src, invoke)] = apdu.service if apdu.service is not None else -1
             self.seen_request = True
+            side = (ctx.src, ctx.sport)
+            self.requests[side] = self.requests.get(side, 0) + 1
             return apdu.service
         found = self.pending.get((ctx.dst, invoke))
         if found is None and ptype == 7:  # an Abort may come from either side
@@ -199,8 +220,11 @@ class BacnetSpec:
     def probe(self, payload: bytes, transport: str) -> bool:
         """A BVLL header of type 0x81, a known function and a length equal to the datagram."""
         return (
-            transport == "udp" and len(payload) >= 4 and payload[0] == BVLC_TYPE_BIP
-            and payload[1] <= 0x0C and int.from_bytes(payload[2:4], "big") == len(payload)
+            transport == "udp"
+            and len(payload) >= 4
+            and payload[0] == BVLC_TYPE_BIP
+            and payload[1] <= 0x0C
+            and int.from_bytes(payload[2:4], "big") == len(payload)
         )
 
     def pdu_length(self, buf: bytes) -> int:
