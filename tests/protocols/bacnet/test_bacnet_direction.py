@@ -27,7 +27,7 @@ def _bacnet_edges(doc: dict[str, Any]) -> set[tuple[str, str]]:
     return {
         (e["client"], e["server"])
         for e in doc["edges"]
-        if e["proto"] == "bacnet" and e["server"] in COLD + (HEAD,)
+        if e["proto"] == "bacnet" and e["server"] in (*COLD, HEAD)
     }
 
 
