@@ -1,4 +1,5 @@
-"""BACnet/IP sessions: one ``bvlc`` operation per datagram, one ``bacapp`` per APDU.
+"""BACnet sessions: one ``bvlc`` operation per BACnet/IP datagram, one ``bacapp`` per APDU (also
+on ISO 8802-2 and MS/TP links, whose NPDU comes without a BVLL: no ``bvlc`` operation there).
 
 Codes follow ../shared/tools/groundtruth.py: ``bvlc`` = BVLC function as ``0x0a``;
 ``bacapp`` = ``<apdu type>:<service choice>`` (``-`` for Segment-ACK, Reject, Abort).
@@ -9,6 +10,7 @@ operation's details and class. Confirmed requests are paired with their answers 
 
 from __future__ import annotations
 
+from plantwarden.net.l2 import ETH_BACNET
 from plantwarden.protocols.bacnet import codes, services
 from plantwarden.protocols.bacnet.codes import name
 from plantwarden.protocols.bacnet.tables import VENDOR
@@ -59,7 +61,10 @@ class BacnetSession:
 
     def on_pdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
         try:
-            self._datagram(pdu, ctx, out)
+            if ctx.transport == "eth":
+                self._link_npdu(pdu, ctx, out)
+            else:
+                self._datagram(pdu, ctx, out)
         except WireError as err:
             proto = "bvlc" if err.what == "invalid_length" else "bacapp"
             out.anomaly(Anomaly(f"{proto}.{err.what}", ctx, err.detail))
@@ -93,6 +98,16 @@ class BacnetSession:
         finally:
             out.operation(op)
         if npdu is not None and npdu.message_type is None and npdu.apdu < len(pdu):
+            self._apdu(pdu, parse_apdu(pdu, npdu.apdu), ctx, out)
+
+    def _link_npdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
+        """Clause 7 (ISO 8802-2 LLC) and clause 9 (MS/TP data frames): the NPDU is the link's
+        whole payload, without a BVLL, so there is no ``bvlc`` operation (as in tshark).
+        A network layer message has no APDU and gives no operation."""
+        npdu = parse_npdu(pdu, 0)
+        if npdu.version != 1:
+            out.anomaly(Anomaly("bacnet.invalid_version", ctx, f"NPDU version {npdu.version}"))
+        if npdu.message_type is None and npdu.apdu < len(pdu):
             self._apdu(pdu, parse_apdu(pdu, npdu.apdu), ctx, out)
 
     def _npdu(self, func: int, pdu: bytes, op: Operation, ctx: PduContext, out: Emitter) -> Npdu | None:
@@ -210,12 +225,13 @@ def _bvlc_details(func: int, pdu: bytes) -> dict[str, object]:
 
 
 class BacnetSpec:
-    """BACnet/IP on UDP 47808 (Annex J)."""
+    """BACnet/IP on UDP 47808 (Annex J); BACnet on ISO 8802-2 LLC (clause 7) and MS/TP data
+    frames (clause 9), which the link layer hands over as ``ETH_BACNET``."""
 
     name = "bacnet"
     tcp_ports: frozenset[int] = frozenset()
     udp_ports = frozenset({BACNET_PORT})
-    ethertypes: frozenset[int] = frozenset()
+    ethertypes: frozenset[int] = frozenset({ETH_BACNET})
 
     def probe(self, payload: bytes, transport: str) -> bool:
         """A BVLL header of type 0x81, a known function and a length equal to the datagram."""
