@@ -1,8 +1,12 @@
 """BACnet on ISO 8802-2 (Ethernet LLC, ASHRAE 135 clause 7) and on MS/TP (clause 9).
 
-Both captures carry the NPDUs the real bacpypes3 stack sent over BACnet/IP
-(tests/data/generate/bacnet_links_bacpypes3.py); tshark's truth for them is in
-tests/data/captures/truth. Before this decoder, neither link gave a single BACnet operation.
+``bacnet-*-bacnetstack.pcap``: the BACnet Stack speaking each link itself (raw Ethernet in
+two network namespaces; MS/TP on an emulated RS-485 trunk), see
+tests/data/generate/bacnet_{ethernet,mstp}_bacnetstack.py. ``bacnet-*-bacpypes3.pcap``: the
+NPDUs the bacpypes3 stack sent over BACnet/IP, re-framed (bacnet_links_bacpypes3.py), so
+the same exchange can be compared across the three links. tshark's truth for all of them is
+in tests/data/captures/truth (the conversation truth test compares them tuple for tuple).
+Before this decoder, neither link gave a single BACnet operation.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from tests.conftest import DATA, truth_for
 ETHERNET = DATA / "captures" / "bacnet-ethernet-bacpypes3.pcap"
 MSTP = DATA / "captures" / "bacnet-mstp-bacpypes3.pcap"
 IP = DATA / "captures" / "bacnet-bacpypes3.pcap"
+STACK_ETHERNET = DATA / "captures" / "bacnet-ethernet-bacnetstack.pcap"
+STACK_MSTP = DATA / "captures" / "bacnet-mstp-bacnetstack.pcap"
 
 
 def _bacapp(path: Path) -> Counter[tuple[str, str, str]]:
@@ -39,24 +45,53 @@ def test_bacnet_over_llc_gives_the_operations_of_bacnet_ip_between_the_macs() ->
     assert not [r for r in rows if r["proto"] == "bvlc"]  # no BVLL on Ethernet, as in tshark
 
 
-def test_mstp_endpoints_are_the_macs_tshark_reads() -> None:
-    truth = json.loads((DATA / "captures" / "truth" / "bacnet-mstp-bacpypes3.mstp.json").read_text())
+def test_a_real_stack_on_raw_ethernet_reads_its_device_between_the_macs() -> None:
+    got = _bacapp(STACK_ETHERNET)
+    server, client, everyone = "02:00:00:00:0b:01", "02:00:00:00:0b:02", "ff:ff:ff:ff:ff:ff"
+    assert got[(client, everyone, "1:8")] == got[(server, client, "1:0")] == 11  # Who-Is, I-Am
+    assert got[(client, server, "0:12")] == 7 and got[(server, client, "3:12")] == 5
+    assert got[(server, client, "5:12")] == 2  # the missing analog inputs
+    doc = analyze_capture(STACK_ETHERNET).doc
+    (edge,) = [e for e in doc["edges"] if e["proto"] == "bacnet" and e["server"] == server]
+    assert edge["client"] == client and edge["transport"] == "eth"
+
+
+def _mstp_name(mac: int) -> str:
+    return "mstp:broadcast" if mac == 255 else f"mstp:{mac}"
+
+
+@pytest.mark.parametrize("capture", [MSTP, STACK_MSTP], ids=lambda p: p.stem)
+def test_mstp_endpoints_are_the_macs_tshark_reads(capture: Path) -> None:
+    truth = json.loads((DATA / "captures" / "truth" / f"{capture.stem}.mstp.json").read_text())
     expected: Counter[tuple[str, str]] = Counter()
     for f in truth["frames"]:
         if f["apdu_type"] is not None:
-            expected[(f"mstp:{f['src']}", f"mstp:{f['dst']}")] += 1
+            expected[(_mstp_name(f["src"]), _mstp_name(f["dst"]))] += 1
     got: Counter[tuple[str, str]] = Counter()
-    for (src, dst, _), n in _bacapp(MSTP).items():
+    for (src, dst, _), n in _bacapp(capture).items():
         got[(src, dst)] += n
     assert got == expected
+    assert analyze_capture(capture).doc["packets"] == len(truth["frames"])
+
+
+def test_the_same_exchange_gives_the_same_codes_on_mstp_as_on_bacnet_ip() -> None:
     codes = Counter(code for (_, _, code), n in _bacapp(MSTP).items() for _ in range(n))
     assert codes == Counter(code for (_, _, code), n in _bacapp(IP).items() for _ in range(n))
 
 
-def test_mstp_frames_without_data_are_packets_without_a_flow() -> None:
-    doc = analyze_capture(MSTP).doc
-    assert doc["packets"] == truth_for(MSTP)["packets"] == 81
+def test_the_mstp_client_is_the_station_sending_confirmed_requests() -> None:
+    doc = analyze_capture(STACK_MSTP).doc
+    edges = {(e["client"], e["server"]) for e in doc["edges"] if e["proto"] == "bacnet"}
+    assert ("mstp:2", "mstp:1") in edges and ("mstp:1", "mstp:2") not in edges
+
+
+@pytest.mark.parametrize("capture", [MSTP, STACK_MSTP], ids=lambda p: p.stem)
+def test_mstp_frames_without_data_are_packets_without_a_flow(capture: Path) -> None:
+    doc = analyze_capture(capture).doc
+    assert doc["packets"] == truth_for(capture)["packets"]
     assert not doc["decode_notes"]  # every header and data CRC checks
+    flows = sum(e["flows"] for e in doc["edges"])
+    assert flows == len({tuple(sorted((e["client"], e["server"]))) for e in doc["edges"]})
 
 
 def _frame(linktype: int, data: bytes) -> RawFrame:
