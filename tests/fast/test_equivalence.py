@@ -19,6 +19,7 @@ CAPTURES = sorted(
     for d in (
         ROOT.parent / "shared" / "captures",
         ROOT / "tests" / "data" / "captures",
+        ROOT / "tests" / "data" / "captures" / "public",
         ROOT / "examples" / "dairy" / "captures",
     )
     if d.is_dir()

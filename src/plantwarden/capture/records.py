@@ -18,6 +18,7 @@ LINKTYPE_LINUX_SLL = 113
 LINKTYPE_IPV4 = 228
 LINKTYPE_IPV6 = 229
 LINKTYPE_LINUX_SLL2 = 276
+LINKTYPE_BACNET_MS_TP = 165  # BACnet MS/TP frames from the preamble 0x55 0xFF (ASHRAE 135 clause 9)
 
 # The link types the L2-L4 decoder understands; frames of any other type are counted in the
 # reader's SkipReport as ``unknown_linktype`` and not yielded.
@@ -31,6 +32,7 @@ SUPPORTED_LINKTYPES = frozenset(
         LINKTYPE_IPV4,
         LINKTYPE_IPV6,
         LINKTYPE_LINUX_SLL2,
+        LINKTYPE_BACNET_MS_TP,
     }
 )
 

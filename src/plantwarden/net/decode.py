@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plantwarden.capture.records import (
+    LINKTYPE_BACNET_MS_TP,
     LINKTYPE_ETHERNET,
     LINKTYPE_IPV4,
     LINKTYPE_IPV6,
@@ -28,8 +29,13 @@ class Decoder:
         data = frame.data
         pkt = Packet(frame=frame.number, ts_ns=frame.ts_ns, wire_len=frame.orig_len)
         lt = frame.linktype
+        end = len(data)
         if lt == LINKTYPE_ETHERNET:
             off, etype = l2.ethernet(data, pkt)
+            if etype == l2.ETH_LLC:
+                off, etype, end = l2.llc(data, off, pkt)
+        elif lt == LINKTYPE_BACNET_MS_TP:
+            off, etype, end = l2.mstp(data, pkt)
         elif lt == LINKTYPE_LINUX_SLL:
             off, etype = l2.linux_sll(data, pkt)
         elif lt == LINKTYPE_LINUX_SLL2:
@@ -50,8 +56,8 @@ class Decoder:
         elif etype == l2.ETH_IPV6:
             proto, body = ipv6(data, off, pkt, self.defrag)
         else:
-            if etype >= 0:  # a non-IP ethertype, or LLC (0): the L2 payload
-                pkt.payload = data[off:]
+            if etype >= 0:  # a non-IP ethertype, LLC (0) or a BACnet NPDU: the L2 payload
+                pkt.payload = data[off:end]
             return pkt
         if body is None:
             return pkt

@@ -172,6 +172,12 @@ class FlowEngine:
 
     def _end(self, key: FlowKey) -> None:
         flow = self.flows.pop(key)
+        flush = getattr(flow.session, "flush", None)
+        if flush is not None:  # a session holding operations until it knows how to count them (dnp3)
+            flush(self.out)
+        requester = getattr(flow.session, "requester", None)
+        if requester is not None:  # a protocol whose client is the side that sends requests (bacnet)
+            _orient(flow, requester())
         if flow.streams is not None:
             self.retransmissions += flow.streams[0].retransmitted + flow.streams[1].retransmitted
             self.gaps += flow.streams[0].gaps + flow.streams[1].gaps
@@ -279,6 +285,26 @@ class FlowEngine:
         except Exception as exc:  # a decoder bug must not stop the analysis
             name = flow.spec.name if flow.spec is not None else "unknown"
             self.out.anomaly(Anomaly(f"{name}.decoder_error", ctx, f"{type(exc).__name__}: {exc}"))
+
+
+def _orient(flow: Flow, client: tuple[str, int] | None) -> None:
+    """Make ``client`` (address, port) the flow's client when its session knows better than
+    the first packet or the ports did (BACnet: the side sending confirmed requests, while
+    both sides use 47808 and a device's I-Am often comes first)."""
+    if (
+        client is None
+        or client != (flow.server, flow.server_port)
+        or client == (flow.client, flow.client_port)
+    ):
+        return
+    flow.client, flow.client_port, flow.server, flow.server_port = (
+        flow.server,
+        flow.server_port,
+        flow.client,
+        flow.client_port,
+    )
+    flow.packets.reverse()
+    flow.bytes.reverse()
 
 
 def _pdu_length(spec: ProtocolSpec, data: bytes) -> int:

@@ -1,10 +1,13 @@
-"""Link layers: Ethernet II / 802.3, 802.1Q and QinQ, Linux cooked v1/v2, BSD null, raw IP.
+"""Link layers: Ethernet II / 802.3 (LLC), 802.1Q and QinQ, Linux cooked v1/v2, BSD null, raw IP,
+BACnet MS/TP.
 
 Each function takes a frame's bytes and fills the L2 fields of a :class:`Packet`, returning
 the offset and ethertype of the network layer (ethertype 0 when there is none).
 References: IEEE 802.3 clause 3 (MAC frame), IEEE 802.1Q-2018 clause 9 (tag format),
 https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html and LINKTYPE_LINUX_SLL2.html,
-LINKTYPE_NULL (host-byte-order address family).
+LINKTYPE_NULL (host-byte-order address family), ISO/IEC 8802-2 (LLC), ANSI/ASHRAE 135-2020
+clause 9 (MS/TP frames, CRCs in Annex G) and clause 7 (BACnet on ISO 8802-2: LLC DSAP/SSAP
+0x82, UI control 0x03), https://www.tcpdump.org/linktypes/LINKTYPE_BACNET_MS_TP.html.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ ETH_PROFINET = 0x8892
 ETH_GOOSE = 0x88B8
 ETH_LLDP = 0x88CC
 ETH_LLC = 0  # 802.3 length field: an LLC/SNAP frame follows (CDP, STP)
+# Not ethertypes (values below 0x0600 are 802.3 lengths, never types): the BACnet NPDU of an
+# 802.3 frame with LLC SAP 0x82, or of an MS/TP data frame. Both go to the BACnet decoder.
+ETH_BACNET = 0x0082
+LLC_BACNET = b"\x82\x82\x03"  # DSAP, SSAP, control (UI): ASHRAE 135 clause 7
+MSTP_PREAMBLE = b"\x55\xff"
+MSTP_HEADER = 8  # preamble (2), frame type, destination, source, length (2), header CRC
+MSTP_DATA_FRAMES = frozenset({5, 6})  # BACnet Data Expecting Reply / Not Expecting Reply (9.3)
+MSTP_BROADCAST = 255
 
 VLAN_TPIDS = frozenset({ETH_VLAN, ETH_QINQ, ETH_QINQ_OLD})
 
@@ -109,3 +120,77 @@ def raw_ip(data: bytes, pkt: Packet) -> tuple[int, int]:
         pkt.notes.append("raw.unknown_version")
     pkt.ethertype = etype if etype != -1 else None
     return 0, etype
+
+
+def llc(data: bytes, off: int, pkt: Packet) -> tuple[int, int, int]:
+    """An 802.3 frame's LLC PDU (ISO/IEC 8802-2), bounded by the length field just before
+    ``off`` (frames shorter than 64 octets are padded): (offset, ethertype, end). BACnet's
+    (SAP 0x82, clause 7) gives ``ETH_BACNET`` and the NPDU after the 3-octet LLC header."""
+    length = int.from_bytes(data[off - 2 : off], "big")
+    end = min(len(data), off + length)
+    if data[off : off + 3] == LLC_BACNET:
+        pkt.ethertype = ETH_BACNET
+        return off + 3, ETH_BACNET, end
+    return off, ETH_LLC, len(data)
+
+
+def _crc_header(data: bytes) -> int:
+    """Annex G.1: the header CRC-8 (x^8 + x^7 + 1), preset to all ones, sent complemented."""
+    crc = 0xFF
+    for octet in data:
+        c = crc ^ octet
+        c ^= (c << 1) ^ (c << 2) ^ (c << 3) ^ (c << 4) ^ (c << 5) ^ (c << 6) ^ (c << 7)
+        crc = (c & 0xFE) ^ ((c >> 8) & 1)
+    return ~crc & 0xFF
+
+
+def _crc_data(data: bytes) -> int:
+    """Annex G.2: the data CRC-16 (CCITT, x^16 + x^12 + x^5 + 1, LSB first), preset to all
+    ones, sent complemented, low octet first."""
+    crc = 0xFFFF
+    for octet in data:
+        low = (crc & 0xFF) ^ octet
+        crc = (
+            (crc >> 8)
+            ^ (low << 8)
+            ^ (low << 3)
+            ^ (low << 12)
+            ^ (low >> 4)
+            ^ (low & 0x0F)
+            ^ ((low & 0x0F) << 7)
+        )
+        crc &= 0xFFFF
+    return ~crc & 0xFFFF
+
+
+def mstp_address(mac: int) -> str:
+    """An MS/TP station as an endpoint: ``mstp:<MAC address 0-254>`` (``mstp:broadcast`` for 255).
+
+    MS/TP has no globally unique addresses and the frame does not say which BACnet network
+    it is on, so two MS/TP segments of one capture would share names; one segment per
+    capture is the common case (a capture is taken on one RS-485 trunk)."""
+    return "mstp:broadcast" if mac == MSTP_BROADCAST else f"mstp:{mac}"
+
+
+def mstp(data: bytes, pkt: Packet) -> tuple[int, int, int]:
+    """ASHRAE 135 clause 9.3: preamble 0x55 0xFF, frame type, destination, source, data length
+    (2, big-endian), header CRC, then the data and its 2-octet CRC when the length is not 0.
+    Data frames (5, 6) carry an NPDU: (offset, ``ETH_BACNET``, end); other frames (token,
+    poll for master, test, reply postponed) carry none: ethertype -1."""
+    if len(data) < MSTP_HEADER or data[:2] != MSTP_PREAMBLE:
+        pkt.notes.append("mstp.truncated" if len(data) < MSTP_HEADER else "mstp.bad_preamble")
+        return len(data), -1, len(data)
+    ftype, dst, src = data[2], data[3], data[4]
+    length = int.from_bytes(data[5:7], "big")
+    pkt.link_dst, pkt.link_src = mstp_address(dst), mstp_address(src)
+    if _crc_header(data[2:7]) != data[7]:
+        pkt.notes.append("mstp.header_crc")
+    end = MSTP_HEADER + length
+    if length and len(data) < end + 2:
+        pkt.notes.append("mstp.truncated")
+    elif length and _crc_data(data[MSTP_HEADER:end]) != int.from_bytes(data[end : end + 2], "little"):
+        pkt.notes.append("mstp.data_crc")
+    if ftype not in MSTP_DATA_FRAMES or not length:
+        return len(data), -1, len(data)
+    pkt.ethertype = ETH_BACNET
+    return MSTP_HEADER, ETH_BACNET, min(end, len(data))

@@ -42,12 +42,19 @@ class Packet:
     ack: int = 0
     payload: bytes = b""  # L4 payload (TCP/UDP), or the L2 payload for non-IP ethertypes
     notes: list[str] = field(default_factory=list)  # named decode anomalies at L2-L4
+    link_src: str | None = None  # address on a link that is not Ethernet: ``mstp:5`` (BACnet MS/TP)
+    link_dst: str | None = None
 
     @property
     def src(self) -> str | None:
-        """Outer IP address, or the MAC when the frame has no IP header (tshark's tuples)."""
-        return self.ip_src if self.ip_src is not None else self.eth_src
+        """Outer IP address, or the MAC when the frame has no IP header (tshark's tuples), or
+        the link address on a link without MACs (MS/TP, where tshark's tuples say ``-``)."""
+        if self.ip_src is not None:
+            return self.ip_src
+        return self.eth_src if self.eth_src is not None else self.link_src
 
     @property
     def dst(self) -> str | None:
-        return self.ip_dst if self.ip_dst is not None else self.eth_dst
+        if self.ip_dst is not None:
+            return self.ip_dst
+        return self.eth_dst if self.eth_dst is not None else self.link_dst

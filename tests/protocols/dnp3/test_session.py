@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.dnp3 import SPEC, wire
 from tests.recorder import Recorder
@@ -78,9 +80,10 @@ def test_fragment_split_over_two_segments_counts_once_on_the_last() -> None:
     first = link_frame(control, dst, src, bytes([0x40 | 5]) + fragment[:30])  # FIR, seq 5
     last = link_frame(control, dst, src, bytes([0x80 | 6]) + fragment[30:])  # FIN, seq 6
     session, out = SPEC.new_session(), Recorder()
-    session.on_pdu(first, seg.ctx(), out)
+    session.on_pdu(first, replace(seg, frame=seg.frame - 1).ctx(), out)  # two TCP segments
     session.on_pdu(last, seg.ctx(), out)
     assert [op.code for op in out.operations] == ["link:pri/4", "130"]
+    assert [op.ctx.frame for op in out.operations] == [seg.frame - 1, seg.frame]
     whole = Recorder()
     SPEC.new_session().on_pdu(seg.payload, seg.ctx(), whole)
     assert [(v.point, v.value) for v in out.values] == [(v.point, v.value) for v in whole.values]
@@ -107,3 +110,56 @@ def test_link_only_frame_is_coded_by_link_function() -> None:
         ("link:sec/0", "ACK"),
         ("link:pri/9", "Request Link Status"),
     ]
+
+
+def _fragment_of(seg_no: int) -> tuple[int, int, int, bytes]:
+    seg = segments(TEST_DATA)[seg_no]
+    length, control, dst, src = wire.link_header(seg.payload) or (0, 0, 0, 0)
+    data, _ = wire.user_data(seg.payload, length)
+    return control, dst, src, data[1:]
+
+
+def test_segments_completed_in_the_same_captured_frame_are_the_fragments_operation() -> None:
+    """tshark counts the application function, not a link function per segment, when the
+    fragment completes in the frame holding its segments (write_vto_empty_string.pcap)."""
+    control, dst, src, fragment = _fragment_of(40)
+    ctx = segments(TEST_DATA)[40].ctx()
+    session, out = SPEC.new_session(), Recorder()
+    session.on_pdu(link_frame(control, dst, src, bytes([0x40 | 5]) + fragment[:30]), ctx, out)
+    assert out.operations == []  # held until the fragment completes or the frame is over
+    session.on_pdu(link_frame(control, dst, src, bytes([0x80 | 6]) + fragment[30:]), ctx, out)
+    assert [op.code for op in out.operations] == ["130"]
+
+
+def test_a_held_segment_is_a_link_operation_when_the_flow_ends_before_its_fragment() -> None:
+    control, dst, src, fragment = _fragment_of(40)
+    session, out = SPEC.new_session(), Recorder()
+    session.on_pdu(
+        link_frame(control, dst, src, bytes([0x40 | 5]) + fragment[:30]), segments(TEST_DATA)[40].ctx(), out
+    )
+    session.flush(out)
+    assert [op.code for op in out.operations] == ["link:pri/4"]
+
+
+def test_user_data_of_any_link_function_but_0_9_11_is_an_application_fragment() -> None:
+    """Test Link States (2) and reserved functions (5, 10) with user data carry a fragment
+    (opendnp3 conformance 6.6.2.2 and 6.6.2.5); Reset Link and Request Link Status do not."""
+    control, dst, src, fragment = _fragment_of(40)
+    ctx = segments(TEST_DATA)[40].ctx()
+    codes = []
+    for function in (2, 5, 10, 0, 9):
+        out = Recorder()
+        SPEC.new_session().on_pdu(
+            link_frame(control & 0xF0 | function, dst, src, bytes([0xC0]) + fragment), ctx, out
+        )
+        codes.append(out.operations[0].code)
+    assert codes == ["130", "130", "130", "link:pri/0", "link:pri/9"]
+
+
+def test_a_link_frame_whose_header_crc_fails_is_discarded() -> None:
+    frame = bytearray(segments(SELECT_OPERATE)[4].payload)
+    frame[8] ^= 0x01  # the header CRC (9.2.6: the frame is discarded)
+    session, out = SPEC.new_session(), Recorder()
+    session.on_pdu(bytes(frame), segments(SELECT_OPERATE)[4].ctx(), out)
+    assert out.operations == []
+    assert [a.name for a in out.anomalies] == ["dnp3.crc_error"]

@@ -1,4 +1,5 @@
-"""BACnet/IP sessions: one ``bvlc`` operation per datagram, one ``bacapp`` per APDU.
+"""BACnet sessions: one ``bvlc`` operation per BACnet/IP datagram, one ``bacapp`` per APDU (also
+on ISO 8802-2 and MS/TP links, whose NPDU comes without a BVLL: no ``bvlc`` operation there).
 
 Codes follow ../shared/tools/groundtruth.py: ``bvlc`` = BVLC function as ``0x0a``;
 ``bacapp`` = ``<apdu type>:<service choice>`` (``-`` for Segment-ACK, Reject, Abort).
@@ -9,6 +10,7 @@ operation's details and class. Confirmed requests are paired with their answers 
 
 from __future__ import annotations
 
+from plantwarden.net.l2 import ETH_BACNET
 from plantwarden.protocols.bacnet import codes, services
 from plantwarden.protocols.bacnet.codes import name
 from plantwarden.protocols.bacnet.tables import VENDOR
@@ -45,10 +47,24 @@ class BacnetSession:
     def __init__(self) -> None:
         self.pending: dict[tuple[str, int], int] = {}
         self.seen_request = False
+        self.requests: dict[tuple[str, int], int] = {}  # confirmed requests sent, by (address, port)
+
+    def requester(self) -> tuple[str, int] | None:
+        """The flow's client: the side that sent the most confirmed requests (clause 5.1: the
+        requesting BACnet-user), whatever the ports and whoever spoke first; None without any."""
+        if not self.requests:
+            return None
+        ranked = sorted(self.requests.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
 
     def on_pdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
         try:
-            self._datagram(pdu, ctx, out)
+            if ctx.transport == "eth":
+                self._link_npdu(pdu, ctx, out)
+            else:
+                self._datagram(pdu, ctx, out)
         except WireError as err:
             proto = "bvlc" if err.what == "invalid_length" else "bacapp"
             out.anomaly(Anomaly(f"{proto}.{err.what}", ctx, err.detail))
@@ -62,18 +78,36 @@ class BacnetSession:
             out.anomaly(Anomaly("bvlc.unknown_type", ctx, f"BVLC type 0x{bvlc.bvlc_type:02x}"))
             return
         func = bvlc.bvlc_function
-        op = Operation("bvlc", _BVLC_CODES[func], name(codes.BVLC_FUNCTION, func),
-                       codes.BVLC_CLASS.get(func, OpClass.OTHER), ctx)
+        op = Operation(
+            "bvlc",
+            _BVLC_CODES[func],
+            name(codes.BVLC_FUNCTION, func),
+            codes.BVLC_CLASS.get(func, OpClass.OTHER),
+            ctx,
+        )
         if func not in codes.BVLC_FUNCTION:
             out.anomaly(Anomaly("bvlc.unknown_function", ctx, f"BVLC function 0x{func:02x}"))
         if bvlc.bvlc_length != len(pdu):
-            out.anomaly(Anomaly("bvlc.invalid_length", ctx,
-                                f"BVLC length {bvlc.bvlc_length}, datagram {len(pdu)} octets"))
+            out.anomaly(
+                Anomaly(
+                    "bvlc.invalid_length", ctx, f"BVLC length {bvlc.bvlc_length}, datagram {len(pdu)} octets"
+                )
+            )
         try:
             npdu = self._npdu(func, pdu, op, ctx, out)
         finally:
             out.operation(op)
         if npdu is not None and npdu.message_type is None and npdu.apdu < len(pdu):
+            self._apdu(pdu, parse_apdu(pdu, npdu.apdu), ctx, out)
+
+    def _link_npdu(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
+        """Clause 7 (ISO 8802-2 LLC) and clause 9 (MS/TP data frames): the NPDU is the link's
+        whole payload, without a BVLL, so there is no ``bvlc`` operation (as in tshark).
+        A network layer message has no APDU and gives no operation."""
+        npdu = parse_npdu(pdu, 0)
+        if npdu.version != 1:
+            out.anomaly(Anomaly("bacnet.invalid_version", ctx, f"NPDU version {npdu.version}"))
+        if npdu.message_type is None and npdu.apdu < len(pdu):
             self._apdu(pdu, parse_apdu(pdu, npdu.apdu), ctx, out)
 
     def _npdu(self, func: int, pdu: bytes, op: Operation, ctx: PduContext, out: Emitter) -> Npdu | None:
@@ -139,6 +173,8 @@ class BacnetSession:
                 self.pending.clear()
             self.pending[(ctx.src, invoke)] = apdu.service if apdu.service is not None else -1
             self.seen_request = True
+            side = (ctx.src, ctx.sport)
+            self.requests[side] = self.requests.get(side, 0) + 1
             return apdu.service
         found = self.pending.get((ctx.dst, invoke))
         if found is None and ptype == 7:  # an Abort may come from either side
@@ -189,18 +225,22 @@ def _bvlc_details(func: int, pdu: bytes) -> dict[str, object]:
 
 
 class BacnetSpec:
-    """BACnet/IP on UDP 47808 (Annex J)."""
+    """BACnet/IP on UDP 47808 (Annex J); BACnet on ISO 8802-2 LLC (clause 7) and MS/TP data
+    frames (clause 9), which the link layer hands over as ``ETH_BACNET``."""
 
     name = "bacnet"
     tcp_ports: frozenset[int] = frozenset()
     udp_ports = frozenset({BACNET_PORT})
-    ethertypes: frozenset[int] = frozenset()
+    ethertypes: frozenset[int] = frozenset({ETH_BACNET})
 
     def probe(self, payload: bytes, transport: str) -> bool:
         """A BVLL header of type 0x81, a known function and a length equal to the datagram."""
         return (
-            transport == "udp" and len(payload) >= 4 and payload[0] == BVLC_TYPE_BIP
-            and payload[1] <= 0x0C and int.from_bytes(payload[2:4], "big") == len(payload)
+            transport == "udp"
+            and len(payload) >= 4
+            and payload[0] == BVLC_TYPE_BIP
+            and payload[1] <= 0x0C
+            and int.from_bytes(payload[2:4], "big") == len(payload)
         )
 
     def pdu_length(self, buf: bytes) -> int:

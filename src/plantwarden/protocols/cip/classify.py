@@ -39,7 +39,8 @@ class Pending:
     embedded: Pending | None = None  # Unconnected Send
 
 
-def _unknown(service: int) -> Meaning:
+def unknown_meaning(service: int) -> Meaning:
+    """A service whose meaning the object it went to does not tell (kept by number)."""
     return Meaning(f"unknown-0x{service:02x}", OpClass.OTHER, UNKNOWN)
 
 
@@ -68,7 +69,7 @@ def meaning(service: int, path: Path | None) -> Meaning:
         return found
     if path is None and service in codes.CONNECTION_MANAGER:
         return _from(codes.CONNECTION_MANAGER, service, CM)
-    return _unknown(service)
+    return unknown_meaning(service)
 
 
 def path_details(path: Path) -> dict[str, object]:

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from plantwarden.protocols.base import Anomaly, Emitter, Identity, Operation, PduContext, PointValue
 from plantwarden.protocols.cip import codes, values, wire
-from plantwarden.protocols.cip.classify import CM, LOGIX, Pending, meaning, path_details, tag_points
+from plantwarden.protocols.cip.classify import (
+    CM,
+    LOGIX,
+    UNKNOWN,
+    Meaning,
+    Pending,
+    meaning,
+    path_details,
+    tag_points,
+    unknown_meaning,
+)
 from plantwarden.protocols.enip.codes import DEVICE_TYPES, VENDORS
 
 MAX_DEPTH = 4  # nesting bound: Unconnected Send inside Multiple Service Packet inside ...
@@ -25,13 +35,15 @@ def _anomaly(out: Emitter, ctx: PduContext, what: str, detail: str) -> None:
 class CipDecoder:
     """CIP decoding state of one flow: requests waiting for their replies."""
 
-    __slots__ = ("pending",)
+    __slots__ = ("pending", "unknown")
 
     def __init__(self) -> None:
         self.pending: dict[object, Pending] = {}
+        self.unknown: set[int] = set()  # services this flow's requests sent to objects of unknown meaning
 
-    def message(self, msg: bytes, key: object, ctx: PduContext, out: Emitter,
-                extra: dict[str, object]) -> None:
+    def message(
+        self, msg: bytes, key: object, ctx: PduContext, out: Emitter, extra: dict[str, object]
+    ) -> None:
         """Decode one message router request or response (the 0x80 service bit tells)."""
         if not msg:
             _anomaly(out, ctx, "invalid_length", "empty CIP message")
@@ -44,8 +56,9 @@ class CipDecoder:
                     self.pending.pop(next(iter(self.pending)))
                 self.pending[key] = info
 
-    def _request(self, msg: bytes, ctx: PduContext, out: Emitter, depth: int,
-                 extra: dict[str, object]) -> Pending | None:
+    def _request(
+        self, msg: bytes, ctx: PduContext, out: Emitter, depth: int, extra: dict[str, object]
+    ) -> Pending | None:
         req = wire.request(msg)
         if req is None:
             _anomaly(out, ctx, "invalid_length", f"request path runs past the message ({len(msg)} bytes)")
@@ -54,6 +67,8 @@ class CipDecoder:
         if path is None:
             _anomaly(out, ctx, "bad_path", f"undecodable request path {req.path.hex()}")
         mean = meaning(req.service, path)
+        if mean.family == UNKNOWN:
+            self.unknown.add(req.service)
         info = Pending(req.service, mean, path)
         details: dict[str, object] = dict(extra)
         if path is not None:
@@ -66,8 +81,15 @@ class CipDecoder:
             self._request_body(req, info, details, ctx, out, depth)
         return info
 
-    def _request_body(self, req: wire.Request, info: Pending, details: dict[str, object], ctx: PduContext,
-                      out: Emitter, depth: int) -> None:
+    def _request_body(
+        self,
+        req: wire.Request,
+        info: Pending,
+        details: dict[str, object],
+        ctx: PduContext,
+        out: Emitter,
+        depth: int,
+    ) -> None:
         family, service = info.meaning.family, req.service
         if service == 0x0A:
             messages = wire.msp_services(req.data)
@@ -91,8 +113,9 @@ class CipDecoder:
         elif family == LOGIX:
             self._logix_request(req, info, details, ctx, out)
 
-    def _logix_request(self, req: wire.Request, info: Pending, details: dict[str, object], ctx: PduContext,
-                       out: Emitter) -> None:
+    def _logix_request(
+        self, req: wire.Request, info: Pending, details: dict[str, object], ctx: PduContext, out: Emitter
+    ) -> None:
         tag = info.path.tag if info.path is not None else None
         if req.service in (0x4C, 0x52):
             info.elements = values.element_count(req.data)
@@ -109,8 +132,15 @@ class CipDecoder:
                 for point, value in zip(tag_points(tag, len(written[1])), written[1], strict=False):
                     out.value(PointValue("cip", ctx, ctx.dst, point, value, "write"))
 
-    def _response(self, msg: bytes, info: Pending | None, ctx: PduContext, out: Emitter, depth: int,
-                  extra: dict[str, object]) -> None:
+    def _response(
+        self,
+        msg: bytes,
+        info: Pending | None,
+        ctx: PduContext,
+        out: Emitter,
+        depth: int,
+        extra: dict[str, object],
+    ) -> None:
         rsp = wire.response(msg)
         if rsp is None:
             _anomaly(out, ctx, "invalid_length", f"reply shorter than its status ({len(msg)} bytes)")
@@ -121,7 +151,7 @@ class CipDecoder:
             info = None
         if info is None and depth == 0:
             _anomaly(out, ctx, "response_without_request", f"reply 0x{rsp.service:02x} without its request")
-        mean = info.meaning if info is not None else meaning(rsp.service, None)
+        mean = info.meaning if info is not None else self._unpaired(rsp)
         details: dict[str, object] = dict(extra)
         details["status"] = codes.status_name(rsp.general_status)
         if rsp.extended_status:
@@ -135,8 +165,30 @@ class CipDecoder:
         if depth < MAX_DEPTH and rsp.general_status in (0x00, 0x06, 0x1E):
             self._response_body(rsp, info, details, ctx, out, depth)
 
-    def _response_body(self, rsp: wire.Response, info: Pending | None, details: dict[str, object],
-                       ctx: PduContext, out: Emitter, depth: int) -> None:
+    def _unpaired(self, rsp: wire.Response) -> Meaning:
+        """The meaning of a reply without its request (sent before the capture began): what the
+        flow's requests of that service meant when they went to an unknown object, and a
+        Logix tag read only when the reply's data is tag data (1756-PM020); otherwise the
+        object-specific code (Vol 1, 4-4) stays unknown, as tshark names it."""
+        found = meaning(rsp.service, None)
+        if rsp.service in self.unknown:
+            return unknown_meaning(rsp.service)
+        tag_read = (
+            found.family == LOGIX and rsp.service in (0x4C, 0x52) and rsp.general_status in (0x00, 0x06)
+        )
+        if tag_read and values.read_reply(rsp.data) is None:
+            return unknown_meaning(rsp.service)
+        return found
+
+    def _response_body(
+        self,
+        rsp: wire.Response,
+        info: Pending | None,
+        details: dict[str, object],
+        ctx: PduContext,
+        out: Emitter,
+        depth: int,
+    ) -> None:
         if rsp.service == 0x0A:
             messages = wire.msp_services(rsp.data)
             if messages is None:
@@ -155,8 +207,9 @@ class CipDecoder:
         elif rsp.service == 0x01 and info.path is not None and info.path.class_id == codes.CLASS_IDENTITY:
             self._identity(rsp.data, ctx, out)
 
-    def _read_values(self, rsp: wire.Response, info: Pending, details: dict[str, object], ctx: PduContext,
-                     out: Emitter) -> None:
+    def _read_values(
+        self, rsp: wire.Response, info: Pending, details: dict[str, object], ctx: PduContext, out: Emitter
+    ) -> None:
         read = values.read_reply(rsp.data)
         tag = info.path.tag if info.path is not None else None
         if read is None or tag is None:
