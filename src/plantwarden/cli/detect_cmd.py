@@ -216,9 +216,11 @@ def baseline_learn(
     from plantwarden.detect.store_baselines import store_baseline
     from plantwarden.detect.stream import learn_captures
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.engine import check_writable
 
     url = Settings.load(db).db_url
     model = site_from_option(site, db)
+    check_writable(url, create=True)  # a read-only store is refused before anything is learned
     learned = learn_captures(captures, site_name(model))
     version = store_baseline(url, learned, "learned from " + ", ".join(Path(c).name for c in captures))
     _summary(learned, version)

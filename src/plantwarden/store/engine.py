@@ -50,6 +50,7 @@ SQLITE_BUSY_TIMEOUT_S = 30
 #: Execution option of a writing transaction: SQLite takes the write lock at BEGIN (``BEGIN
 #: IMMEDIATE``), so concurrent writers wait for each other instead of failing with "locked".
 WRITE_OPTION = "plantwarden_writes"
+WRITES = "this command writes to it"
 
 
 def describe(url: str | URL) -> str:
@@ -373,7 +374,7 @@ def check_writable(url: str, *, create: bool = False) -> None:
         if why is None and path is None and engine.url.get_backend_name() == "postgresql":
             why = _pg_not_writable(engine, probe)
         if why is not None:
-            raise StoreError(f"the store {_where(engine.url)} is read-only ({why}); nothing was analysed")
+            raise StoreError(f"the store {_where(engine.url)} is read-only ({why}); {WRITES}")
         if create:
             _ensure(engine, create=True)
         elif probe.revision is None:
