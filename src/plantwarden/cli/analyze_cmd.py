@@ -256,7 +256,7 @@ def _live(
         )
 
     err.print(f"listening on {interface} with {tool} (Ctrl-C to stop and report)")
-    return analyze_live(live_capture(interface, bpf, tool), stop)
+    return analyze_live(live_capture(interface, bpf, tool, limit), stop)
 
 
 def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str, Any]:
