@@ -186,3 +186,10 @@ def test_an_existing_store_beside_other_tables_keeps_working(store_url: str) -> 
     check_writable(store_url)
     with connected(store_url, writes=True):
         pass
+
+
+def test_an_analysis_that_reads_nothing_leaves_no_empty_store(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a capture\n" * 10)
+    line = one_error_line(run("analyze", "notes.txt", "--db", "new.db", cwd=tmp_path))
+    assert "notes.txt" in line
+    assert not (tmp_path / "new.db").exists()

@@ -89,7 +89,7 @@ def analyze(
     if store:  # a read-only store is refused before anything is analysed
         from plantwarden.store.engine import check_writable
 
-        check_writable(settings.db_url, create=True)
+        check_writable(settings.db_url, create=True, later=not detect)
     json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # Files: Python's cyclic collector stays paused from the analysis through the store import,
     # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,

@@ -357,12 +357,14 @@ def _pg_not_writable(engine: Engine, probe: Probe) -> str | None:
     return None
 
 
-def check_writable(url: str, *, create: bool = False) -> None:
+def check_writable(url: str, *, create: bool = False, later: bool = False) -> None:
     """Refuse, before any work, a store this user cannot write (StoreError, exit 2).
 
     Writing commands call it first, so that a read-only store is reported before a capture
     is analysed. ``create=True`` (commands that record new analyses) also creates a missing
-    store or migrates an older one now; otherwise a missing store is refused."""
+    store or migrates an older one now (``later=True``: only checks that it can be, for a
+    command whose first write creates it, so that a run that analyses nothing leaves no
+    empty store behind); otherwise a missing store is refused."""
     engine = open_engine(url)
     try:
         path = sqlite_path(engine.url)
@@ -375,9 +377,9 @@ def check_writable(url: str, *, create: bool = False) -> None:
             why = _pg_not_writable(engine, probe)
         if why is not None:
             raise StoreError(f"the store {_where(engine.url)} is read-only ({why}); {WRITES}")
-        if create:
+        if create and not (later and not probe.exists):
             _ensure(engine, create=True)
-        elif probe.revision is None:
+        elif not create and probe.revision is None:
             raise StoreError(no_store_message(engine.url))
     finally:
         engine.dispose()
