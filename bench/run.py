@@ -127,13 +127,13 @@ def baseline_db(console: Console) -> Path:
 
 def tools(path: Path, baseline: Path | None) -> list[tuple[str, str]]:
     """Each tool's shell command. plantwarden runs its whole default path: analysis, the store
-    (a new SQLite file each run), the inventory and the JSON document (``--json``); with
+    (a new SQLite file each run), the inventory and the JSON document (``--out FILE``); with
     ``--detect``, also detection against the stored baseline (a fresh copy of its store):
     once as every run after the first finds it (its tables in the per-user cache), once as the
     first run after a new baseline version (the cache off)."""
     pw = BIN / "plantwarden"
     db, doc = OUT / "bench.db", OUT / "analyze.json"
-    whole = f"{pw} analyze --db sqlite:///{db} --json {doc}"
+    whole = f"{pw} analyze --db sqlite:///{db} --out {doc}"
     out = [
         ("plantwarden analyze (file)", f"rm -f {db} && {whole} {path} > /dev/null"),
         ("plantwarden analyze (stdin)", f"rm -f {db} && cat {path} | {whole} - > /dev/null"),

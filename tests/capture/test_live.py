@@ -143,3 +143,87 @@ def test_only_listening_tools_are_started() -> None:
     assert command("dumpcap", "eth1", None) == ["dumpcap", "-i", "eth1", "-w", "-", "-q"]
     with pytest.raises(CaptureError, match="unknown tool 'ping'"):
         live_capture("lo", tool="ping")
+
+
+# --- --for is wall time: a quiet interface still stops (issue 18) ---------------------------
+
+
+@contextmanager
+def quiet_interface() -> Iterator[str]:
+    """A tap interface of its own, up and silent: no program holds its other end, so no frame
+    ever arrives (like a mirror port nothing is sent to)."""
+    name = f"pwq{os.getpid() % 100000}"
+    made = subprocess.run(
+        ["ip", "tuntap", "add", "dev", name, "mode", "tap"], capture_output=True, check=False
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot create a tap interface: {made.stderr.decode().strip()}")
+    try:
+        subprocess.run(["ip", "link", "set", name, "up"], check=True)
+        yield name
+    finally:
+        subprocess.run(["ip", "link", "del", name], check=False)
+
+
+@needs_root
+@pytest.mark.parametrize("tool", ["tcpdump", "dumpcap"])
+def test_a_duration_ends_a_capture_that_sees_nothing(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+    bpf = f"udp port {free_udp_port()}"  # loopback, filtered down to nothing
+    started = time.monotonic()
+    with live_capture("lo", bpf=bpf, tool=tool, seconds=1.5) as source:
+        watchdog = threading.Timer(30, source.close)  # the old behaviour: never hang the suite
+        watchdog.start()
+        try:
+            frames = list(source.frames())
+        finally:
+            watchdog.cancel()
+    took = time.monotonic() - started
+    assert frames == [] and not source.skipped.entries
+    assert 1.4 <= took < 8.0, took
+
+
+@needs_root
+def test_a_duration_keeps_what_arrived_before_it_was_up() -> None:
+    if shutil.which("tcpdump") is None:
+        pytest.skip("tcpdump is not installed")
+    port = free_udp_port()
+    with live_capture("lo", bpf=f"udp port {port}", seconds=2.0) as source, sending(port):
+        frames = list(source.frames())
+    assert 5 <= len(frames) <= 45  # one datagram every 50 ms for 2 s, less start-up
+    assert all(PAYLOAD in f.data for f in frames)
+
+
+@needs_root
+def test_analyze_live_for_on_a_quiet_interface_stops_on_time() -> None:
+    import json
+    import sys
+
+    if shutil.which("tcpdump") is None:
+        pytest.skip("tcpdump is not installed")
+    with quiet_interface() as name:
+        started = time.monotonic()
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "plantwarden",
+                "analyze",
+                "--live",
+                name,
+                "--for",
+                "3s",
+                "--no-store",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        took = time.monotonic() - started
+    assert r.returncode == 0, r.stderr
+    (cap,) = json.loads(r.stdout)["captures"]
+    assert (cap["name"], cap["packets"], cap["skipped"]) == (f"live:{name}", 0, [])
+    assert 3.0 <= took < 15.0, took

@@ -140,3 +140,29 @@ def test_frames_twice_goes_on_where_the_first_stopped() -> None:
         assert list(source.frames()) == []
     assert [first.number] + [f.number for f in rest] == list(range(1, 13))
     assert not source.skipped.entries
+
+
+class Generous:
+    """A raw input whose first read hands out more than asked, as the fast engine's stdin
+    wrapper did with the 24 bytes it had already read (``fast.engine.Prefixed``)."""
+
+    def __init__(self, data: bytes, first: int) -> None:
+        self.data, self.first = data, first
+
+    def read(self, size: int = -1, /) -> bytes:
+        take = self.first if self.first else (len(self.data) if size < 0 else size)
+        self.first = 0
+        out, self.data = self.data[:take], self.data[take:]
+        return out
+
+
+@pytest.mark.parametrize("first", [24, 5000])
+def test_gzip_from_an_input_that_hands_out_more_than_asked(first: int) -> None:
+    from plantwarden.capture.source import CaptureSource
+    from plantwarden.fast.engine import Prefixed
+
+    packed = gzip.compress(DNP3.read_bytes())
+    source = CaptureSource("<stdin>", Generous(packed, first))
+    assert list(source.frames()) == read_path(DNP3)[0]
+    assert not source.skipped.entries
+    assert Prefixed(b"0123456789").read(4) == b"0123"  # as a file would: at most what was asked

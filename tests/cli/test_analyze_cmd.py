@@ -23,7 +23,7 @@ def run(*args: str, stdin: bytes | None = None, db: Path | None = None) -> subpr
 
 
 def test_json_document_has_schema_and_per_capture_sections() -> None:
-    r = run(str(MODBUS), "--json", "-")
+    r = run(str(MODBUS), "--json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["schema"] == "plantwarden.analyze/1"
@@ -46,8 +46,8 @@ def test_json_document_has_schema_and_per_capture_sections() -> None:
 
 
 def test_stdin_gives_the_same_document_as_the_file() -> None:
-    by_file = json.loads(run(str(MODBUS), "--json", "-").stdout)["captures"][0]
-    by_pipe = json.loads(run("-", "--json", "-", stdin=MODBUS.read_bytes()).stdout)["captures"][0]
+    by_file = json.loads(run(str(MODBUS), "--json").stdout)["captures"][0]
+    by_pipe = json.loads(run("-", "--json", stdin=MODBUS.read_bytes()).stdout)["captures"][0]
     for key in ("packets", "bytes", "hosts", "protocols", "conversations"):
         assert by_pipe[key] == by_file[key]
 
@@ -65,7 +65,7 @@ def test_a_truncated_capture_is_analysed_up_to_the_damage(tmp_path: Path) -> Non
     cut = tmp_path / "cut.pcap"
     data = MODBUS.read_bytes()
     cut.write_bytes(data[: len(data) // 2 + 7])
-    r = run(str(cut), "--json", "-")
+    r = run(str(cut), "--json")
     assert r.returncode == 0
     cap = json.loads(r.stdout)["captures"][0]
     assert 0 < cap["packets"] < truth_for(MODBUS)["packets"]
@@ -98,7 +98,7 @@ def test_the_whole_document_is_stored_for_inventory_and_reports(tmp_path: Path) 
 
 def test_json_gains_assets_and_asset_edges_across_captures() -> None:
     s7 = SHARED_CAPTURES / "s7comm-iti-downloading_block_db1.pcap"
-    doc = json.loads(run(str(s7), "--json", "-").stdout)
+    doc = json.loads(run(str(s7), "--json").stdout)
     roles = {a["id"]: {r["role"] for r in a["roles"]} for a in doc["assets"]}
     ips = {a["id"]: {i["address"] for i in a["ips"]} for a in doc["assets"]}
     plc = next(aid for aid, r in roles.items() if "plc" in r)
@@ -127,7 +127,7 @@ def test_live_capture_on_loopback_stops_after_count_and_reports(tmp_path: Path) 
                 time.sleep(0.1)
 
     threading.Thread(target=send, daemon=True).start()
-    r = run("--live", "lo", "--bpf", f"udp port {port}", "--count", "4", "--for", "30s", "--json", "-")
+    r = run("--live", "lo", "--bpf", f"udp port {port}", "--count", "4", "--for", "30s", "--json")
     assert r.returncode == 0, r.stderr
     cap = json.loads(r.stdout)["captures"][0]
     assert cap["name"] == "live:lo" and cap["packets"] == 4 and cap["sha256_of"] == "analysis"
@@ -158,7 +158,7 @@ def test_detect_puts_alerts_in_the_analysis_document(tmp_path: Path) -> None:
     if shutil.which("tshark") is None:
         pytest.skip("tshark gives the independent frame numbers")
     s7 = SHARED_CAPTURES / "s7comm-iti-downloading_block_db1.pcap"
-    r = run(str(s7), "--detect", "--json", "-", db=tmp_path / "pw.db")
+    r = run(str(s7), "--detect", "--json", db=tmp_path / "pw.db")
     assert r.returncode == 0, r.stderr
     alerts = json.loads(r.stdout)["alerts"]
     (download,) = [a for a in alerts if a["rule"] == "program-download"]

@@ -52,7 +52,7 @@ def test_the_console_script_keeps_the_analysis_and_leaves_the_collector_off(tmp_
         import atexit, gc, sys
         from plantwarden.cli import app, leaving
         atexit.register(lambda: print("state", leaving.kept(), gc.isenabled(), file=sys.stderr))
-        sys.argv = ["plantwarden", "analyze", "--no-store", "--json", {str(tmp_path / "a.json")!r},
+        sys.argv = ["plantwarden", "analyze", "--no-store", "--out", {str(tmp_path / "a.json")!r},
                     {str(DATA / "modbus-pymodbus.pcap")!r}]
         app.main()
         """

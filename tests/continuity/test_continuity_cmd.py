@@ -34,7 +34,8 @@ def test_impact_json_and_text(tmp_path: Path) -> None:
     (line,) = doc["lines"]
     assert (line["line"], line["after_minutes"], line["cost_per_hour"]) == ("packaging", 35.0, 6500)
     assert round(doc["cost"], 2) == round(6500 * 205 / 60, 2)
-    stored = run(tmp_path, "impact", "--fail", "prt-srv-01")  # the site stored by the first call
+    assert run(tmp_path, "site", "load", str(DAIRY)).returncode == 0  # --site stores nothing
+    stored = run(tmp_path, "impact", "--fail", "prt-srv-01")
     assert stored.returncode == 0 and "packaging stops after 50 min" in stored.stdout
     assert "labeller-01 (+30 min, down at 45 min)" in stored.stdout
 

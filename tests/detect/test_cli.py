@@ -1,4 +1,4 @@
-"""The commands end to end: detect with --learn-for and --json, alerts, alert ack, baseline export/import."""
+"""The commands end to end: detect with --learn-for and --out, alerts, alert ack, baseline export/import."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_detect_alerts_and_lifecycle(tmp_path: Path, capsys: pytest.CaptureFixtu
     db = str(tmp_path / "s.db")
     out_json = tmp_path / "alerts.json"
     code, _, err = run(
-        ["detect", str(MODBUS_SCENARIO), "--learn-for", "8s", "--db", db, "--json", str(out_json)], capsys
+        ["detect", str(MODBUS_SCENARIO), "--learn-for", "8s", "--db", db, "--out", str(out_json)], capsys
     )
     assert code == 0, err
     doc = json.loads(out_json.read_text())

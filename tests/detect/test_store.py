@@ -13,13 +13,17 @@ from plantwarden.detect.store_alerts import alert_history, list_alerts, mutes, r
 from plantwarden.detect.store_baselines import baseline_history, load_baseline, store_baseline
 from plantwarden.detect.stream import detect_captures
 from plantwarden.errors import NotFoundError, UsageError
+from plantwarden.store.engine import ensure_current
 
 from .helpers import LEMAY, MODBUS_SCENARIO
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+    """A new, empty store (``plantwarden db upgrade``: reading a missing one is an error)."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ensure_current(url)
+    return url
 
 
 def test_baseline_versions(db: str) -> None:

@@ -132,15 +132,16 @@ def test_documents_of_several_captures_with_a_site_serialise() -> None:
     assert body["assets"] and json.dumps(body)
 
 
-def test_assets_site_option_stores_the_site_like_every_site_option(tmp_path: Path) -> None:
+def test_assets_site_option_is_for_the_run_and_stores_nothing(tmp_path: Path) -> None:
     from plantwarden.settings import sqlite_url
     from plantwarden.store.sites import current_site_document
 
     db = tmp_path / "pw.db"
+    assert CliRunner().invoke(app, ["db", "upgrade", "--db", str(db)]).exit_code == 0
     cap = str(SHARED_CAPTURES / "modbus-iti-modbus_test_data_part1.pcap")
     site = tmp_path / "site.yaml"
     site.write_text(SITE)
-    result = CliRunner().invoke(app, ["assets", "--site", str(site), "--db", str(db), cap])
+    result = CliRunner().invoke(app, ["assets", "--json", "--site", str(site), "--db", str(db), cap])
     assert result.exit_code == 0, result.output
-    stored = current_site_document(sqlite_url(db))
-    assert stored is not None and stored["site"]["name"] == load_site_text(SITE, "site.yaml").site.name
+    assert "spare-plc" in json.loads(result.output)["declared"]["silent"]  # the run used the given site
+    assert current_site_document(sqlite_url(db)) is None  # issue 18: a --site run stores nothing

@@ -68,9 +68,22 @@ def test_load_of_an_invalid_file_stores_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "pw.db").exists()
 
 
-def test_site_from_option_validates_stores_and_returns_the_model(tmp_path: Path) -> None:
+def test_site_from_option_validates_and_returns_the_model_without_storing_it(tmp_path: Path) -> None:
+    """--site FILE is for one run: neither a store nor a site version is created (issue 18)."""
     db = str(tmp_path / "pw.db")  # a plain path is taken as SQLite
     assert site_from_option(None, db) is None
     model = site_from_option(MINIMAL, db)
     assert model is not None and model.site.name == "Test dairy"
-    assert [(v.site_name, v.version) for v in site_history(f"sqlite:///{db}")] == [("Test dairy", 1)]
+    assert not (tmp_path / "pw.db").exists()
+    store_site(DAIRY, db)
+    model = site_from_option(MINIMAL, db)
+    assert model is not None and model.site.name == "Test dairy"
+    assert [(v.site_name, v.version, v.is_current) for v in site_history(f"sqlite:///{db}")] == [
+        ("Molkerei Talblick (dairy, example)", 1, True)
+    ]
+
+
+def test_site_from_option_refuses_an_invalid_file(tmp_path: Path) -> None:
+    bad = Path(__file__).resolve().parent / "fixtures" / "invalid" / "k_zero.yaml"
+    with pytest.raises(SiteModelError):
+        site_from_option(bad, str(tmp_path / "pw.db"))

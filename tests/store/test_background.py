@@ -12,6 +12,7 @@ import pytest
 from plantwarden.errors import InputError, StoreError
 from plantwarden.store import background
 from plantwarden.store.captures import capture_document
+from plantwarden.store.engine import upgrade
 from plantwarden.store.imports import list_captures, record_capture
 
 from .helpers import MODBUS_DOC, snapshot
@@ -54,6 +55,7 @@ def test_unusable_store_is_a_store_error(tmp_path: Path) -> None:
 
 def test_killed_child_is_reported_and_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)  # an existing store, so that "nothing stored" can be read back
 
     def die(db_url: str, doc: object) -> int:
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would

@@ -51,9 +51,11 @@ def test_status_json_counts_what_the_store_holds(store_url: str, tmp_path: Path)
 
 
 def test_default_store_is_plantwarden_db_in_the_working_folder(tmp_path: Path) -> None:
-    r = run("db", "status", cwd=tmp_path)
+    r = run("db", "upgrade", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "plantwarden.db").is_file()
+    r = run("db", "status", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
     assert "captures:       0" in r.stdout
     assert f"revision:       {migrate.head_revision()}" in r.stdout
 

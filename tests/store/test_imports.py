@@ -60,6 +60,7 @@ def test_round_trip(store_url: str) -> None:
 
 
 def test_unknown_capture_reads_as_none(store_url: str) -> None:
+    ensure_current(store_url)
     assert capture_document(store_url, "0" * 64) is None
 
 

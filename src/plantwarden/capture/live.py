@@ -4,6 +4,10 @@ The child only listens (``-i IFACE -w -``): it writes what it captures to its st
 which plantwarden reads like any other capture stream. These two tools are the only
 programs capture code ever starts (``tests/test_passive_only.py`` holds the code to that).
 The child is ended with SIGTERM (then SIGKILL after a grace period) when the reader stops.
+
+A duration (``analyze --live IFACE --for 3s``) is wall time: a timer ends the child when
+it is up, so a quiet interface (a silent mirror port), where no frame ever arrives to be
+counted, still stops on time; the tool flushes what it holds and its stream ends.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from typing import IO
 
 from plantwarden.errors import CaptureError
@@ -48,6 +53,21 @@ class LiveChild:
             raise CaptureError(f"live capture on {interface}: cannot start {tool}: {exc.strerror}") from exc
         assert self._proc.stdout is not None
         self.stdout: IO[bytes] = self._proc.stdout
+        self.stopped = False  # ended by plantwarden (its duration was up), not on its own
+        self._timer: threading.Timer | None = None
+
+    def stop_after(self, seconds: float) -> None:
+        """End the capture ``seconds`` of wall time from now, frames or not."""
+        self._timer = threading.Timer(seconds, self.stop)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        """End the capture now: SIGTERM, on which the tool writes what it holds and exits, so
+        its stream ends and what was captured is reported."""
+        self.stopped = True
+        if self._proc.poll() is None:
+            self._proc.terminate()
 
     def failure(self, wait: bool = False) -> str:
         """Why the child ended on its own (its last stderr line), or "" if it did not fail.
@@ -58,7 +78,7 @@ class LiveChild:
             code = self._proc.wait(GRACE_S) if wait else self._proc.poll()
         except subprocess.TimeoutExpired:
             code = None
-        if code is None or code == 0 or self._errors.closed:
+        if code is None or code == 0 or self.stopped or self._errors.closed:
             return ""
         self._errors.seek(0)
         lines = [ln.strip() for ln in self._errors.read().decode(errors="replace").splitlines() if ln.strip()]
@@ -67,6 +87,8 @@ class LiveChild:
 
     def close(self) -> None:
         """Stop the child (SIGTERM, then SIGKILL after a grace period) and release its pipes."""
+        if self._timer is not None:
+            self._timer.cancel()
         if self._proc.poll() is None:
             self._proc.terminate()
             try:

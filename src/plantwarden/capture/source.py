@@ -104,6 +104,8 @@ class CaptureSource:
             try:
                 self._reader = self._open_reader(child.stdout)
             except CaptureError as exc:
+                if child.stopped and self.bytes_read == 0:
+                    return  # the duration was up before the tool wrote anything: no frames
                 raise CaptureError(f"{self.name}: {child.failure(wait=True) or exc.message}") from None
             yield from self._reader.frames()
             if failure := child.failure(wait=True):
@@ -156,9 +158,14 @@ def _open_stdin() -> CaptureSource:
     return CaptureSource(STDIN_NAME, stdin, STREAM_CHUNK, owns_raw=True)
 
 
-def live_capture(interface: str, bpf: str | None = None, tool: str = "tcpdump") -> CaptureSource:
-    """Read what ``tool`` captures on ``interface`` (it only listens; see :mod:`.live`)."""
+def live_capture(
+    interface: str, bpf: str | None = None, tool: str = "tcpdump", seconds: float | None = None
+) -> CaptureSource:
+    """Read what ``tool`` captures on ``interface`` (it only listens; see :mod:`.live`), for
+    ``seconds`` of wall time if given (the stream then ends even if no frame came)."""
     child = LiveChild(tool, interface, bpf)
+    if seconds is not None:
+        child.stop_after(seconds)
     source = CaptureSource(child.name, chunk=STREAM_CHUNK)
     source._child = child
     return source

@@ -44,10 +44,18 @@ class _Counted:
         return self._prefix[:size]
 
     def read(self, size: int = -1, /) -> bytes:
+        """At most ``size`` bytes (all that is held for -1): gzip reads its header field by
+        field and takes whatever it is handed as that field."""
         if self._prefix:
-            out, self._prefix = self._prefix, b""
+            if size < 0 or size >= len(self._prefix):
+                out, self._prefix = self._prefix, b""
+            else:
+                out, self._prefix = self._prefix[:size], self._prefix[size:]
             return out
-        return self._from_raw(size)
+        data = self._from_raw(size)
+        if 0 <= size < len(data):  # a raw input that handed out more than asked
+            data, self._prefix = data[:size], data[size:]
+        return data
 
     def seek(self, offset: int, /) -> object:
         """Streams are read once, front to back (gzip asks for this only to rewind)."""

@@ -17,6 +17,7 @@ from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption, SiteOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
 
@@ -40,9 +41,11 @@ def analyze(
         list[str] | None,
         typer.Argument(help="Capture files (pcap/pcapng, may be gzipped); - for stdin.", show_default=False),
     ] = None,
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the analysis document to PATH (- for stdout).")
-    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Write the analysis document (JSON) to stdout, not a summary.")
+    ] = False,
+    out_file: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     site: SiteOption = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Record results in the store.")] = True,
@@ -69,21 +72,25 @@ def analyze(
     """Analyse captures or a live interface: hosts, flows, industrial operations, anomalies.
 
     Sends nothing: a live capture runs tcpdump or dumpcap, which only listen. Without --count
-    or --for, a live capture runs until Ctrl-C, then reports what it saw.
+    or --for, a live capture runs until Ctrl-C, then reports what it saw. --json writes the
+    document to stdout; --out FILE writes it to FILE, never over a capture or a file
+    plantwarden did not write (unless --force).
     """
     captures = list(captures or [])
+    _preflight(captures, out_file, force, live)
     # the first file's SHA-256 starts now, in a thread, while the kernel loads (capture.filehash)
     first = FileHash(captures[0]) if captures and live is None else None
-    if live is None and not captures:
-        raise UsageError("give capture files, - for stdin, or --live INTERFACE")
-    if live is not None and captures:
-        raise UsageError("--live and capture files do not go together")
     settings = Settings.load(db)
     model = None
-    if site is not None:
+    if site is not None:  # for this run only: storing a site is `site load` (site.use)
         from plantwarden.site.use import site_from_option
 
-        model = site_from_option(site, db)
+        model = site_from_option(site)
+    if store:  # a read-only store is refused before anything is analysed
+        from plantwarden.store.engine import check_writable
+
+        check_writable(settings.db_url, create=True, later=not detect)
+    json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # Files: Python's cyclic collector stays paused from the analysis through the store import,
     # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,
     # the store's engine, wait for the next collection; a collection would walk the whole
@@ -104,6 +111,29 @@ def analyze(
         )
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _preflight(captures: list[str], out_file: Path | None, force: bool, live: str | None) -> None:
+    """Usage errors and the --out guard, before anything is read or analysed."""
+    if live is None and not captures:
+        raise UsageError("give capture files, - for stdin, or --live INTERFACE")
+    if live is not None and captures:
+        raise UsageError("--live and capture files do not go together")
+    if out_file is not None and any(c != "-" and _same_file(c, out_file) for c in captures):
+        raise UsageError(f"--out {out_file}: that is one of the captures to analyse")
+    guard(out_file, force)
+    if "-" in captures and os.isatty(0):
+        raise UsageError(
+            "- reads a capture from stdin, which is a terminal here; pipe a capture in "
+            "(--json is a flag: use --out FILE to write the document to a file)"
+        )
+
+
+def _same_file(capture: str, out_file: Path) -> bool:
+    try:
+        return os.path.samefile(capture, out_file)
+    except OSError:
+        return False
 
 
 def _run(
@@ -190,7 +220,9 @@ def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
 
 
 def _alerts(
-    prepared: Prepared, docs: list[dict[str, Any]], finished: list[Alert] | None,
+    prepared: Prepared,
+    docs: list[dict[str, Any]],
+    finished: list[Alert] | None,
     made: dict[int, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The detector's alerts after the last capture (``finished``, unless the last capture
@@ -224,7 +256,7 @@ def _live(
         )
 
     err.print(f"listening on {interface} with {tool} (Ctrl-C to stop and report)")
-    return analyze_live(live_capture(interface, bpf, tool), stop)
+    return analyze_live(live_capture(interface, bpf, tool, limit), stop)
 
 
 def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str, Any]:
@@ -236,8 +268,9 @@ def _inventory(docs: list[dict[str, Any]], model: SiteModel | None) -> dict[str,
     return {"assets": body["assets"], "edges": body["map"]}
 
 
-def _run_one(name: str, engine: str | None = None, detector: Detector | None = None,
-             digest: FileHash | None = None) -> CaptureResult:
+def _run_one(
+    name: str, engine: str | None = None, detector: Detector | None = None, digest: FileHash | None = None
+) -> CaptureResult:
     from plantwarden.analyze.pipeline import analyze_capture
 
     total = os.path.getsize(name) if name != "-" and os.path.isfile(name) else None
@@ -249,7 +282,10 @@ def _run_one(name: str, engine: str | None = None, detector: Detector | None = N
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(Path(name).name, total=total)
         return analyze_capture(
-            name, progress=lambda done: bar.update(task, completed=done), engine=engine, detector=detector,
+            name,
+            progress=lambda done: bar.update(task, completed=done),
+            engine=engine,
+            detector=detector,
             digest=digest,
         )
 

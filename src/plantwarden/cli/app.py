@@ -40,7 +40,7 @@ app = typer.Typer(
     "Never sends a packet into the monitored network.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion [SHELL]
 )
 
 

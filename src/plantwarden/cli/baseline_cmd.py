@@ -15,6 +15,7 @@ import typer
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, WideOption, emit
 from plantwarden.cli.options import DbOption, JsonOption, SiteOption
+from plantwarden.cli.outfile import ForceOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
@@ -54,9 +55,11 @@ def baseline_learn(
     from plantwarden.detect.service import site_name
     from plantwarden.detect.store_baselines import store_baseline
     from plantwarden.detect.stream import learn_captures
+    from plantwarden.store.engine import check_writable
 
     url = Settings.load(db).db_url
     model = optional_site(site, db)
+    check_writable(url, create=True)  # a read-only store is refused before anything is learned
     learned = learn_captures(captures, site_name(model))
     version = store_baseline(url, learned, "learned from " + ", ".join(Path(c).name for c in captures))
     _summary(learned, version)
@@ -125,12 +128,15 @@ def baseline_export(
     version: VersionOption = None,
     site_name: SiteNameOption = None,
     db: DbOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Export the baseline for review or editing."""
+    """Export the baseline for review or editing (never over a capture or a foreign file)."""
+    from plantwarden.cli.outfile import GENERATOR_MARK, guard
     from plantwarden.detect import baseline as bl
 
+    guard(None if path == "-" else Path(path), force, "baseline export")
     b, _ = _load(db, site_name, version)
-    bl.write_file(b, path)
+    bl.write_file(b, path, f"# {GENERATOR_MARK}: a baseline; edit it, then plantwarden baseline import\n")
 
 
 @baseline_app.command("import")

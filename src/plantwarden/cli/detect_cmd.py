@@ -17,6 +17,7 @@ from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, SiteOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
@@ -36,9 +37,9 @@ def detect(
         str | None, typer.Option("--learn-for", help="Learn the baseline from the first DURATION (e.g. 10m).")
     ] = None,
     site: SiteOption = None,
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the alerts document to PATH (- for stdout).")
-    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Write the alerts document to stdout.")] = False,
+    out_file: OutOption = None,
+    force: ForceOption = False,
     jsonl: Annotated[
         str | None, typer.Option("--jsonl", help="Append one JSON line per alert to FILE.")
     ] = None,
@@ -59,15 +60,20 @@ def detect(
     ] = None,
 ) -> None:
     """Detect threats and deviations from the baseline; alerts map to MITRE ATT&CK for ICS. Sends nothing."""
+    guard(out_file, force)  # before any work: never over a capture or a file plantwarden did not write
+    json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # the first file's SHA-256 starts now, in a thread, while detection's modules load
     floor = _fail_floor(fail_on)
     first = FileHash(captures[0]) if captures and learn_for is None else None
     from plantwarden.continuity.source import optional_site
     from plantwarden.detect.service import DetectOptions, parse_duration, run_detect
+    from plantwarden.store.engine import check_writable
 
     settings = Settings.load(db)
     # without --site, the stored current site (as every command): the same severities and impact
     model = optional_site(site, db) if store else (None if site is None else _read_site(site))
+    if store:  # a read-only store is refused before anything is analysed
+        check_writable(settings.db_url, create=True)
     opts = DetectOptions(
         captures=captures,
         db_url=settings.db_url,

@@ -19,7 +19,9 @@ DbOption = Annotated[
 
 SiteOption = Annotated[
     Path | None,
-    typer.Option("--site", help="Site model YAML file; validated and stored first."),
+    typer.Option(
+        "--site", help="Site model YAML file, used for this run only (plantwarden site load stores one)."
+    ),
 ]
 
 JsonOption = Annotated[

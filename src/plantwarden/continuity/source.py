@@ -37,7 +37,7 @@ def stored_site(db: str | None) -> SiteModel | None:
 
 
 def optional_site(path: Path | None, db: str | None) -> SiteModel | None:
-    """``--site FILE`` (validated and stored), else the stored site, else None."""
+    """``--site FILE`` (validated, for this run only), else the stored site, else None."""
     from plantwarden.site.use import site_from_option
 
     return site_from_option(path, db) if path is not None else stored_site(db)

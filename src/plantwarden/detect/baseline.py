@@ -135,12 +135,14 @@ def read_file(path: Path) -> Baseline:
     return from_json(doc, str(path))
 
 
-def write_file(baseline: Baseline, path: str) -> None:
-    """Export as YAML (``.yaml``/``.yml``) or JSON (anything else, ``-`` for stdout)."""
+def write_file(baseline: Baseline, path: str, header: str = "") -> None:
+    """Export as YAML (``.yaml``/``.yml``, after the comment ``header``) or JSON (anything else,
+    ``-`` for stdout)."""
     doc = baseline.to_json()
     if path.endswith((".yaml", ".yml")):
+        text = header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
         try:
-            Path(path).write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            Path(path).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
         return

@@ -34,7 +34,7 @@ def record_alerts(
     order, as if each were recorded on its own. ``documents``: alerts' JSON already made, by
     ``id(alert)`` (a new alert is stored as it is)."""
     out: list[Alert] = []
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+    with connected(db_url, writes=True, create=True) as engine, Session(engine) as session, session.begin():
         by_id, open_rows = _candidates(session, alerts)
         now = utc_now()
         fresh: list[NewRow] = []  # new rows, inserted together at the end

@@ -27,7 +27,7 @@ class BaselineInfo:
 def store_baseline(db_url: str, baseline: Baseline, source: str) -> int:
     """Store a new version for the baseline's site; returns its version number."""
     site = baseline.site or ""
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+    with connected(db_url, writes=True, create=True) as engine, Session(engine) as session, session.begin():
         return _add(session, site, baseline, source)
 
 

@@ -353,8 +353,10 @@ class Prefixed:
         self.raw = open(0, "rb", buffering=0, closefd=False)  # noqa: SIM115
 
     def read(self, size: int = -1, /) -> bytes | None:
+        """At most ``size`` bytes, as a file gives (gzip on stdin asks for 2, then 8 ...)."""
         if self.head:
-            out, self.head = self.head, b""
+            cut = len(self.head) if size < 0 else size
+            out, self.head = self.head[:cut], self.head[cut:]
             return out
         return self.raw.read(size)
 

@@ -1,4 +1,10 @@
-"""The ``--site FILE`` option of other commands: validate, store a new version, hand back the model."""
+"""The ``--site FILE`` option of other commands: validate the file and hand back the model.
+
+A site given with ``--site`` is used for that run only: a what-if (``impact --fail X --site
+draft.yaml``) or an analysis against a draft changes nothing stored. Storing a site, which
+makes it the current one for every later command, is ``plantwarden site load`` alone
+(:func:`store_site`).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,8 @@ def read_site(path: Path) -> tuple[SiteModel, str]:
 
 
 def store_site(path: Path, db: str | None) -> tuple[SiteModel, int]:
-    """Validate ``path`` and store it as a new site version; returns the model and version number."""
+    """Validate ``path`` and store it as a new site version (``site load``); returns the model
+    and version number."""
     from plantwarden.store.sites import store_site_version
 
     model, text = read_site(path)
@@ -24,8 +31,11 @@ def store_site(path: Path, db: str | None) -> tuple[SiteModel, int]:
     return model, version
 
 
-def site_from_option(path: Path | None, db: str | None) -> SiteModel | None:
-    """For ``--site FILE``: ``None`` when not given, else validated, stored, and returned."""
+def site_from_option(path: Path | None, db: str | None = None) -> SiteModel | None:
+    """For ``--site FILE``: ``None`` when not given, else the validated model, for this run only.
+
+    ``db`` is not used: nothing is stored (the parameter stays for the commands that pass it)."""
+    del db
     if path is None:
         return None
-    return store_site(path, db)[0]
+    return read_site(path)[0]

@@ -43,7 +43,7 @@ ANOMALY_COLUMNS = ("name", "frame", "ts", "src", "dst", "detail")
 def record_capture(db_url: str, doc: dict[str, Any]) -> int:
     """Validate and import one capture's analysis document; returns the capture's id."""
     capture = parse_capture_doc(doc)
-    with connected(db_url, writes=True) as engine, Session(engine) as session:
+    with connected(db_url, writes=True, create=True) as engine, Session(engine) as session:
         try:
             with session.begin():
                 return write_capture(session, capture, doc)

@@ -50,7 +50,7 @@ def store_site_version(db_url: str, model: BaseModel, source_path: str, source_t
     doc = model.model_dump(mode="json")
     name = _site_name(model, doc, source_path)
     digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+    with connected(db_url, writes=True, create=True) as engine, Session(engine) as session, session.begin():
         current = session.scalars(select(SiteVersion).where(SiteVersion.is_current)).first()
         if current is not None and current.site_name == name and current.source_sha256 == digest:
             return current.version
