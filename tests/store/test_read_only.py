@@ -202,3 +202,20 @@ def test_postgresql_role_granted_select_only(pg_store: str, tmp_path: Path) -> N
             conn.exec_driver_sql(f"DROP OWNED BY {role}")
             conn.exec_driver_sql(f"DROP ROLE {role}")
         admin.dispose()
+
+
+def test_a_writable_file_in_a_folder_the_user_cannot_write_is_read_only(read_only_store: Path) -> None:
+    """SQLite writes its journal (-wal, -shm) beside the file: without the folder, no write."""
+    if os.geteuid() == 0:
+        os.chown(read_only_store / "pw.db", NOBODY, NOBODY)
+    else:
+        (read_only_store / "pw.db").chmod(0o644)
+    before = listing(read_only_store)
+    line = one_error_line(run("analyze", S7.name, "--db", "pw.db", cwd=read_only_store, unprivileged=True))
+    assert (
+        line
+        == f"the store pw.db is read-only (its folder {read_only_store.resolve()} is not writable); {WRITES}"
+    )
+    r = run("db", "status", "--db", "pw.db", cwd=read_only_store, unprivileged=True)
+    assert r.returncode == 0, r.stderr
+    assert listing(read_only_store) == before

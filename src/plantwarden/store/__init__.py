@@ -1,7 +1,9 @@
 """The store: SQLAlchemy models, Alembic migrations, and the functions that read and write it.
 
 SQLite file by default, PostgreSQL by URL; see docs/store.md. Every function takes the store
-URL, brings its schema to head first, and reports failures as one-line ``StoreError``s.
+URL, brings an older schema to head first, and reports failures as one-line ``StoreError``s.
+Only the writers that record new analyses create a missing store; the others refuse it
+(``no plantwarden store at PATH``), and none creates one beside another application's tables.
 """
 
 from plantwarden.store.captures import CaptureInfo, capture_document, list_captures
