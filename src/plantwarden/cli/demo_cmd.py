@@ -14,6 +14,7 @@ import typer
 
 from plantwarden.cli.console import err, out
 from plantwarden.cli.options import DbOption
+from plantwarden.cli.outfile import ForceOption, guard
 from plantwarden.errors import InputError
 from plantwarden.settings import Settings
 
@@ -35,6 +36,7 @@ def demo(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Directory for demo-report.html (default: the current one).")
     ] = Path("."),
+    force: ForceOption = False,
 ) -> None:
     """The dairy demo plant: store, analyse, learn, detect; what it means for production."""
     from plantwarden.cli.demo_summary import summary
@@ -42,6 +44,7 @@ def demo(
     from plantwarden.report.run import DemoPaths, run_demo
     from plantwarden.report.text import NEXT_STEPS
 
+    guard(out_dir / "demo-report.html", force)  # before any work: never over a file not ours
     settings = Settings.load(db)
     paths = DemoPaths(demo_root())
     out.rule("[bold]plantwarden demo[/]: Molkerei Talblick, a dairy")

@@ -61,6 +61,7 @@ def detect(
 ) -> None:
     """Detect threats and deviations from the baseline; alerts map to MITRE ATT&CK for ICS. Sends nothing."""
     guard(out_file, force)  # before any work: never over a capture or a file plantwarden did not write
+    guard(None if jsonl is None else Path(jsonl), force, "--jsonl")  # appended to: ours, or --force
     json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # the first file's SHA-256 starts now, in a thread, while detection's modules load
     floor = _fail_floor(fail_on)

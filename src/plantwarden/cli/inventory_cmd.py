@@ -64,7 +64,7 @@ def _json_documents(path: Path) -> list[dict[str, Any]]:
 
 
 def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | None:
-    if path is not None:  # like every --site: validated and stored as the current version first
+    if path is not None:  # like every --site: validated, for this run only (never stored)
         from plantwarden.site.use import site_from_option
 
         return site_from_option(path, db)
