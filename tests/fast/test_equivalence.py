@@ -11,6 +11,7 @@ import pytest
 
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.capture.pcap import parse_header, pcap_magic
+from plantwarden.capture.pcapng_blocks import SHB_MAGIC
 from plantwarden.fast import backlog, engine, layout, tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,8 @@ def test_fast_equals_python(capture: Path) -> None:
     fast = analyze_capture(capture, engine="fast").doc
     _same(fast, python)
     head = capture.read_bytes()[:24]
-    kernel_input = pcap_magic(head) is not None and parse_header(head).linktype == 1  # Ethernet pcap
+    ethernet_pcap = pcap_magic(head) is not None and parse_header(head).linktype == 1
+    kernel_input = ethernet_pcap or head[:4] == SHB_MAGIC  # pcapng: every link type (fast.engine.NgRun)
     assert fast["sampling"]["engine"] == ("fast" if kernel_input else "python")
 
 

@@ -114,9 +114,10 @@ class Bridge:
             if kind == k_pkt:  # with detection, most events (connection attempts and answers)
                 if detection is not None:
                     detection.packet(e, self.addr)
-            elif kind == k_frame:
+            elif kind == k_frame or kind == L.K_LFRAME:
                 data = buf[e[L.E_OFF] : e[L.E_OFF] + e[L.E_LEN]].tobytes()
-                raw = RawFrame(e[L.E_FRAME], e[L.E_TS], LINKTYPE_ETHERNET, data, e[L.E_ORIG])
+                linktype = LINKTYPE_ETHERNET if kind == k_frame else e[L.E_DIR]
+                raw = RawFrame(e[L.E_FRAME], e[L.E_TS], linktype, data, e[L.E_ORIG])
                 pkt = self.decoder.decode(raw)
                 self.out.packet(pkt)  # hosts, bindings, notes (its counts are unused)
                 if detection is not None:

@@ -66,6 +66,7 @@ E_PK0, E_PK1, E_BY0, E_BY1, E_SYN, E_STATE, E_FINS, E_NSEQ0, E_NSEQ1 = range(15,
 E_SKEY, E_SLABEL, E_SAUX, E_SKEY2, E_SLABEL2, E_SAUX2 = range(24, 30)
 NE = 32
 K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END, K_PKT, K_TICK = 1, 2, 3, 4, 5, 6, 7
+K_LFRAME = 8  # a frame of link type E_DIR for Python, made by the engine, not the kernel (pcapng)
 # a K_PKT event (detection: a packet of a kernel flow the packet rules need) reuses the columns:
 # E_CLIENT src id, E_SERVER dst id, E_CPORT sport, E_SPORT dport, E_PROTO TCP flags,
 # E_DIR source MAC id, E_LEN TTL, E_ORIG wire length
