@@ -16,9 +16,8 @@ CAPTURE = Path(__file__).resolve().parents[2] / "tests" / "data" / "captures" / 
 
 def _run() -> engine.Run:
     opened = engine.open_input(str(CAPTURE))
-    assert opened is not None
-    f, head = opened
-    return engine.Run(CAPTURE.name, f, head)
+    assert isinstance(opened, engine.Opened)
+    return engine.Run(CAPTURE.name, opened)
 
 
 def test_an_error_in_the_kernel_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -360,6 +360,7 @@ class NgRun(Run):
         self.interfaces: list[nb.Interface] = []
         self.dst = NO_BYTES
         self.head = src.head
+        self.python_frames = 0  # packets the kernel could not take (another link type, FCS ...)
 
     # -- reading ------------------------------------------------------------------------
     def _walk_all(self, backlog: Backlog) -> None:
@@ -524,6 +525,7 @@ class NgRun(Run):
                       batches: list[Batch]) -> None:
         """A frame for the Python engine, in capture order; the kernel's flows go first."""
         g = self.t.g
+        self.python_frames += 1
         if not g[L.G_ALLPY]:
             self._drain(False, batches)
             g[L.G_ALLPY] = 1
