@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -48,6 +49,24 @@ def scaled(n: int) -> Path:
     path = OUT / f"plant-{n}.pcap"
     if not path.exists():
         subprocess.run([PY, str(PLANTCAP / "scale_pcap.py"), str(seed()), str(path), str(n)], check=True)
+    return path
+
+
+def as_pcapng(n: int) -> Path:
+    """The same packets as ``scaled(n)``, written as pcapng by editcap (what Wireshark and
+    dumpcap write by default: one Enhanced Packet Block per packet)."""
+    path = OUT / f"plant-{n}.pcapng"
+    if not path.exists():
+        subprocess.run(["editcap", "-F", "pcapng", str(scaled(n)), str(path)], check=True)
+    return path
+
+
+def as_gzip(n: int) -> Path:
+    """The same packets as ``scaled(n)``, gzip-compressed (level 1)."""
+    path = OUT / f"plant-{n}.pcap.gz"
+    if not path.exists():
+        with path.open("wb") as out:
+            subprocess.run(["gzip", "-1", "-c", str(scaled(n))], check=True, stdout=out)
     return path
 
 
@@ -125,12 +144,14 @@ def baseline_db(console: Console) -> Path:
     return path
 
 
-def tools(path: Path, baseline: Path | None) -> list[tuple[str, str]]:
+def tools(n: int, baseline: Path | None, formats: bool) -> list[tuple[str, str]]:
     """Each tool's shell command. plantwarden runs its whole default path: analysis, the store
     (a new SQLite file each run), the inventory and the JSON document (``--out FILE``); with
     ``--detect``, also detection against the stored baseline (a fresh copy of its store):
     once as every run after the first finds it (its tables in the per-user cache), once as the
-    first run after a new baseline version (the cache off)."""
+    first run after a new baseline version (the cache off). With ``formats``, the same
+    packets as pcapng (file and stdin) and as gzip'd pcap."""
+    path = scaled(n)
     pw = BIN / "plantwarden"
     db, doc = OUT / "bench.db", OUT / "analyze.json"
     whole = f"{pw} analyze --db sqlite:///{db} --out {doc}"
@@ -148,6 +169,13 @@ def tools(path: Path, baseline: Path | None) -> list[tuple[str, str]]:
              f"{fresh} && PLANTWARDEN_BASELINE_CACHE=off {whole} --detect {path} > /dev/null 2>&1"),
             ("plantwarden detect (file)", f"{fresh} && {pw} detect --db sqlite:///{db} {path} > /dev/null"),
         ]
+    if formats:
+        ng, gz = as_pcapng(n), as_gzip(n)
+        out += [
+            ("plantwarden analyze (pcapng file)", f"rm -f {db} && {whole} {ng} > /dev/null"),
+            ("plantwarden analyze (pcapng stdin)", f"rm -f {db} && cat {ng} | {whole} - > /dev/null"),
+            ("plantwarden analyze (gzip pcap file)", f"rm -f {db} && {whole} {gz} > /dev/null"),
+        ]
     out += [
         ("plantwarden analyze --no-store, no JSON", f"{pw} analyze --no-store {path} > /dev/null"),
         ("dpkt loop", f"{PY} {ROOT / 'bench' / 'dpkt_peer.py'} {path} > /dev/null"),
@@ -161,18 +189,25 @@ def tools(path: Path, baseline: Path | None) -> list[tuple[str, str]]:
     if shutil.which("tshark"):
         fields = "-T fields -e ip.src -e ip.dst -e modbus.func_code"
         out.append(("tshark -T fields", f"tshark -n -r {path} {fields} > /dev/null"))
+        if formats:
+            out.append(("tshark -T fields (pcapng)", f"tshark -n -r {as_pcapng(n)} {fields} > /dev/null"))
     return out
 
 
-def check_equal(n: int, console: Console, baseline: Path | None) -> bool:
+def check_equal(n: int, console: Console, baseline: Path | None, formats: bool) -> bool:
     """Fast and pure-Python engines must give the same conversation table (and counts), and
-    with a baseline the same alerts (detection in the same pass)."""
-    from plantwarden.analyze.pipeline import analyze_capture
-    from plantwarden.detect.engine import Detector
+    with a baseline the same alerts (detection in the same pass); as pcap and as pcapng."""
     from plantwarden.detect.store_baselines import load_baseline
 
     learned = load_baseline(f"sqlite:///{baseline}", None) if baseline is not None else None
-    path = scaled(n)
+    paths = (scaled(n), as_pcapng(n)) if formats else (scaled(n),)
+    return all(_equal(path, console, learned) for path in paths)
+
+
+def _equal(path: Path, console: Console, learned: Any) -> bool:
+    from plantwarden.analyze.pipeline import analyze_capture
+    from plantwarden.detect.engine import Detector
+
     found = {}
     t0 = time.perf_counter()
     for engine in ("python", "fast"):
@@ -187,8 +222,17 @@ def check_equal(n: int, console: Console, baseline: Path | None) -> bool:
     different = [k for k in keys if python[k] != fast[k]] + (["alerts"] if slow != quick else [])
     verdict = "equal" if not different else "DIFFERENT: " + ", ".join(different)
     alerts = f", {len(quick)} alerts against the {LEARN_N:,}-packet baseline" if learned is not None else ""
-    console.print(f"{n:,} packets, fast vs python engine ({t1 - t0:.1f} s pure Python{alerts}): {verdict}")
+    what = f"{fast['packets']:,} packets ({path.suffix[1:]})"
+    console.print(f"{what}, fast vs python engine ({t1 - t0:.1f} s pure Python{alerts}): {verdict}")
     return not different
+
+
+FORMAT_PAIRS = (
+    ("plantwarden analyze (pcapng file)", "plantwarden analyze (file)"),
+    ("plantwarden analyze (pcapng stdin)", "plantwarden analyze (stdin)"),
+    ("plantwarden analyze (gzip pcap file)", "plantwarden analyze (file)"),
+    ("tshark -T fields (pcapng)", "tshark -T fields"),
+)
 
 
 def main() -> None:
@@ -201,11 +245,14 @@ def main() -> None:
                     help="runs of each plantwarden command; the median is shown (the machine is shared)")
     ap.add_argument("--no-detect", action="store_true",
                     help="no detection lines (they need the baseline learned once from 10 M packets)")
+    ap.add_argument("--no-formats", action="store_true",
+                    help="no pcapng and gzip lines (the same packets in the other capture formats)")
     args = ap.parse_args()
+    formats = not args.no_formats
     console = Console()
     skip = [s for s in args.skip.split(",") if s]
     baseline = None if args.no_detect else baseline_db(console)
-    if args.check and not check_equal(args.check, console, baseline):
+    if args.check and not check_equal(args.check, console, baseline, formats):
         sys.exit(1)
     # bytecode as a wheel install leaves it: an editable install run with PYTHONDONTWRITEBYTECODE
     # set (as on these machines) would otherwise compile every module again in every run (0.25 s)
@@ -219,8 +266,8 @@ def main() -> None:
     walls: dict[tuple[int, str], float] = {}
     for n in (int(s) for s in args.sizes.split(",")):
         path = scaled(n)
-        size_mb = os.path.getsize(path) / 1e6
-        for name, cmd in tools(path, baseline):
+        size_mb = os.path.getsize(path) / 1e6  # the pcap's size for every line: the same packets
+        for name, cmd in tools(n, baseline, formats):
             if any(name.startswith(s) for s in skip):
                 continue
             runs = [measure(cmd) for _ in range(args.repeat if name.startswith("plantwarden") else 1)]
@@ -247,6 +294,11 @@ def main() -> None:
         if name == "plantwarden analyze (stdin)" and (n, "plantwarden analyze (file)") in walls:
             ratio = walls[(n, "plantwarden analyze (file)")] / wall
             console.print(f"{n:,}: stdin at {ratio:.0%} of the file speed")
+    for n in sorted({n for n, _ in walls}):  # the same packets in other formats
+        for other, same in FORMAT_PAIRS:
+            if (n, other) in walls and (n, same) in walls:
+                ratio = walls[(n, other)] / walls[(n, same)]
+                console.print(f"{n:,}: {other} takes {ratio:.2f}x the time of {same}")
     if baseline is not None:
         console.print(f"detection: against the baseline learned once from {LEARN_N:,} packets")
 

@@ -24,7 +24,12 @@ block in Python with :mod:`plantwarden.capture.pcapng_blocks` (the same rules as
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from plantwarden.capture import pcapng_blocks as nb
 from plantwarden.fast.jit import jit
@@ -66,6 +71,23 @@ def _u16(b: np.ndarray, o: int, big: bool) -> int:
 @jit(inline="always")
 def _put32(d: np.ndarray, o: int, v: int) -> None:
     d[o], d[o + 1], d[o + 2], d[o + 3] = v & 255, (v >> 8) & 255, (v >> 16) & 255, (v >> 24) & 255
+
+
+@intrinsic
+def _copy(typingctx: Any, dst: Any, doff: Any, src: Any, soff: Any, n: Any) -> Any:
+    """``dst[doff:doff + n] = src[soff:soff + n]`` as one memcpy (the buffers never overlap).
+
+    A slice assignment would need the numba runtime (fast.jit), and a byte loop costs three
+    times the rest of the conversion: most packets are a hundred bytes or so."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        d, do, s, so, count = args
+        to = builder.gep(context.make_array(signature.args[0])(context, builder, d).data, [do])
+        frm = builder.gep(context.make_array(signature.args[2])(context, builder, s).data, [so])
+        cgutils.raw_memcpy(builder, to, frm, count, 1)
+        return context.get_dummy_value()
+
+    return types.void(dst, doff, src, soff, n), codegen
 
 
 @jit(nogil=True)
@@ -110,9 +132,14 @@ def convert(
                 return pos, d, NG_BLOCK
             units = (tsh << 32) | _u32(src, pos + 16, big)
             mul, div = ifs[iid, IF_MUL], ifs[iid, IF_DIV]
-            if units // div > _TS_MAX // mul:
-                return pos, d, NG_BLOCK
-            ts = units // div * mul + units % div * mul // div + ifs[iid, IF_OFF]
+            if div == 1:  # µs or ns, the common case: no division
+                if units > _TS_MAX // mul:
+                    return pos, d, NG_BLOCK
+                ts = units * mul + ifs[iid, IF_OFF]
+            else:
+                if units // div > _TS_MAX // mul:
+                    return pos, d, NG_BLOCK
+                ts = units // div * mul + units % div * mul // div + ifs[iid, IF_OFF]
             if ts < 0 or ts >= _PCAP_TS_LIMIT:
                 return pos, d, NG_BLOCK
             incl, orig = _u32(src, pos + 20, big), _u32(src, pos + 24, big)
@@ -133,8 +160,7 @@ def convert(
         _put32(dst, d + 4, ts % 1_000_000_000)
         _put32(dst, d + 8, incl)
         _put32(dst, d + 12, orig)
-        for k in range(incl):  # a slice copy would need the numba runtime (fast.jit)
-            dst[d + 16 + k] = src[start + k]
+        _copy(dst, d + 16, src, start, incl)
         d += 16 + incl
         pos = nxt
     return pos, d, NG_MORE
