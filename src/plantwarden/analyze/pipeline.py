@@ -57,9 +57,10 @@ def analyze_capture(
     """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture.
 
     ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` (default) runs
-    the numba kernel where the input allows it (classic Ethernet pcap), ``python`` forces
-    the pure-Python engine. A ``detector`` sees the capture in the same pass (the caller calls
-    its ``finish`` after the last capture); the fast engine takes it only when it has a
+    the numba kernel where the input allows it (pcap of Ethernet, or pcapng; gzip'd or not),
+    ``python`` forces the pure-Python engine. A ``detector`` sees the capture in the same
+    pass (the caller calls its ``finish`` after the last capture); the fast engine takes it
+    only when it has a
     baseline, the pure-Python engine otherwise. ``digest`` is the file's SHA-256 if the
     caller started it already (capture.filehash: it runs in a thread from the start).
     """
@@ -82,7 +83,7 @@ def _analyze(path: str, progress: Progress | None, choice: str, detector: Detect
         fast = analyze_fast(path, progress, detector, digest)
         if isinstance(fast, dict):
             return _keyed(CaptureResult(fast))
-        if fast is not None:  # stdin that is not a classic pcap: the header is already read
+        if fast is not None:  # stdin the kernel cannot read: its first bytes are already read
             stream = CaptureSource(STDIN_NAME, fast, STREAM_CHUNK)
             return _keyed(_analyze_python(path, progress, stream, detector=detector))
     return _keyed(_analyze_python(path, progress, None, detector=detector, digest=digest))

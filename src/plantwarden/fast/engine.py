@@ -679,10 +679,6 @@ class Opened:
     def __init__(self, kind: str, f: Any, head: bytes, stream: ByteStream | None, raw: IO[bytes]) -> None:
         self.kind, self.f, self.head, self.stream, self.raw = kind, f, head, stream, raw
 
-    @property
-    def closed(self) -> bool:
-        return False
-
     def close(self) -> None:
         self.raw.close()
 
