@@ -24,7 +24,8 @@ block in Python with :mod:`plantwarden.capture.pcapng_blocks` (the same rules as
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 from numba import types
@@ -73,8 +74,7 @@ def _put32(d: np.ndarray, o: int, v: int) -> None:
     d[o], d[o + 1], d[o + 2], d[o + 3] = v & 255, (v >> 8) & 255, (v >> 16) & 255, (v >> 24) & 255
 
 
-@intrinsic
-def _copy(typingctx: Any, dst: Any, doff: Any, src: Any, soff: Any, n: Any) -> Any:
+def _memcpy(typingctx: Any, dst: Any, doff: Any, src: Any, soff: Any, n: Any) -> Any:
     """``dst[doff:doff + n] = src[soff:soff + n]`` as one memcpy (the buffers never overlap).
 
     A slice assignment would need the numba runtime (fast.jit), and a byte loop costs three
@@ -84,10 +84,14 @@ def _copy(typingctx: Any, dst: Any, doff: Any, src: Any, soff: Any, n: Any) -> A
         d, do, s, so, count = args
         to = builder.gep(context.make_array(signature.args[0])(context, builder, d).data, [do])
         frm = builder.gep(context.make_array(signature.args[2])(context, builder, s).data, [so])
-        cgutils.raw_memcpy(builder, to, frm, count, 1)
+        memcpy: Any = cgutils.raw_memcpy
+        memcpy(builder, to, frm, count, 1)
         return context.get_dummy_value()
 
     return types.void(dst, doff, src, soff, n), codegen
+
+
+_copy = cast(Callable[[np.ndarray, int, np.ndarray, int, int], None], intrinsic(_memcpy))
 
 
 @jit(nogil=True)
