@@ -11,8 +11,11 @@ set size) side by side; each command runs once more for the summed PSS of its pr
 (sampling slows the run it samples, so that run is not timed). With detection (unless
 ``--no-detect``) it learns a baseline from the 10 M capture once (detection's Python pass,
 6-14 minutes on this machine) and adds the lines of ``analyze --detect`` and ``detect`` against it; the
-equality check then compares the alerts of both engines too. Captures and the baseline's
-store live in bench/out/ (not committed).
+equality check then compares the alerts of both engines too. Unless ``--no-formats``, the
+same packets also run as pcapng (``editcap -F pcapng``; file and stdin, and tshark on it) and
+as gzip'd pcap, and the script prints each one's time as a ratio to the same packets as pcap
+(the equality check runs on the pcapng too). Captures and the baseline's store live in
+bench/out/ (not committed).
 """
 
 from __future__ import annotations
