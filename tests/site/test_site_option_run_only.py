@@ -70,7 +70,7 @@ def test_impact_with_a_draft_uses_it_and_stores_nothing(stored: Path) -> None:
     r = run("impact", "--fail", "plc-pack", "--json", cwd=stored)  # the stored site, unchanged
     assert r.returncode == 0, r.stderr
     assert "6500" in r.stdout and "9999" not in r.stdout
-    doc = current_site_document(f"sqlite:///{stored / 'pw.db'}")
+    doc = current_site_document(f"sqlite:///{stored / 'pw.db'}", None)  # None: the only site
     assert doc is not None and doc["site"]["name"] == "Molkerei Talblick (dairy, example)"
 
 
