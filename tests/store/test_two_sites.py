@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,3 +158,20 @@ def test_the_same_capture_is_stored_once_per_site(two_sites: str) -> None:
     # analysed again into the lab: still one capture there, nothing added to the dairy
     ok("analyze", str(MODBUS), "--db", two_sites, site=LAB)
     assert len(list_captures(two_sites, lab.id)) == 1 and len(list_captures(two_sites, dairy.id)) == 2
+
+
+def test_sites_command_lists_as_csv_and_refuses_bad_input(two_sites: str, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(ok("sites", "--csv", "--db", two_sites))))
+    assert rows[0] == ["site", "model version", "captures", "hosts", "open alerts", "newest capture"]
+    assert [(r[0], r[2]) for r in rows[1:]] == [(DAIRY, "2"), (LAB, "1")]
+    assert error(pw("sites", "--json", "--csv", "--db", two_sites)) == "give --json or --csv, not both"
+    missing = tmp_path / "missing.db"
+    assert error(pw("sites", "--db", str(missing))).startswith(f"no plantwarden store at {missing}")
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    ok("db", "upgrade", "--db", str(empty))
+    assert ok("sites", "--db", str(empty)).startswith("no sites")
+    assert doc("sites", "--db", str(empty))["sites"] == []
