@@ -238,8 +238,8 @@ def test_downgrade_is_refused_with_two_sites(store_url: str) -> None:
 
     from .helpers import MODBUS_DOC
 
-    record_capture(store_url, MODBUS_DOC, choose_site(store_url, "a", create=True).id)
-    record_capture(store_url, MODBUS_DOC, choose_site(store_url, "b", create=True).id)
+    record_capture(store_url, MODBUS_DOC, choose_site(store_url, "a", add=True).id)
+    record_capture(store_url, MODBUS_DOC, choose_site(store_url, "b", add=True).id)
     with pytest.raises(StoreError, match="holds 2 sites; revision 0002 holds one"):
         downgrade(store_url, "0002")
     assert current_revision(store_url) == "0003"

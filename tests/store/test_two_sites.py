@@ -143,6 +143,14 @@ def test_choosing_a_site_badly_is_a_clear_error(two_sites: str) -> None:
     # a writing command with several sites and none chosen analyses nothing
     r = pw("analyze", str(MODBUS), *db)
     assert error(r).startswith("the store holds 2 sites") and r.stdout == ""
+    # nor does one with a mistyped site: sites are added by site load, not by a typo
+    before = doc("sites", *db)
+    for command in (["analyze", str(MODBUS)], ["baseline", "learn", str(MODBUS)], ["detect", str(MODBUS)]):
+        r = pw(*command, *db, site="Molkerei Talblik")
+        assert error(r) == f"no site 'Molkerei Talblik' in the store; its sites: {listed}", command
+        assert r.stdout == ""
+    assert doc("sites", *db) == before
+    assert error(pw("alerts", *db, site=" ")) == "--site-name is empty"
 
 
 def test_the_same_capture_is_stored_once_per_site(two_sites: str) -> None:

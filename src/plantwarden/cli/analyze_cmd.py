@@ -140,7 +140,8 @@ class StoreSite:
             from plantwarden.site.choice import site_ref
             from plantwarden.store.sites import writable
 
-            self._id = writable(self.url, site_ref(self.db, self.name, create=True).id)
+            ref = site_ref(self.db, self.name, create=True)
+            self._id, self.name = writable(self.url, ref.id), ref.name
         return self._id
 
 

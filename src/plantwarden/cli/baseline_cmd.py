@@ -134,13 +134,12 @@ def baseline_import(
     db: DbOption = None,
     site_name: SiteNameOption = None,
 ) -> None:
-    """Validate an edited baseline and store it as a new version of the site's (default: the
-    site the baseline names, else the only site)."""
+    """Validate an edited baseline and store it as a new version of the site's."""
     from plantwarden.detect import baseline as bl
     from plantwarden.detect.store_baselines import store_baseline
     from plantwarden.site.choice import site_ref
 
     b = bl.read_file(path)
-    ref = site_ref(db, site_name if site_name is not None else b.site, create=True)
+    ref = site_ref(db, site_name, create=True)
     version = store_baseline(Settings.load(db).db_url, b, f"imported from {path.name}", ref.id)
     _summary(b, version, ref.name)

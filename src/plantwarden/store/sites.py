@@ -73,14 +73,16 @@ def _add_site(session: Session, name: str) -> int:
     return session.scalars(select(Site.id).where(Site.name == name)).one()
 
 
-def choose_site(db_url: str, name: str | None = None, *, create: bool = False) -> SiteRef:
+def choose_site(db_url: str, name: str | None = None, *, create: bool = False, add: bool = False) -> SiteRef:
     """The site a command works on: ``name``, else the only site of the store.
 
-    ``create`` (commands that record analyses, baselines, alerts): a new name is added, and a
-    store without a site gets :data:`DEFAULT_SITE`. Reading a store without any site finds
+    ``create`` (commands that record analyses, baselines, alerts): a store without any site
+    gets one, ``name`` or :data:`DEFAULT_SITE`; ``add`` also adds a new name beside the other
+    sites (sites are otherwise added by ``site load``, named by their model: a mistyped
+    ``--site-name`` must not become a new, empty site). Reading a store without any site finds
     nothing (``id`` None). Otherwise an unknown name, or several sites and none chosen, is a
     usage error that lists the sites."""
-    with connected(db_url, writes=create, create=create) as engine, Session(engine) as session:
+    with connected(db_url, writes=create or add, create=create or add) as engine, Session(engine) as session:
         if name is not None and not name.strip():
             raise UsageError("--site-name is empty")
         rows = {n: i for i, n in session.execute(select(Site.id, Site.name))}
@@ -89,9 +91,9 @@ def choose_site(db_url: str, name: str | None = None, *, create: bool = False) -
         if name is None and len(rows) == 1:
             ((only, site_id),) = rows.items()
             return SiteRef(site_id, only)
-        if not rows or (create and name is not None):
+        if not rows or (add and name is not None):
             chosen = name if name is not None else DEFAULT_SITE
-            if not create:
+            if not (create or add):
                 return SiteRef(None, chosen)
             site_id = _add_site(session, chosen)
             session.commit()
