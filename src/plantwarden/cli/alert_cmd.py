@@ -48,11 +48,11 @@ def register(app: typer.Typer) -> None:
 
 
 def scoped(db: str | None, site_name: str | None) -> tuple[str, int | None, SiteView]:
-    """The store's URL, the chosen site's id (plantwarden.site.choice) and its view (names,
+    """The store's URL, the chosen site's id (plantwarden.store.choice) and its view (names,
     owner, timezone of its stored model; a neutral one without a model)."""
     from plantwarden.continuity.source import stored_model
     from plantwarden.detect.queue import SiteView
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
 
     url = Settings.load(db).db_url
     ref = site_ref(db, site_name)
@@ -258,7 +258,7 @@ def _ts(iso: str) -> float:
 
 def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_name: str | None) -> None:
     from plantwarden.detect.service import alert_action
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.engine import check_writable
 
     check_writable(Settings.load(db).db_url)  # a read-only store first, before the site is looked up

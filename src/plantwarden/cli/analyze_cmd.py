@@ -117,12 +117,12 @@ def analyze(
 
 
 class StoreSite:
-    """The site the analyses are stored under (plantwarden.site.choice), resolved once per
+    """The site the analyses are stored under (plantwarden.store.choice), resolved once per
     command: at the start when the store exists, else at the first import (a run that stores
     nothing leaves no store behind). The forked imports get its id (store.background)."""
 
     def __init__(self, db: str | None, url: str, name: str | None, model: SiteModel | None) -> None:
-        from plantwarden.site.choice import name_for
+        from plantwarden.store.choice import name_for
 
         self.db, self.url, self.name = db, url, name_for(name, model)  # a mismatch: exit 2 first
         self._id: int | None = None
@@ -137,7 +137,7 @@ class StoreSite:
 
     def id(self) -> int:
         if self._id is None:
-            from plantwarden.site.choice import site_ref
+            from plantwarden.store.choice import site_ref
             from plantwarden.store.sites import writable
 
             ref = site_ref(self.db, self.name, create=True)

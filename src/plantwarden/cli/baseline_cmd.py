@@ -1,6 +1,6 @@
 """``plantwarden baseline learn|show|export|import``: the baseline of normal traffic, per site.
 
-A baseline is stored for the site chosen as every command chooses it (plantwarden.site.choice:
+A baseline is stored for the site chosen as every command chooses it (plantwarden.store.choice:
 ``--site-name``, the site of ``--site FILE``, else the only site; a store without any gets
 ``default``). ``show``, ``export`` and detection find it the same way.
 """
@@ -42,8 +42,8 @@ def baseline_learn(
     """Learn a baseline from known-good captures and store it as a new version of the site's."""
     from plantwarden.detect.store_baselines import store_baseline
     from plantwarden.detect.stream import learn_captures
-    from plantwarden.site.choice import site_ref
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.engine import check_writable
 
     url = Settings.load(db).db_url
@@ -68,7 +68,7 @@ def _summary(b: bl.Baseline, version: int, site: str) -> None:
 def _load(db: str | None, site_name: str | None, version: int | None) -> tuple[bl.Baseline, int, str]:
     from plantwarden.detect.store_baselines import load_baseline
     from plantwarden.errors import NotFoundError
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
 
     ref = site_ref(db, site_name)
     found = load_baseline(Settings.load(db).db_url, ref.id, version)
@@ -137,7 +137,7 @@ def baseline_import(
     """Validate an edited baseline and store it as a new version of the site's."""
     from plantwarden.detect import baseline as bl
     from plantwarden.detect.store_baselines import store_baseline
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
 
     b = bl.read_file(path)
     ref = site_ref(db, site_name, create=True)

@@ -30,7 +30,7 @@ def upgrade(db: DbOption = None) -> None:
 def status(db: DbOption = None, json: JsonOption = False, site_name: SiteNameOption = None) -> None:
     """Show the store's revision and sites, and one site's versions and captures (migrating it first)."""
     from plantwarden import jsonout
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.status import store_status
 
     info = store_status(Settings.load(db).db_url, site_ref(db, site_name).id)

@@ -103,11 +103,11 @@ def detect(
 def chosen_site(
     url: str, db: str | None, site: Path | None, site_name: str | None, store: bool
 ) -> tuple[SiteModel | None, int | None, str | None]:
-    """The run's site model, and the chosen site's id and name (plantwarden.site.choice): the
+    """The run's site model, and the chosen site's id and name (plantwarden.store.choice): the
     ``--site`` file, else the chosen site's stored model (the same severities and impact as
     every command). With the store, a read-only one is refused first, before any analysis."""
-    from plantwarden.site.choice import name_for, site_ref
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for, site_ref
 
     model = site_from_option(site)
     if not store:

@@ -66,11 +66,11 @@ def _report(
     captures: list[str] | None, db: str | None, site: Path | None, site_name: str | None
 ) -> InventoryReport:
     """The inventory of the capture files given, else of the chosen site's stored captures
-    (plantwarden.site.choice), with the ``--site`` model (for this run only), else the stored
+    (plantwarden.store.choice), with the ``--site`` model (for this run only), else the stored
     one of that site."""
     from plantwarden.inventory.build import make_inventory
-    from plantwarden.site.choice import name_for, site_ref
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for, site_ref
 
     model = site_from_option(site, db)
     if captures:

@@ -50,8 +50,8 @@ def report(
     from plantwarden.report.facts import gather
     from plantwarden.report.html import render
     from plantwarden.report.text import REPORT_NEXT_STEPS
-    from plantwarden.site.choice import site_ref
     from plantwarden.site.use import read_site
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.imports import capture_documents
 
     url = Settings.load(db).db_url

@@ -20,11 +20,11 @@ NO_SITE = (
 
 def stored_site(db: str | None, name: str | None = None) -> SiteModel | None:
     """The chosen site's current stored model (``--site-name``, else the only site:
-    plantwarden.site.choice), or None (a SQLite store that does not exist is not created)."""
+    plantwarden.store.choice), or None (a SQLite store that does not exist is not created)."""
     url = Settings.load(db).db_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
-    from plantwarden.site.choice import site_ref
+    from plantwarden.store.choice import site_ref
 
     return stored_model(url, site_ref(db, name).id)
 
@@ -47,8 +47,8 @@ def stored_model(url: str, site_id: int | None) -> SiteModel | None:
 def optional_site(path: Path | None, db: str | None, name: str | None = None) -> SiteModel | None:
     """``--site FILE`` (validated, for this run only; it must be the model of the site
     ``name`` chooses, if given), else the chosen site's stored model, else None."""
-    from plantwarden.site.choice import name_for
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for
 
     if path is None:
         return stored_site(db, name)
