@@ -183,3 +183,18 @@ def test_sites_command_lists_as_csv_and_refuses_bad_input(two_sites: str, tmp_pa
     ok("db", "upgrade", "--db", str(empty))
     assert ok("sites", "--db", str(empty)).startswith("no sites")
     assert doc("sites", "--db", str(empty))["sites"] == []
+
+
+def test_the_demo_runs_beside_another_site(tmp_path: Path) -> None:
+    """make demo in a store that holds another plant: the dairy is added beside it, untouched."""
+    db = ("--db", str(tmp_path / "plants.db"))
+    ok("site", "load", str(LAB_SITE), *db)
+    ok("analyze", str(LAB_SCENARIO), *db, site=LAB)
+    lab_before = {s["name"]: s for s in doc("sites", *db)["sites"]}[LAB]
+    r = pw("demo", *db, "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert f"site '{DAIRY}'" in r.stdout
+    sites = {s["name"]: s for s in doc("sites", *db)["sites"]}
+    assert sites[LAB] == lab_before
+    assert (sites[DAIRY]["captures"], sites[DAIRY]["model_version"]) == (2, 1)
+    assert sites[DAIRY]["open_alerts"] > 0
