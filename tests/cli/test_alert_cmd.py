@@ -297,14 +297,17 @@ def test_baseline_without_any_site_and_one_learned_before_the_site(
 ) -> None:
     db = str(tmp_path / "n.db")
     code, out, _ = run(["baseline", "learn", str(MODBUS_SCENARIO), "--db", db], capsys)
-    assert code == 0 and "baseline (no site) version 1" in out
-    assert "baseline (no site) version 1" in run(["baseline", "show", "--db", db], capsys)[1]
-    # a site stored later: its commands still find the one site-less baseline, as detect does
+    assert code == 0 and "baseline default version 1" in out
+    assert "baseline default version 1" in run(["baseline", "show", "--db", db], capsys)[1]
+    # the first site model stored later names that site: its commands find the same baseline
     assert run(["site", "load", str(SITE), "--db", db], capsys)[0] == 0
     code, out, err = run(["baseline", "show", "--db", db], capsys)
-    assert code == 0 and "baseline (no site) version 1" in out, err
-    code, _, err = run(["baseline", "show", "--site-name", "elsewhere", "--version", "3", "--db", db], capsys)
-    assert code == 2 and "no baseline version 3" in one_error_line(err)
+    assert code == 0 and "baseline modbus lab version 1" in out, err
+    code, _, err = run(["baseline", "show", "--version", "3", "--db", db], capsys)
+    assert code == 2 and "no baseline version 3 for site 'modbus lab'" in one_error_line(err)
+    code, _, err = run(["baseline", "show", "--site-name", "elsewhere", "--db", db], capsys)
+    assert code == 2
+    assert one_error_line(err).endswith("no site 'elsewhere' in the store; its sites: 'modbus lab'")
 
 
 def test_show_lists_where_each_later_burst_began() -> None:

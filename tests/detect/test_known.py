@@ -96,5 +96,5 @@ def test_a_damaged_stored_baseline_is_named_not_a_traceback(learned: Baseline, t
     store_baseline(f"sqlite:///{path}", learned, "test")
     with sqlite3.connect(path) as con:
         con.execute("""UPDATE detect_baselines SET document = '{"channels": [{"client": "10.0.0.1"}]}'""")
-    with pytest.raises(InputError, match=r"baseline \(no site\) v1: not a baseline document"):
+    with pytest.raises(InputError, match=r"baseline default v1: not a baseline document"):
         load_tables(f"sqlite:///{path}")

@@ -91,9 +91,10 @@ def test_window_medians_are_stable_for_requests_in_bursts() -> None:
     assert set(window_medians(alternating)) == {0.5}
 
 
-def test_detect_with_a_site_uses_a_baseline_learned_without_one(tmp_path: Path) -> None:
+def test_detect_with_a_site_uses_the_baseline_of_the_stores_only_site(tmp_path: Path) -> None:
+    """A baseline learned before any site model is the store's only site's (``default``)."""
     url = f"sqlite:///{tmp_path / 'b.db'}"
     version = store_baseline(url, baseline(), "test")
     report = run_detect(DetectOptions(captures=[], db_url=url, site=SITE))
     assert report.baseline_version == version
-    assert any("learned without a site" in n for n in report.notes)
+    assert not any("no baseline" in n for n in report.notes)

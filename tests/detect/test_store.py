@@ -52,8 +52,8 @@ def test_same_alerts_recorded_twice_change_nothing_and_a_later_run_merges(db: st
 def test_lifecycle_records_who_when_why_and_nothing_is_deleted(db: str) -> None:
     report = run_detect(DetectOptions([str(MODBUS_SCENARIO)], db, learn_for_s=8.0))
     write = next(a for a in report.alerts if a.rule == "write-from-new-host")
-    alert_action(db, write.id, "ack", "ana", "looking", None)
-    alert_action(db, write.id, "close", "ana", "planned test write", None)
+    alert_action(db, write.id, "ack", "ana", "looking", None, None)
+    alert_action(db, write.id, "close", "ana", "planned test write", None, None)
     history = alert_history(db, write.id)
     assert [(h["action"], h["by"], h["state"]) for h in history] == [
         ("ack", "ana", "acknowledged"),
@@ -61,9 +61,9 @@ def test_lifecycle_records_who_when_why_and_nothing_is_deleted(db: str) -> None:
     ]
     assert len(list_alerts(db)) == len(report.alerts)
     with pytest.raises(UsageError):
-        alert_action(db, write.id, "ack", "ana", "again", None)
+        alert_action(db, write.id, "ack", "ana", "again", None, None)
     with pytest.raises(UsageError):
-        alert_action(db, write.id, "mute", "", "no name", None)
+        alert_action(db, write.id, "mute", "", "no name", None, None)
 
 
 def test_learn_adds_to_the_baseline_and_the_next_run_is_quiet(db: str) -> None:
@@ -71,7 +71,7 @@ def test_learn_adds_to_the_baseline_and_the_next_run_is_quiet(db: str) -> None:
     assert report.baseline_version == 1
     for alert in report.alerts:
         if alert.rule in ("write-from-new-host", "new-conversation", "new-asset"):
-            _, version = alert_action(db, alert.id, "learn", "ana", "commissioning laptop", None)
+            _, version = alert_action(db, alert.id, "learn", "ana", "commissioning laptop", None, None)
             assert version is not None
     again = run_detect(DetectOptions([str(MODBUS_SCENARIO)], db))
     assert {a.rule for a in again.alerts} == {"port-scan", "host-sweep"}
@@ -80,14 +80,14 @@ def test_learn_adds_to_the_baseline_and_the_next_run_is_quiet(db: str) -> None:
 def test_mute_suppresses_the_rule_for_the_pair(db: str) -> None:
     report = run_detect(DetectOptions([str(MODBUS_SCENARIO)], db, learn_for_s=8.0))
     scan = next(a for a in report.alerts if a.rule == "port-scan")
-    alert_action(db, scan.id, "mute", "ana", "vulnerability scanner", None)
+    alert_action(db, scan.id, "mute", "ana", "vulnerability scanner", None, None)
     assert ("port-scan", scan.src, scan.dst) in mutes(db)
     with pytest.raises(UsageError):
-        alert_action(db, scan.id, "learn", "ana", "a scan is no baseline fact", None)
+        alert_action(db, scan.id, "learn", "ana", "a scan is no baseline fact", None, None)
     again = run_detect(DetectOptions([str(MODBUS_SCENARIO)], db))
     assert "port-scan" not in {a.rule for a in again.alerts}
 
 
 def test_unknown_alert_is_a_clear_error(db: str) -> None:
     with pytest.raises(NotFoundError, match="no alert 'Anope'"):
-        alert_action(db, "Anope", "ack", "ana", "x", None)
+        alert_action(db, "Anope", "ack", "ana", "x", None, None)

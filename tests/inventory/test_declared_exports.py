@@ -134,7 +134,7 @@ def test_documents_of_several_captures_with_a_site_serialise() -> None:
 
 def test_assets_site_option_is_for_the_run_and_stores_nothing(tmp_path: Path) -> None:
     from plantwarden.settings import sqlite_url
-    from plantwarden.store.sites import current_site_document
+    from plantwarden.store.sites import choose_site, current_site_document
 
     db = tmp_path / "pw.db"
     assert CliRunner().invoke(app, ["db", "upgrade", "--db", str(db)]).exit_code == 0
@@ -144,4 +144,5 @@ def test_assets_site_option_is_for_the_run_and_stores_nothing(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["assets", "--json", "--site", str(site), "--db", str(db), cap])
     assert result.exit_code == 0, result.output
     assert "spare-plc" in json.loads(result.output)["declared"]["silent"]  # the run used the given site
-    assert current_site_document(sqlite_url(db)) is None  # issue 18: a --site run stores nothing
+    assert current_site_document(sqlite_url(db), None) is None  # issue 18: a --site run stores nothing
+    assert choose_site(sqlite_url(db)).id is None  # nor a site

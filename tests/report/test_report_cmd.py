@@ -66,11 +66,21 @@ def test_the_report_of_a_store(store: str, tmp_path: Path) -> None:
 def test_site_option_is_read_not_stored(store: str, tmp_path: Path) -> None:
     before = store_status(store).site_versions
     draft = tmp_path / "draft.yaml"
-    draft.write_text((DAIRY / "site.yaml").read_text().replace("Molkerei Talblick", "Molkerei Entwurf", 1))
+    draft.write_text((DAIRY / "site.yaml").read_text().replace("currency: EUR", "currency: CHF", 1))
     r = run("report", "--db", store, "--site", str(draft), "--out", str(tmp_path / "d.html"))
     assert r.returncode == 0, r.stderr
-    assert "Molkerei Entwurf" in (tmp_path / "d.html").read_text()
+    assert "CHF" in (tmp_path / "d.html").read_text()
     assert store_status(store).site_versions == before
+    # a model of another site than the store's is refused: it would name another plant's assets
+    other = tmp_path / "other.yaml"
+    other.write_text((DAIRY / "site.yaml").read_text().replace("Molkerei Talblick", "Molkerei Entwurf", 1))
+    r = run("report", "--db", store, "--site", str(other), "--out", str(tmp_path / "o.html"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "plantwarden: error: no site 'Molkerei Entwurf (dairy, example)' in the store; "
+        "its sites: 'Molkerei Talblick (dairy, example)'"
+    )
+    assert not (tmp_path / "o.html").exists()
 
 
 def test_refuses_to_overwrite_a_capture_or_a_foreign_file(store: str, tmp_path: Path) -> None:

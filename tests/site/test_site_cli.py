@@ -11,7 +11,7 @@ import pytest
 
 from plantwarden.errors import SiteModelError
 from plantwarden.site.use import site_from_option, store_site
-from plantwarden.store.sites import current_site_document, site_history
+from plantwarden.store.sites import choose_site, current_site_document, site_history
 
 ROOT = Path(__file__).resolve().parents[2]
 DAIRY = ROOT / "examples" / "dairy" / "site.yaml"
@@ -57,7 +57,7 @@ def test_load_stores_a_new_version_only_when_the_file_changes(tmp_path: Path) ->
     assert store_site(MINIMAL, db)[1] == 1  # same text again: no new version
     assert store_site(changed, db)[1] == 2
     assert [v.version for v in site_history(db)] == [1, 2]
-    doc = current_site_document(db)
+    doc = current_site_document(db, choose_site(db).id)
     assert doc is not None and doc["lines"][0]["downtime_cost_per_hour"] == 13000
 
 

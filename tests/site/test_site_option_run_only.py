@@ -47,10 +47,11 @@ def stored(tmp_path: Path) -> Path:
     assert r.returncode == 0, r.stderr
     text = DAIRY.read_text()
     assert "downtime_cost_per_hour: 6500" in text  # packaging
-    draft = text.replace("downtime_cost_per_hour: 6500", "downtime_cost_per_hour: 9999").replace(
-        "name: Molkerei Talblick (dairy, example)", "name: Talblick draft"
-    )
+    # a draft of the same site (a store holds many sites: a --site model is the chosen site's)
+    draft = text.replace("downtime_cost_per_hour: 6500", "downtime_cost_per_hour: 9999")
     (folder / "draft.yaml").write_text(draft)
+    renamed = draft.replace("name: Molkerei Talblick (dairy, example)", "name: Talblick draft")
+    (folder / "renamed.yaml").write_text(renamed)
     return folder
 
 
@@ -70,7 +71,7 @@ def test_impact_with_a_draft_uses_it_and_stores_nothing(stored: Path) -> None:
     r = run("impact", "--fail", "plc-pack", "--json", cwd=stored)  # the stored site, unchanged
     assert r.returncode == 0, r.stderr
     assert "6500" in r.stdout and "9999" not in r.stdout
-    doc = current_site_document(f"sqlite:///{stored / 'pw.db'}")
+    doc = current_site_document(f"sqlite:///{stored / 'pw.db'}", None)  # None: the only site
     assert doc is not None and doc["site"]["name"] == "Molkerei Talblick (dairy, example)"
 
 
@@ -92,6 +93,29 @@ def test_other_commands_with_a_draft_store_nothing(command: list[str], stored: P
     before = versions(stored)
     r = run(*command, "--site", "draft.yaml", cwd=stored)
     assert r.returncode in (0, 1), r.stderr
+    assert versions(stored) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze", str(MODBUS)],
+        ["detect", str(MODBUS)],
+        ["baseline", "learn", str(MODBUS)],
+        ["assets"],
+        ["report"],
+    ],
+    ids=lambda c: c[0] if c[0] != "baseline" else "baseline learn",
+)
+def test_a_model_of_a_site_the_store_does_not_hold_is_refused(command: list[str], stored: Path) -> None:
+    """A --site file naming another site: exit 2 before any work, the store as it was."""
+    before = versions(stored)
+    r = run(*command, "--site", "renamed.yaml", cwd=stored)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.strip() == (
+        "plantwarden: error: no site 'Talblick draft' in the store; "
+        "its sites: 'Molkerei Talblick (dairy, example)'"
+    )
     assert versions(stored) == before
 
 

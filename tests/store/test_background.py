@@ -57,7 +57,7 @@ def test_killed_child_is_reported_and_stores_nothing(tmp_path: Path, monkeypatch
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(url)  # an existing store, so that "nothing stored" can be read back
 
-    def die(db_url: str, doc: object) -> int:
+    def die(db_url: str, doc: object, site: object = None) -> int:
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
         raise AssertionError("not reached")
 

@@ -26,6 +26,7 @@ from plantwarden.store.models import Base
 from .helpers import MODBUS_DOC, snapshot
 
 TABLES = {
+    "sites",
     "site_versions",
     "captures",
     "hosts",

@@ -21,6 +21,7 @@ from plantwarden.store.captures import capture_document, capture_documents
 from plantwarden.store.engine import connected, ensure_current
 from plantwarden.store.imports import list_captures, record_capture, write_capture
 from plantwarden.store.models import Conversation
+from plantwarden.store.sites import choose_site
 
 from .helpers import MODBUS_DOC, capture_doc, snapshot
 
@@ -95,12 +96,12 @@ def test_a_new_analysis_of_the_same_file_replaces_its_rows(store_url: str) -> No
     assert capture_document(store_url, MODBUS_DOC["sha256"]) == expected_readback(newer)
     rows = snapshot(store_url)
     assert (len(rows["captures"]), len(rows["conversations"]), len(rows["anomalies"])) == (1, 1, 0)
-    assert {row[1] for row in rows["hosts"]} == {"10.0.0.3", "10.0.0.57"}  # unseen MACs dropped
+    assert {row[2] for row in rows["hosts"]} == {"10.0.0.3", "10.0.0.57"}  # unseen MACs dropped
 
 
 def _host(url: str, address: str) -> tuple[Any, ...]:
-    (row,) = [r for r in snapshot(url)["hosts"] if r[1] == address]
-    return tuple(row[3:])
+    (row,) = [r for r in snapshot(url)["hosts"] if r[2] == address]  # id, site_id, address, kind, ...
+    return tuple(row[4:])
 
 
 def test_hosts_aggregate_their_captures(store_url: str) -> None:
@@ -153,7 +154,7 @@ def test_an_exception_after_rows_were_written_rolls_everything_back(store_url: s
         pytest.raises(RuntimeError, match="crash half-way"),
         session.begin(),
     ):
-        write_capture(session, second)
+        write_capture(session, second, site_id=choose_site(store_url).id or 0)
         assert session.scalar(select(func.count()).select_from(Conversation)) == 4
         raise RuntimeError("crash half-way")
     assert snapshot(store_url) == before
@@ -165,10 +166,12 @@ from sqlalchemy.orm import Session
 from plantwarden.store.capture_doc import parse_capture_doc
 from plantwarden.store.engine import connected
 from plantwarden.store.imports import write_capture
+from plantwarden.store.sites import choose_site
 doc = parse_capture_doc(json.loads(open(sys.argv[2]).read()))
+site_id = choose_site(sys.argv[1]).id
 with connected(sys.argv[1]) as engine, Session(engine) as session:
     session.begin()
-    write_capture(session, doc)
+    write_capture(session, doc, site_id=site_id)
     session.flush()
     print("written", flush=True)
     os._exit(9)

@@ -10,7 +10,7 @@ import typer
 
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import CsvOption, Styled, Time, WideOption, emit
-from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
@@ -22,10 +22,6 @@ alert_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SiteNameOption = Annotated[
-    str | None,
-    typer.Option("--site-name", help="Site whose baseline to use (default: the stored current site)."),
-]
 ById = Annotated[str, typer.Argument(help="Alert id, or a unique prefix of it (see plantwarden alerts).")]
 By = Annotated[str, typer.Option("--by", help="Who acts (name or initials).")]
 Why = Annotated[str, typer.Option("--why", help="Why (kept with the alert's history).")]
@@ -51,12 +47,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(alert_app, name="alert")
 
 
-def site_view(db: str | None) -> SiteView:
-    """The stored current site's view (names, owner, timezone); a neutral one without a site."""
-    from plantwarden.continuity.source import stored_site
+def scoped(db: str | None, site_name: str | None) -> tuple[str, int | None, SiteView]:
+    """The store's URL, the chosen site's id (plantwarden.store.choice) and its view (names,
+    owner, timezone of its stored model; a neutral one without a model)."""
+    from plantwarden.continuity.source import stored_model
     from plantwarden.detect.queue import SiteView
+    from plantwarden.store.choice import site_ref
 
-    return SiteView(stored_site(db))
+    url = Settings.load(db).db_url
+    ref = site_ref(db, site_name)
+    return url, ref.id, SiteView(stored_model(url, ref.id))
 
 
 def alert_rows(items: list[Alert], view: SiteView, *, as_csv: bool = False) -> list[list[Any]]:
@@ -123,16 +123,17 @@ def alerts(
     as_csv: CsvOption = False,
     wide: WideOption = False,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
-    """List stored alerts, worst first: assets by name, production at risk, owner."""
+    """List the site's stored alerts, worst first: assets by name, production at risk, owner."""
     from plantwarden.detect.queue import parse_query
     from plantwarden.detect.store_alerts import list_alerts
 
-    view = site_view(db)
+    url, site_id, view = scoped(db, site_name)
     query = parse_query(
         state=state, rule=rule, asset=asset, since=since, until=until, severity=severity, site=view.site
     )
-    items = list_alerts(Settings.load(db).db_url, query=query)
+    items = list_alerts(url, query=query, site=site_id)
     if json_out:
         from plantwarden import jsonout
         from plantwarden.detect.order import worst_first
@@ -162,12 +163,14 @@ def _document(alert: Alert, view: SiteView, history: list[dict[str, Any]] | None
 
 
 @alert_app.command("show")
-def show(alert_id: ById, json_out: JsonOption = False, db: DbOption = None) -> None:
+def show(
+    alert_id: ById, json_out: JsonOption = False, db: DbOption = None, site_name: SiteNameOption = None
+) -> None:
     """Everything about one alert: assets, evidence, production at risk, owner, history."""
     from plantwarden.detect.store_alerts import find_alert
 
-    view = site_view(db)
-    alert, history = find_alert(Settings.load(db).db_url, alert_id)
+    url, site_id, view = scoped(db, site_name)
+    alert, history = find_alert(url, alert_id, site_id)
     alert = view.named(alert)
     if json_out:
         from plantwarden import jsonout
@@ -255,13 +258,12 @@ def _ts(iso: str) -> float:
 
 def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_name: str | None) -> None:
     from plantwarden.detect.service import alert_action
+    from plantwarden.store.choice import site_ref
+    from plantwarden.store.engine import check_writable
 
-    url = Settings.load(db).db_url
-    if action == "learn" and site_name is None:
-        from plantwarden.cli.baseline_cmd import current_site_name
-
-        site_name = current_site_name(db)
-    alert, version = alert_action(url, alert_id, action, by, why, site_name)
+    check_writable(Settings.load(db).db_url)  # a read-only store first, before the site is looked up
+    ref = site_ref(db, site_name)
+    alert, version = alert_action(Settings.load(db).db_url, alert_id, action, by, why, ref.id, ref.name)
     note = f"; baseline version {version}" if version else ""
     if action == "unmute":
         note = f"; {alert.rule} from {alert.src} to {alert.dst} alerts again"
@@ -269,15 +271,15 @@ def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_nam
 
 
 @alert_app.command("ack")
-def ack(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+def ack(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
     """Acknowledge: someone is looking at it."""
-    _act("ack", alert_id, by, why, db, None)
+    _act("ack", alert_id, by, why, db, site_name)
 
 
 @alert_app.command("close")
-def close(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+def close(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
     """Close: handled."""
-    _act("close", alert_id, by, why, db, None)
+    _act("close", alert_id, by, why, db, site_name)
 
 
 @alert_app.command("learn")
@@ -287,31 +289,35 @@ def learn(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: Site
 
 
 @alert_app.command("mute")
-def mute(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+def mute(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
     """Suppress this rule for this source/destination pair from now on, and close the alert."""
-    _act("mute", alert_id, by, why, db, None)
+    _act("mute", alert_id, by, why, db, site_name)
 
 
 @alert_app.command("reopen")
-def reopen(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+def reopen(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
     """Make a closed alert new again (a mute stays: alert unmute lifts it)."""
-    _act("reopen", alert_id, by, why, db, None)
+    _act("reopen", alert_id, by, why, db, site_name)
 
 
 @alert_app.command("unmute")
-def unmute(alert_id: ById, by: By, why: Why, db: DbOption = None) -> None:
+def unmute(alert_id: ById, by: By, why: Why, db: DbOption = None, site_name: SiteNameOption = None) -> None:
     """Lift the mute this alert set: the rule alerts again for its source/destination pair."""
-    _act("unmute", alert_id, by, why, db, None)
+    _act("unmute", alert_id, by, why, db, site_name)
 
 
 def mutes(
-    json_out: JsonOption = False, as_csv: CsvOption = False, wide: WideOption = False, db: DbOption = None
+    json_out: JsonOption = False,
+    as_csv: CsvOption = False,
+    wide: WideOption = False,
+    db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
-    """List the muted rule/source/destination pairs: who muted, when, why, and the alert to unmute."""
+    """List the site's muted rule/source/destination pairs: who muted, when, why, and the alert to unmute."""
     from plantwarden.detect.store_alerts import list_mutes
 
-    view = site_view(db)
-    found = list_mutes(Settings.load(db).db_url)
+    url, site_id, view = scoped(db, site_name)
+    found = list_mutes(url, site_id)
     if json_out:
         from plantwarden import jsonout
 

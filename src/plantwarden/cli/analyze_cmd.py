@@ -16,7 +16,7 @@ from plantwarden import gcpause
 from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import err, out
-from plantwarden.cli.options import DbOption, SiteOption
+from plantwarden.cli.options import DbOption, SiteNameOption, SiteOption
 from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import EXIT_INPUT, CaptureError, UsageError
 from plantwarden.settings import Settings
@@ -48,6 +48,7 @@ def analyze(
     force: ForceOption = False,
     db: DbOption = None,
     site: SiteOption = None,
+    site_name: SiteNameOption = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Record results in the store.")] = True,
     engine: Annotated[
         str | None, typer.Option("--engine", help="fast (default; numba kernel) or python (pure Python).")
@@ -86,10 +87,12 @@ def analyze(
         from plantwarden.site.use import site_from_option
 
         model = site_from_option(site)
+    chosen = StoreSite(db, settings.db_url, site_name, model)
     if store:  # a read-only store is refused before anything is analysed
         from plantwarden.store.engine import check_writable
 
         check_writable(settings.db_url, create=True, later=not detect)
+        chosen.early(detect)
     json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # Files: Python's cyclic collector stays paused from the analysis through the store import,
     # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,
@@ -103,7 +106,7 @@ def analyze(
             json_path,
             settings.db_url,
             model,
-            store,
+            chosen if store else None,
             engine,
             detect,
             lambda: _live(live, bpf, tool, count, live_for),
@@ -111,6 +114,35 @@ def analyze(
         )
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+class StoreSite:
+    """The site the analyses are stored under (plantwarden.store.choice), resolved once per
+    command: at the start when the store exists, else at the first import (a run that stores
+    nothing leaves no store behind). The forked imports get its id (store.background)."""
+
+    def __init__(self, db: str | None, url: str, name: str | None, model: SiteModel | None) -> None:
+        from plantwarden.store.choice import name_for
+
+        self.db, self.url, self.name = db, url, name_for(name, model)  # a mismatch: exit 2 first
+        self._id: int | None = None
+
+    def early(self, now: bool) -> None:
+        """Resolve now (``now``, or the store exists): its errors come before any analysis."""
+        from plantwarden.store.engine import sqlite_path
+
+        path = sqlite_path(self.url)
+        if now or path is None or path.exists():
+            self.id()
+
+    def id(self) -> int:
+        if self._id is None:
+            from plantwarden.store.choice import site_ref
+            from plantwarden.store.sites import writable
+
+            ref = site_ref(self.db, self.name, create=True)
+            self._id, self.name = writable(self.url, ref.id), ref.name
+        return self._id
 
 
 def _preflight(captures: list[str], out_file: Path | None, force: bool, live: str | None) -> None:
@@ -141,18 +173,19 @@ def _run(
     json_path: str | None,
     db_url: str,
     model: SiteModel | None,
-    store: bool,
+    site: StoreSite | None,
     engine: str | None,
     detect: bool,
     live: Callable[[], CaptureResult],
     first: FileHash | None = None,
 ) -> int:
-    """Analyse, store, summarise and write the JSON; returns how many inputs failed.
+    """Analyse, store (under ``site``; None: --no-store), summarise and write the JSON;
+    returns how many inputs failed.
 
     With ``detect`` (files only) the detector rides the same pass (docs/detection.md)."""
     docs: list[dict[str, Any]] = []
     failed = 0
-    watch = _prepare(db_url, model, store) if detect and captures else None
+    watch = _prepare(db_url, model, site) if detect and captures else None
     leaving.keep(docs, watch)  # freed by the process's end, not one object at a time (cli.leaving)
     stored: Pending | None = None  # the last capture's import, in a child process
     finished: list[Alert] | None = None  # the detector's alerts, once the last capture ran
@@ -175,12 +208,12 @@ def _run(
                 # import's child would otherwise share them (summed memory of both processes)
                 finished = watch.detector.finish()
                 watch.detector.release()
-            if store:
+            if site is not None:
                 if stored is not None:
                     stored.wait()
                 from plantwarden.store.background import record_in_background
 
-                stored = record_in_background(db_url, result.doc)
+                stored = record_in_background(db_url, result.doc, site.id())
             if json_path != "-":
                 _summary(result)
         # the inventory while the last capture's import runs in its child (store.background)
@@ -213,10 +246,13 @@ def _run(
 LIVE = "\0live"  # marker in the list of inputs
 
 
-def _prepare(db_url: str, model: SiteModel | None, store: bool) -> Prepared:
+def _prepare(db_url: str, model: SiteModel | None, site: StoreSite | None) -> Prepared:
     from plantwarden.detect.service import DetectOptions, prepare
 
-    return prepare(DetectOptions(captures=[], db_url=db_url, site=model, store=store))
+    opts = DetectOptions(captures=[], db_url=db_url, site=model, store=site is not None)
+    if site is not None:
+        opts.site_id, opts.site_name = site.id(), site.name
+    return prepare(opts)
 
 
 def _alerts(

@@ -28,6 +28,7 @@ from plantwarden.cli import (
     inventory_cmd,
     report_cmd,
     site_cmd,
+    sites_cmd,
 )
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
@@ -73,6 +74,7 @@ continuity_cmd.register(app)
 detect_cmd.register(app)
 alert_cmd.register(app)
 baseline_cmd.register(app)
+sites_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,8 +1,8 @@
 """``plantwarden baseline learn|show|export|import``: the baseline of normal traffic, per site.
 
-A baseline is stored for the site it was learned for: ``--site FILE``, else the stored current
-site (as every command uses it), else none. ``show``, ``export`` and detection find it the
-same way, and fall back to the one baseline learned without a site.
+A baseline is stored for the site chosen as every command chooses it (plantwarden.store.choice:
+``--site-name``, the site of ``--site FILE``, else the only site; a store without any gets
+``default``). ``show``, ``export`` and detection find it the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import typer
 
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, WideOption, emit
-from plantwarden.cli.options import DbOption, JsonOption, SiteOption
+from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption, SiteOption
 from plantwarden.cli.outfile import ForceOption
 from plantwarden.settings import Settings
 
@@ -25,10 +25,6 @@ baseline_app = typer.Typer(
     help="Learn, show, export and import the baseline of normal traffic.", no_args_is_help=True
 )
 
-SiteNameOption = Annotated[
-    str | None,
-    typer.Option("--site-name", help="Site whose baseline to use (default: the stored current site)."),
-]
 VersionOption = Annotated[int | None, typer.Option("--version", help="Baseline version (default newest).")]
 
 
@@ -36,56 +32,49 @@ def register(app: typer.Typer) -> None:
     app.add_typer(baseline_app, name="baseline")
 
 
-def current_site_name(db: str | None) -> str | None:
-    """The stored current site's name (None without a stored site; no store is created)."""
-    from plantwarden.continuity.source import stored_site
-
-    model = stored_site(db)
-    return model.site.name if model is not None else None
-
-
 @baseline_app.command("learn")
 def baseline_learn(
     captures: Annotated[list[str], typer.Argument(help="Captures of known-good traffic.")],
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
-    """Learn a baseline from known-good captures and store it as a new version."""
-    from plantwarden.continuity.source import optional_site
-    from plantwarden.detect.service import site_name
+    """Learn a baseline from known-good captures and store it as a new version of the site's."""
     from plantwarden.detect.store_baselines import store_baseline
     from plantwarden.detect.stream import learn_captures
+    from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.engine import check_writable
 
     url = Settings.load(db).db_url
-    model = optional_site(site, db)
+    model = site_from_option(site)
     check_writable(url, create=True)  # a read-only store is refused before anything is learned
-    learned = learn_captures(captures, site_name(model))
-    version = store_baseline(url, learned, "learned from " + ", ".join(Path(c).name for c in captures))
-    _summary(learned, version)
+    ref = site_ref(db, site_name, model, create=True)
+    learned = learn_captures(captures, ref.name)
+    source = "learned from " + ", ".join(Path(c).name for c in captures)
+    version = store_baseline(url, learned, source, ref.id)
+    _summary(learned, version, ref.name)
 
 
-def _summary(b: bl.Baseline, version: int) -> None:
+def _summary(b: bl.Baseline, version: int, site: str) -> None:
     out.print(
-        f"baseline {b.site or '(no site)'} version {version}: {len(b.talkers)} talkers, "
+        f"baseline {site} version {version}: {len(b.talkers)} talkers, "
         f"{len(b.conversations)} conversations, {len(b.channels)} channels, "
         f"{sum(len(c.periods) for c in b.channels)} polling periods, "
         f"{sum(c.sequence_trained for c in b.channels)} trained sequences"
     )
 
 
-def _load(db: str | None, site_name: str | None, version: int | None) -> tuple[bl.Baseline, int]:
-    from plantwarden.detect.store_baselines import find_baseline
+def _load(db: str | None, site_name: str | None, version: int | None) -> tuple[bl.Baseline, int, str]:
+    from plantwarden.detect.store_baselines import load_baseline
     from plantwarden.errors import NotFoundError
+    from plantwarden.store.choice import site_ref
 
-    url = Settings.load(db).db_url
-    name = site_name if site_name is not None else current_site_name(db)
-    found = find_baseline(url, name, version)
+    ref = site_ref(db, site_name)
+    found = load_baseline(Settings.load(db).db_url, ref.id, version)
     if found is None:
-        raise NotFoundError(
-            f"no baseline stored for site {name or '(none)'!r}; run plantwarden baseline learn"
-        )
-    return found, found.version or 0
+        raise NotFoundError(f"no baseline stored for site {ref.name!r}; run plantwarden baseline learn")
+    return found, found.version or 0, ref.name
 
 
 @baseline_app.command("show")
@@ -100,7 +89,7 @@ def baseline_show(
     """Show the baseline: talkers, conversations, channels with codes, periods and sequences."""
     from plantwarden import jsonout
 
-    b, v = _load(db, site_name, version)
+    b, v, name = _load(db, site_name, version)
     if json_out:
         jsonout.write(b.to_json(), "-")
         return
@@ -111,7 +100,7 @@ def baseline_show(
         seq = f"{len(c.transitions)} transitions" + (" (trained)" if c.sequence_trained else "")
         rows.append([c.client, c.server, c.proto, c.requests, codes, periods, seq])
     if not as_csv:
-        _summary(b, v)
+        _summary(b, v, name)
     emit(
         ("client", "server", "proto", "requests", "codes", "periods", "sequence"),
         rows,
@@ -135,7 +124,7 @@ def baseline_export(
     from plantwarden.detect import baseline as bl
 
     guard(None if path == "-" else Path(path), force, "baseline export")
-    b, _ = _load(db, site_name, version)
+    b, _, _ = _load(db, site_name, version)
     bl.write_file(b, path, f"# {GENERATOR_MARK}: a baseline; edit it, then plantwarden baseline import\n")
 
 
@@ -143,11 +132,14 @@ def baseline_export(
 def baseline_import(
     path: Annotated[Path, typer.Argument(help="A baseline exported (and possibly edited) as YAML or JSON.")],
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
-    """Validate an edited baseline and store it as a new version."""
+    """Validate an edited baseline and store it as a new version of the site's."""
     from plantwarden.detect import baseline as bl
     from plantwarden.detect.store_baselines import store_baseline
+    from plantwarden.store.choice import site_ref
 
     b = bl.read_file(path)
-    version = store_baseline(Settings.load(db).db_url, b, f"imported from {path.name}")
-    _summary(b, version)
+    ref = site_ref(db, site_name, create=True)
+    version = store_baseline(Settings.load(db).db_url, b, f"imported from {path.name}", ref.id)
+    _summary(b, version, ref.name)

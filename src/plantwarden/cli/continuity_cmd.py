@@ -10,7 +10,7 @@ import typer
 
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, Time, WideOption, emit
-from plantwarden.cli.options import DbOption, JsonOption, SiteOption
+from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption, SiteOption
 from plantwarden.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def impact(
     as_json: JsonOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """What-if: which lines stop when these fail, after how long, and what it costs."""
     from plantwarden.continuity import text
@@ -61,7 +62,7 @@ def impact(
     from plantwarden.continuity.source import parse_duration, require_site
 
     minutes = parse_duration(outage) if outage is not None else None
-    model = require_site(site, db)
+    model = require_site(site, db, site_name)
     names = [n for item in [*fail, *(more or [])] for n in item.split(",") if n]
     result = what_if(build_graph(model), names, minutes)
     if as_json:
@@ -91,6 +92,7 @@ def spof_cmd(
     wide: WideOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """Single points of failure, ranked by the production each alone can stop."""
     from plantwarden.continuity import spof
@@ -99,7 +101,7 @@ def spof_cmd(
     from plantwarden.continuity.text import minutes, money
 
     _exclusive(as_json, as_csv)
-    model = require_site(site, db)
+    model = require_site(site, db, site_name)
     graph = build_graph(model)
     singles = spof.singles(graph)
     found = spof.pairs(graph, singles) if pairs else []
@@ -148,6 +150,7 @@ def dependencies(
     wide: WideOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """Observed traffic vs declared dependencies: missing ones, and declared ones never seen."""
     from plantwarden.continuity.graph import build_graph
@@ -155,7 +158,7 @@ def dependencies(
     from plantwarden.continuity.source import analyse_paths, require_site
 
     _exclusive(as_json, as_csv)
-    model = require_site(site, db)
+    model = require_site(site, db, site_name)
     report = observed_report(model, build_graph(model), analyse_paths(captures)).as_dict()
     if as_json:
         _emit("continuity.dependencies", model, report)
@@ -203,6 +206,7 @@ def segmentation(
     wide: WideOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """Observed traffic against zones and conduits: violations per client, zone pair and service
     (ports as ranges), flat networks, exposure paths. --csv: the violation groups."""
@@ -210,7 +214,7 @@ def segmentation(
     from plantwarden.continuity.source import analyse_paths, optional_site
 
     _exclusive(as_json, as_csv)
-    model = optional_site(site, db)
+    model = optional_site(site, db, site_name)
     body = audit(model, analyse_paths(captures))
     if as_json:
         _emit("continuity.segmentation", model, body)
@@ -304,6 +308,7 @@ def raci_cmd(
     wide: WideOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """RACI gray areas (no Responsible, no Accountable, several Accountable) and the matrix."""
     from plantwarden.continuity import raci
@@ -311,7 +316,7 @@ def raci_cmd(
     from plantwarden.continuity.source import require_site
 
     _exclusive(as_json, as_csv)
-    model = require_site(site, db)
+    model = require_site(site, db, site_name)
     rows = raci.matrix(model, build_graph(model))
     if as_csv:
         typer.echo(raci.to_csv(rows), nl=False)
@@ -339,6 +344,7 @@ def lifecycle_cmd(
     wide: WideOption = False,
     site: SiteOption = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """End of support: legacy share per zone and line, and IT/OT lifecycle alignment.
     --csv: the legacy share of every zone and line."""
@@ -348,7 +354,7 @@ def lifecycle_cmd(
 
     _exclusive(as_json, as_csv)
     when = _date(at)
-    model = require_site(site, db)
+    model = require_site(site, db, site_name)
     body = lifecycle.report(model, build_graph(model), when)
     if as_json:
         _emit("continuity.lifecycle", model, body)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from plantwarden.cli.console import out
-from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
 from plantwarden.settings import Settings
 
 app = typer.Typer(help="The store (SQLite file by default, PostgreSQL by URL).", no_args_is_help=True)
@@ -27,12 +27,13 @@ def upgrade(db: DbOption = None) -> None:
 
 
 @app.command()
-def status(db: DbOption = None, json: JsonOption = False) -> None:
-    """Show the store's revision, site versions and captures (migrating it first if behind)."""
+def status(db: DbOption = None, json: JsonOption = False, site_name: SiteNameOption = None) -> None:
+    """Show the store's revision and sites, and one site's versions and captures (migrating it first)."""
     from plantwarden import jsonout
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.status import store_status
 
-    info = store_status(Settings.load(db).db_url)
+    info = store_status(Settings.load(db).db_url, site_ref(db, site_name).id)
     if json:
         jsonout.write(jsonout.document(*STATUS_SCHEMA, info.as_dict()), "-")
         return
@@ -40,6 +41,7 @@ def status(db: DbOption = None, json: JsonOption = False) -> None:
     for label, value in (
         ("store", f"{info.url} ({info.backend})"),
         ("revision", f"{info.revision} (head {info.head})"),
+        ("sites", f"{info.sites} (this one: {info.site or 'none yet'}; plantwarden sites lists them)"),
         ("site versions", f"{info.site_versions} (current: {site})"),
         ("captures", str(info.captures)),
         ("hosts", str(info.hosts)),

@@ -56,7 +56,11 @@ def demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     report = write_report(facts, out_dir / "demo-report.html")
     out.rule("stored")
-    out.print(f"store:  {settings.db_url} (site, 2 captures, baseline v{run.baseline_version}, alerts)")
+    out.print(
+        f"store:  {settings.db_url} (site {facts.site!r}: model, 2 captures, "
+        f"baseline v{run.baseline_version}, alerts)",
+        markup=False,
+    )
     out.print(f"report: {report.resolve()}  (open it in a browser)")
     out.rule("next")
     for command, why in NEXT_STEPS:

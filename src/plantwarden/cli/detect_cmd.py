@@ -16,7 +16,7 @@ from plantwarden import gcpause
 from plantwarden.capture.filehash import FileHash
 from plantwarden.cli import leaving
 from plantwarden.cli.console import out
-from plantwarden.cli.options import DbOption, SiteOption
+from plantwarden.cli.options import DbOption, SiteNameOption, SiteOption
 from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.settings import Settings
 
@@ -49,6 +49,7 @@ def detect(
     ] = None,
     webhook: Annotated[str | None, typer.Option("--webhook", help="POST the alerts as JSON to URL.")] = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
     store: Annotated[
         bool, typer.Option("--store/--no-store", help="Use and record baselines and alerts.")
     ] = True,
@@ -66,15 +67,10 @@ def detect(
     # the first file's SHA-256 starts now, in a thread, while detection's modules load
     floor = _fail_floor(fail_on)
     first = FileHash(captures[0]) if captures and learn_for is None else None
-    from plantwarden.continuity.source import optional_site
     from plantwarden.detect.service import DetectOptions, parse_duration, run_detect
-    from plantwarden.store.engine import check_writable
 
     settings = Settings.load(db)
-    # without --site, the stored current site (as every command): the same severities and impact
-    model = optional_site(site, db) if store else (None if site is None else _read_site(site))
-    if store:  # a read-only store is refused before anything is analysed
-        check_writable(settings.db_url, create=True)
+    model, site_id, name = chosen_site(settings.db_url, db, site, site_name, store)
     opts = DetectOptions(
         captures=captures,
         db_url=settings.db_url,
@@ -85,6 +81,8 @@ def detect(
         syslog=syslog,
         webhook=webhook,
         first_digest=first,
+        site_id=site_id,
+        site_name=name,
     )
     # Detection against a stored baseline: the cyclic collector stays paused through the
     # baseline's load, the pass, the store and the JSON (plantwarden.gcpause; a full collection
@@ -103,10 +101,24 @@ def detect(
     _fail(report.alerts, floor)
 
 
-def _read_site(path: Path) -> SiteModel:
-    from plantwarden.site.use import read_site
+def chosen_site(
+    url: str, db: str | None, site: Path | None, site_name: str | None, store: bool
+) -> tuple[SiteModel | None, int | None, str | None]:
+    """The run's site model, and the chosen site's id and name (plantwarden.store.choice): the
+    ``--site`` file, else the chosen site's stored model (the same severities and impact as
+    every command). With the store, a read-only one is refused first, before any analysis."""
+    from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for, site_ref
 
-    return read_site(path)[0]
+    model = site_from_option(site)
+    if not store:
+        return model, None, name_for(site_name, model)
+    from plantwarden.continuity.source import stored_model
+    from plantwarden.store.engine import check_writable
+
+    check_writable(url, create=True)
+    ref = site_ref(db, site_name, model, create=True)
+    return model or stored_model(url, ref.id), ref.id, ref.name
 
 
 def _fail_floor(text: str | None) -> int | None:

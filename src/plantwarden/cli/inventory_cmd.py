@@ -12,7 +12,7 @@ import typer
 from plantwarden import jsonout
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, Time, WideOption, emit
-from plantwarden.cli.options import DbOption, JsonOption
+from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
 from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import InputError, NotFoundError, UsageError
 from plantwarden.settings import Settings
@@ -20,7 +20,6 @@ from plantwarden.settings import Settings
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
     from plantwarden.inventory.build import InventoryReport
     from plantwarden.inventory.model import Asset
-    from plantwarden.site.model import SiteModel
 
 Captures = Annotated[
     list[str] | None,
@@ -36,11 +35,11 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
 
 
-def _documents(captures: list[str] | None, db: str | None) -> list[dict[str, Any]]:
+def _documents(captures: list[str] | None, db: str | None, site_id: int | None) -> list[dict[str, Any]]:
     if not captures:
         from plantwarden.store.imports import capture_documents
 
-        return capture_documents(Settings.load(db).db_url)
+        return capture_documents(Settings.load(db).db_url, site_id)
     from plantwarden.analyze.pipeline import analyze_capture
 
     docs: list[dict[str, Any]] = []
@@ -63,24 +62,26 @@ def _json_documents(path: Path) -> list[dict[str, Any]]:
     return [c for c in captures if isinstance(c, dict)]
 
 
-def _site(path: Path | None, db: str | None, from_store: bool) -> SiteModel | None:
-    if path is not None:  # like every --site: validated, for this run only (never stored)
-        from plantwarden.site.use import site_from_option
-
-        return site_from_option(path, db)
-    if not from_store:
-        return None
-    from plantwarden.site.model import SiteModel
-    from plantwarden.store.sites import current_site_document
-
-    doc = current_site_document(Settings.load(db).db_url)
-    return None if doc is None else SiteModel.model_validate(doc)
-
-
-def _report(captures: list[str] | None, db: str | None, site: Path | None) -> InventoryReport:
+def _report(
+    captures: list[str] | None, db: str | None, site: Path | None, site_name: str | None
+) -> InventoryReport:
+    """The inventory of the capture files given, else of the chosen site's stored captures
+    (plantwarden.store.choice), with the ``--site`` model (for this run only), else the stored
+    one of that site."""
     from plantwarden.inventory.build import make_inventory
+    from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for, site_ref
 
-    return make_inventory(_documents(captures, db), _site(site, db, not captures))
+    model = site_from_option(site, db)
+    if captures:
+        name_for(site_name, model)  # a --site for another site than the one chosen: exit 2
+        return make_inventory(_documents(captures, db, None), model)
+    from plantwarden.continuity.source import stored_model
+
+    ref = site_ref(db, site_name, model)
+    if model is None:
+        model = stored_model(Settings.load(db).db_url, ref.id)
+    return make_inventory(_documents(None, db, ref.id), model)
 
 
 def assets(
@@ -98,12 +99,13 @@ def assets(
     ] = False,
     site: Site = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """List the assets the captures show: addresses, role, vendor, product, firmware. With a
     site model, also what it declares versus what was observed (mismatches with evidence)."""
     if as_json and as_csv:
         raise UsageError("give --json or --csv, not both")
-    report = _report(captures, db, site)
+    report = _report(captures, db, site, site_name)
     if unmanaged and report.site is None:
         raise UsageError(
             "--unmanaged needs a site model (--site FILE, or one stored with 'plantwarden site')"
@@ -217,11 +219,12 @@ def asset(
     as_json: JsonOption = False,
     site: Site = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """Everything known about one asset, each value with its source and confidence."""
     from plantwarden.inventory.document import SCHEMA_VERSION, asset_doc
 
-    report = _report(captures, db, site)
+    report = _report(captures, db, site, site_name)
     found = report.inventory.find(key)
     if not found:
         raise NotFoundError(f"no asset {key!r} in the inventory ({len(report.inventory.assets)} assets)")
@@ -275,13 +278,14 @@ def comm_map(
     proto: Annotated[str | None, typer.Option("--proto", help="Only edges of this protocol.")] = None,
     site: Site = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """The communication map: who talks to whom, over what, doing what."""
     from plantwarden.inventory.commap import filter_map
 
     if sum((as_json, dot, as_csv)) > 1:
         raise UsageError("--json, --csv and --dot exclude each other")
-    report = _report(captures, db, site)
+    report = _report(captures, db, site, site_name)
     inv = report.inventory
     check_filters(report, zone, None)
     ids = None
@@ -326,6 +330,7 @@ def export_cmd(
     force: ForceOption = False,
     site: Site = None,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
     """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM."""
     from plantwarden.inventory.export import FORMATS, export
@@ -333,7 +338,7 @@ def export_cmd(
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     guard(out_path, force)
-    text = export(_report(captures, db, site), fmt)
+    text = export(_report(captures, db, site, site_name), fmt)
     if out_path is None:
         typer.echo(text, nl=False)
         return

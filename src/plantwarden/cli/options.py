@@ -28,3 +28,14 @@ JsonOption = Annotated[
     bool,
     typer.Option("--json", help="Write machine-readable JSON (with a 'schema' field) to stdout."),
 ]
+
+SiteNameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site-name",
+        envvar="PLANTWARDEN_SITE",
+        help="The site of the store to use (one store holds many). Default: $PLANTWARDEN_SITE, "
+        "else the site of --site FILE, else the only site stored.",
+        show_default=False,
+    ),
+]

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from plantwarden.cli.console import err
-from plantwarden.cli.options import DbOption
+from plantwarden.cli.options import DbOption, SiteNameOption
 from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import InputError
 from plantwarden.settings import Settings
@@ -41,26 +41,30 @@ def report(
     ] = None,
     closed: Annotated[bool, typer.Option("--closed", help="Also closed alerts.")] = False,
     db: DbOption = None,
+    site_name: SiteNameOption = None,
 ) -> None:
-    """The HTML report of the store: the answer first, map by zone, cost at risk, alerts."""
+    """The HTML report of a site of the store: the answer first, map by zone, cost at risk, alerts."""
     guard(out_path, force)
-    from plantwarden.continuity.source import NO_SITE, stored_site
+    from plantwarden.continuity.source import NO_SITE, stored_model
     from plantwarden.detect.store_alerts import list_alerts
     from plantwarden.report.facts import gather
     from plantwarden.report.html import render
     from plantwarden.report.text import REPORT_NEXT_STEPS
     from plantwarden.site.use import read_site
+    from plantwarden.store.choice import site_ref
     from plantwarden.store.imports import capture_documents
 
     url = Settings.load(db).db_url
     missing = no_store(url)
     if missing is not None:
         raise missing
-    model = read_site(site)[0] if site is not None else stored_site(db)
+    model = read_site(site)[0] if site is not None else None
+    ref = site_ref(db, site_name, model)
+    model = model or stored_model(url, ref.id)
     if model is None:
         raise InputError(NO_SITE)
-    docs = capture_documents(url)
-    alerts = [a for a in list_alerts(url) if closed or a.state != "closed"]
+    docs = capture_documents(url, ref.id)
+    alerts = [a for a in list_alerts(url, site=ref.id) if closed or a.state != "closed"]
     if not docs:
         err.print("[yellow]no capture stored: the map and segmentation are empty (plantwarden analyze)[/]")
     page = render(gather(model, docs, alerts), REPORT_NEXT_STEPS, "report")

@@ -18,14 +18,22 @@ NO_SITE = (
 )
 
 
-def stored_site(db: str | None) -> SiteModel | None:
-    """The current stored site model, or None (a SQLite store that does not exist is not created)."""
+def stored_site(db: str | None, name: str | None = None) -> SiteModel | None:
+    """The chosen site's current stored model (``--site-name``, else the only site:
+    plantwarden.store.choice), or None (a SQLite store that does not exist is not created)."""
     url = Settings.load(db).db_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
+    from plantwarden.store.choice import site_ref
+
+    return stored_model(url, site_ref(db, name).id)
+
+
+def stored_model(url: str, site_id: int | None) -> SiteModel | None:
+    """The current stored model of a site (by id), or None."""
     from plantwarden.store.sites import current_site_document
 
-    doc = current_site_document(url)
+    doc = current_site_document(url, site_id)
     if doc is None:
         return None
     try:
@@ -36,15 +44,21 @@ def stored_site(db: str | None) -> SiteModel | None:
         ) from None
 
 
-def optional_site(path: Path | None, db: str | None) -> SiteModel | None:
-    """``--site FILE`` (validated, for this run only), else the stored site, else None."""
+def optional_site(path: Path | None, db: str | None, name: str | None = None) -> SiteModel | None:
+    """``--site FILE`` (validated, for this run only; it must be the model of the site
+    ``name`` chooses, if given), else the chosen site's stored model, else None."""
     from plantwarden.site.use import site_from_option
+    from plantwarden.store.choice import name_for
 
-    return site_from_option(path, db) if path is not None else stored_site(db)
+    if path is None:
+        return stored_site(db, name)
+    model = site_from_option(path, db)
+    name_for(name, model)
+    return model
 
 
-def require_site(path: Path | None, db: str | None) -> SiteModel:
-    model = optional_site(path, db)
+def require_site(path: Path | None, db: str | None, name: str | None = None) -> SiteModel:
+    model = optional_site(path, db, name)
     if model is None:
         raise InputError(NO_SITE)
     return model

@@ -13,7 +13,7 @@ from plantwarden.detect.compiled import Tables
 from plantwarden.detect.engine import Detector
 from plantwarden.detect.model import Alert
 from plantwarden.detect.store_alerts import act, mutes, record_alerts
-from plantwarden.detect.store_baselines import find_baseline, load_tables, store_baseline
+from plantwarden.detect.store_baselines import load_baseline, load_tables, store_baseline
 from plantwarden.detect.stream import RunResult, detect_captures
 from plantwarden.durations import parse_seconds
 from plantwarden.site.model import SiteModel
@@ -37,6 +37,8 @@ class DetectOptions:
     syslog: str | None = None
     webhook: str | None = None
     first_digest: FileHash | None = None  # the first capture's SHA-256, started by the caller
+    site_id: int | None = None  # the chosen site's (plantwarden.store.sites.choose_site)
+    site_name: str | None = None  # its name (a learned baseline's site)
 
 
 @dataclass
@@ -76,21 +78,18 @@ class Prepared:
 
 
 def prepare(opts: DetectOptions) -> Prepared:
-    name = site_name(opts.site)
     notes: list[str] = []
     known: Tables | None = None
     version: int | None = None
     if opts.learn_for_s is None:
-        stored, note = _stored_baseline(opts.db_url, name) if opts.store else (None, None)
+        stored = load_tables(opts.db_url, opts.site_id) if opts.store else None
         if stored is not None:
             known, version = stored
-        if note is not None:
-            notes.append(note)
         if known is None:
             notes.append(
                 "no baseline: rules that compare with a baseline are off (use --learn-for or baseline learn)"
             )
-    muted = mutes(opts.db_url) if opts.store else set()
+    muted = mutes(opts.db_url, opts.site_id) if opts.store else set()
     impact = None
     if opts.site is not None:
         from plantwarden.detect.impact import impact_fn  # NetworkX: only with a site model
@@ -111,9 +110,9 @@ def conclude(
         notes.append(f"baseline learned from frames 1-{run.learned_until_frame} of {run.captures[0]}")
         if opts.store:
             version = store_baseline(
-                opts.db_url, run.learned, f"learned from the first {opts.learn_for_s:g} s"
+                opts.db_url, run.learned, f"learned from the first {opts.learn_for_s:g} s", opts.site_id
             )
-    alerts = record_alerts(opts.db_url, run.alerts, documents) if opts.store else run.alerts
+    alerts = record_alerts(opts.db_url, run.alerts, documents, opts.site_id) if opts.store else run.alerts
     send(alerts, opts)
     return DetectReport(alerts, run, version, notes)
 
@@ -122,25 +121,9 @@ def run_detect(opts: DetectOptions) -> DetectReport:
     """Detection over the captures: in the analysis pass when a baseline is stored
     (detect.stream.detect_captures), in detection's own Python pass when learning."""
     prepared = prepare(opts)
-    run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, site_name(opts.site),
-                          first=opts.first_digest)
+    name = opts.site_name or site_name(opts.site)
+    run = detect_captures(opts.captures, prepared.detector, opts.learn_for_s, name, first=opts.first_digest)
     return conclude(prepared, run)
-
-
-def _stored_baseline(db_url: str, name: str | None) -> tuple[tuple[Tables, int] | None, str | None]:
-    """The site's newest baseline (its tables and version: detect.compiled); without one, the
-    newest learned without a site (with a note).
-
-    ``baseline learn`` without ``--site`` stores under no site; a later ``detect --site``
-    then still compares with it instead of silently turning the baseline rules off.
-    """
-    stored = load_tables(db_url, name)
-    if stored is not None or name is None:
-        return stored, None
-    fallback = load_tables(db_url, None)
-    if fallback is None:
-        return None, None
-    return fallback, f"no baseline for site {name!r}: using version {fallback[1]} learned without a site"
 
 
 def send(alerts: list[Alert], opts: DetectOptions) -> None:
@@ -153,15 +136,15 @@ def send(alerts: list[Alert], opts: DetectOptions) -> None:
 
 
 def alert_action(
-    db_url: str, alert_id: str, action: str, by: str, why: str, site: str | None
+    db_url: str, alert_id: str, action: str, by: str, why: str, site_id: int | None, site: str | None
 ) -> tuple[Alert, int | None]:
-    """Record the action; ``learn`` also stores a new baseline version with the alert's facts."""
-    alert = act(db_url, alert_id, action, by, why)
+    """Record the action on the site's alert; ``learn`` also stores a new version of the site's
+    baseline with the alert's facts."""
+    alert = act(db_url, alert_id, action, by, why, site_id)
     version = None
     if action == "learn":
-        # the baseline detection compares with: the site's, else the one learned without a site
-        current = find_baseline(db_url, site) or Baseline(site=site)
+        current = load_baseline(db_url, site_id) or Baseline(site=site)
         version = store_baseline(
-            db_url, edit.apply(current, alert.learn), f"alert {alert.id} learned by {by}: {why}"
+            db_url, edit.apply(current, alert.learn), f"alert {alert.id} learned by {by}: {why}", site_id
         )
     return alert, version

@@ -21,21 +21,26 @@ from plantwarden.detect.model import Alert, Severity, merge_window_s
 from plantwarden.errors import NotFoundError, UsageError
 from plantwarden.store.detect_models import DetectAlert, DetectAlertEvent, DetectMute
 from plantwarden.store.engine import connected
+from plantwarden.store.sites import resolve, writable
 from plantwarden.store.types import utc_now
 
 
 def record_alerts(
-    db_url: str, alerts: list[Alert], documents: dict[int, dict[str, Any]] | None = None
+    db_url: str,
+    alerts: list[Alert],
+    documents: dict[int, dict[str, Any]] | None = None,
+    site: int | None = None,
 ) -> list[Alert]:
     """Store a run's alerts in one transaction; returns them as stored (merged ids and counts).
 
     The stored alerts a run can touch (same ids; open alerts of the same rule, source and
     destination) are read in a few queries first, then every alert is merged in memory in
     order, as if each were recorded on its own. ``documents``: alerts' JSON already made, by
-    ``id(alert)`` (a new alert is stored as it is)."""
+    ``id(alert)`` (a new alert is stored as it is). ``site``: the site's id (None: the only one)."""
     out: list[Alert] = []
+    site_id = writable(db_url, site)
     with connected(db_url, writes=True, create=True) as engine, Session(engine) as session, session.begin():
-        by_id, open_rows = _candidates(session, alerts)
+        by_id, open_rows = _candidates(session, site_id, alerts)
         now = utc_now()
         fresh: list[NewRow] = []  # new rows, inserted together at the end
         for alert in alerts:
@@ -43,7 +48,7 @@ def record_alerts(
         if fresh:  # one executemany INSERT of plain rows: as ORM objects, with a unit of work
             # per row, 3,125 alerts took 0.3 s; as ORM objects in one bulk INSERT, 3,276 took
             # 0.28 s, mostly the objects' attribute instrumentation (2026-12-07)
-            session.execute(insert(ALERTS), [_columns(row) for row in fresh])
+            session.execute(insert(ALERTS), [_columns(row, site_id) for row in fresh])
     return out
 
 
@@ -72,7 +77,7 @@ CHUNK = 400  # ids or keys per query (bound parameters stay well under SQLite's 
 
 
 def _candidates(
-    session: Session, alerts: list[Alert]
+    session: Session, site_id: int, alerts: list[Alert]
 ) -> tuple[dict[str, Row], dict[Key, list[Row]]]:
     ids = sorted({a.id for a in alerts})
     keys = sorted({(a.rule, a.src, a.dst) for a in alerts})
@@ -81,10 +86,12 @@ def _candidates(
     with session.no_autoflush:
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i : i + CHUNK]
-            for row in session.scalars(select(DetectAlert).where(DetectAlert.alert_id.in_(chunk))):
+            mine = select(DetectAlert).where(DetectAlert.site_id == site_id, DetectAlert.alert_id.in_(chunk))
+            for row in session.scalars(mine):
                 by_id[row.alert_id] = row
         for i in range(0, len(keys), CHUNK):
             query = select(DetectAlert).where(
+                DetectAlert.site_id == site_id,
                 tuple_(DetectAlert.rule, DetectAlert.src, DetectAlert.dst).in_(keys[i : i + CHUNK]),
                 DetectAlert.state != "closed",
             )
@@ -122,13 +129,22 @@ def _record(
     return alert
 
 
-def _columns(row: NewRow) -> dict[str, Any]:
+def _columns(row: NewRow, site_id: int) -> dict[str, Any]:
     """A new row's columns for the bulk INSERT."""
     return {
-        "alert_id": row.alert_id, "rule": row.rule, "severity": row.severity, "state": row.state,
-        "src": row.src, "dst": row.dst, "first_ts": row.first_ts, "last_ts": row.last_ts,
-        "count": row.count, "document": row.document,
-        "created_at": row.created_at, "updated_at": row.updated_at,
+        "site_id": site_id,
+        "alert_id": row.alert_id,
+        "rule": row.rule,
+        "severity": row.severity,
+        "state": row.state,
+        "src": row.src,
+        "dst": row.dst,
+        "first_ts": row.first_ts,
+        "last_ts": row.last_ts,
+        "count": row.count,
+        "document": row.document,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
     }
 
 
@@ -167,13 +183,16 @@ def list_alerts(
     state: str | None = None,
     severity: str | None = None,
     query: AlertQuery | None = None,
+    site: int | None = None,
 ) -> list[Alert]:
-    """Stored alerts, oldest first; ``severity`` keeps that level and above; ``query`` the
-    ``alerts`` command's filters (already validated: plantwarden.detect.queue)."""
+    """The site's stored alerts, oldest first; ``severity`` keeps that level and above; ``query``
+    the ``alerts`` command's filters (already validated: plantwarden.detect.queue)."""
     floor = Severity.parse(severity) if severity is not None else Severity.INFO
     q = query or AlertQuery()
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        select_rows = select(DetectAlert).order_by(DetectAlert.first_ts, DetectAlert.id)
+        select_rows = select(DetectAlert).where(DetectAlert.site_id == site_id)
+        select_rows = select_rows.order_by(DetectAlert.first_ts, DetectAlert.id)
         if state is not None:
             select_rows = select_rows.where(DetectAlert.state == state)
         if q.states:
@@ -192,9 +211,10 @@ def list_alerts(
     return [a for a in alerts if a.severity >= floor]
 
 
-def alert_history(db_url: str, alert_id: str) -> list[dict[str, Any]]:
+def alert_history(db_url: str, alert_id: str, site: int | None = None) -> list[dict[str, Any]]:
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        return _history(session, _find(session, alert_id))
+        return _history(session, _find(session, site_id, alert_id))
 
 
 def _history(session: Session, row: DetectAlert) -> list[dict[str, Any]]:
@@ -217,20 +237,21 @@ def _history(session: Session, row: DetectAlert) -> list[dict[str, Any]]:
 MAX_CANDIDATES = 10
 
 
-def _find(session: Session, alert_id: str) -> DetectAlert:
-    """The alert whose id is ``alert_id`` or starts with it (case-insensitive): a unique prefix
-    is enough, an ambiguous one is an error that lists the candidates."""
+def _find(session: Session, site_id: int | None, alert_id: str) -> DetectAlert:
+    """The site's alert whose id is ``alert_id`` or starts with it (case-insensitive): a unique
+    prefix is enough, an ambiguous one is an error that lists the candidates. Another site's
+    alert is not found."""
     given = alert_id.strip()
     if not given:
         raise UsageError("an alert id is empty (see plantwarden alerts)")
-    row = session.scalars(select(DetectAlert).where(DetectAlert.alert_id == given)).first()
+    mine = select(DetectAlert).where(DetectAlert.site_id == site_id)
+    row = session.scalars(mine.where(DetectAlert.alert_id == given)).first()
     if row is not None:
         return row
     prefix = given[0].upper() + given[1:].lower()  # ids are "A" and lowercase hex
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     query = (
-        select(DetectAlert)
-        .where(DetectAlert.alert_id.like(escaped + "%", escape="\\"))
+        mine.where(DetectAlert.alert_id.like(escaped + "%", escape="\\"))
         .order_by(DetectAlert.alert_id)
         .limit(MAX_CANDIDATES + 1)
     )
@@ -244,31 +265,34 @@ def _find(session: Session, alert_id: str) -> DetectAlert:
     return rows[0]
 
 
-def find_alert(db_url: str, alert_id: str) -> tuple[Alert, list[dict[str, Any]]]:
-    """One stored alert by id or unique prefix, with its history (oldest action first)."""
+def find_alert(db_url: str, alert_id: str, site: int | None = None) -> tuple[Alert, list[dict[str, Any]]]:
+    """One stored alert of the site by id or unique prefix, with its history (oldest action first)."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        row = _find(session, alert_id)
+        row = _find(session, site_id, alert_id)
         return Alert.from_json(row.document), _history(session, row)
 
 
-def act(db_url: str, alert_id: str, action: str, by: str, why: str) -> Alert:
+def act(db_url: str, alert_id: str, action: str, by: str, why: str, site: int | None = None) -> Alert:
     """Record one lifecycle action (ack, close, learn, mute, reopen, unmute) and return the
     alert after it. ``alert_id`` may be a unique prefix."""
     if action not in ACTIONS:
         raise UsageError(f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
     if not by.strip() or not why.strip():
         raise UsageError("every alert action needs --by NAME and --why TEXT")
+    site_id = resolve(db_url, site)
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
-        row = _find(session, alert_id)
+        row = _find(session, site_id, alert_id)
         alert = Alert.from_json(row.document)
         before = row.state
         after = ACTIONS[action] or before
         _check(session, row, alert, action)
         now = utc_now()
         if action == "mute":
-            _mute(session, alert, by, why, now)
+            _mute(session, row.site_id, alert, by, why, now)
         elif action == "unmute":
-            session.delete(_mute_row(session, alert))  # the mute and its lifting stay in the events
+            # the mute and its lifting stay in the events
+            session.delete(_mute_row(session, row.site_id, alert))
         alert.state = after
         _write(row, alert)
         row.updated_at = now
@@ -296,28 +320,37 @@ def _check(session: Session, row: DetectAlert, alert: Alert, action: str) -> Non
         raise UsageError(f"alert {row.alert_id} is {row.state}, not closed: nothing to reopen")
     if action == "learn" and not alert.learn:
         raise UsageError(f"rule {alert.rule} has nothing to add to the baseline; mute the alert instead")
-    if action == "unmute" and _mute_row(session, alert) is None:
+    if action == "unmute" and _mute_row(session, row.site_id, alert) is None:
         raise UsageError(
             f"rule {alert.rule} is not muted for {alert.src} -> {alert.dst} (see plantwarden mutes)"
         )
 
 
-def _mute_row(session: Session, alert: Alert) -> DetectMute | None:
+def _mute_row(session: Session, site_id: int, alert: Alert) -> DetectMute | None:
     return session.scalars(
         select(DetectMute).where(
-            DetectMute.rule == alert.rule, DetectMute.src == alert.src, DetectMute.dst == alert.dst
+            DetectMute.site_id == site_id,
+            DetectMute.rule == alert.rule,
+            DetectMute.src == alert.src,
+            DetectMute.dst == alert.dst,
         )
     ).first()
 
 
-def _mute(session: Session, alert: Alert, by: str, why: str, now: Any) -> None:
-    if _mute_row(session, alert) is None:
-        session.add(DetectMute(rule=alert.rule, src=alert.src, dst=alert.dst, by_name=by, why=why, at=now))
+def _mute(session: Session, site_id: int, alert: Alert, by: str, why: str, now: Any) -> None:
+    if _mute_row(session, site_id, alert) is None:
+        session.add(
+            DetectMute(
+                site_id=site_id, rule=alert.rule, src=alert.src, dst=alert.dst, by_name=by, why=why, at=now
+            )
+        )
 
 
-def mutes(db_url: str) -> set[tuple[str, str, str]]:
+def mutes(db_url: str, site: int | None = None) -> set[tuple[str, str, str]]:
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        return {(m.rule, m.src, m.dst) for m in session.scalars(select(DetectMute))}
+        query = select(DetectMute).where(DetectMute.site_id == site_id)
+        return {(m.rule, m.src, m.dst) for m in session.scalars(query)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,16 +367,19 @@ class MuteInfo:
     alert_id: str | None
 
 
-def list_mutes(db_url: str) -> list[MuteInfo]:
-    """Every mute, oldest first, with the alert whose ``mute`` action set it."""
+def list_mutes(db_url: str, site: int | None = None) -> list[MuteInfo]:
+    """Every mute of the site, oldest first, with the alert whose ``mute`` action set it."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
         found: list[MuteInfo] = []
-        for m in session.scalars(select(DetectMute).order_by(DetectMute.id)):
+        query = select(DetectMute).where(DetectMute.site_id == site_id).order_by(DetectMute.id)
+        for m in session.scalars(query):
             origin = session.scalar(
                 select(DetectAlert.alert_id)
                 .join(DetectAlertEvent, DetectAlertEvent.alert_pk == DetectAlert.id)
                 .where(
                     DetectAlertEvent.action == "mute",
+                    DetectAlert.site_id == site_id,
                     DetectAlert.rule == m.rule,
                     DetectAlert.src == m.src,
                     DetectAlert.dst == m.dst,

@@ -1,4 +1,7 @@
-"""Baselines in the store: one row per site and version; the highest version is current."""
+"""Baselines in the store: one row per site and version; the highest version is current.
+
+``site`` is a site's id (:mod:`plantwarden.store.sites`; None: the store's only site).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from plantwarden.detect.baseline import Baseline, from_json
 from plantwarden.errors import NotFoundError
 from plantwarden.store.detect_models import DetectBaseline
 from plantwarden.store.engine import connected
+from plantwarden.store.models import Site
+from plantwarden.store.sites import resolve, writable
 from plantwarden.store.types import utc_now
 
 
@@ -24,80 +29,76 @@ class BaselineInfo:
     source: str
 
 
-def store_baseline(db_url: str, baseline: Baseline, source: str) -> int:
-    """Store a new version for the baseline's site; returns its version number."""
-    site = baseline.site or ""
+def store_baseline(db_url: str, baseline: Baseline, source: str, site: int | None = None) -> int:
+    """Store a new version of the site's baseline; returns its version number."""
+    site_id = writable(db_url, site)
     with connected(db_url, writes=True, create=True) as engine, Session(engine) as session, session.begin():
-        return _add(session, site, baseline, source)
+        return _add(session, site_id, baseline, source)
 
 
-def _add(session: Session, site: str, baseline: Baseline, source: str) -> int:
-    last = session.scalar(select(func.max(DetectBaseline.version)).where(DetectBaseline.site_name == site))
+def _add(session: Session, site_id: int, baseline: Baseline, source: str) -> int:
+    last = session.scalar(select(func.max(DetectBaseline.version)).where(DetectBaseline.site_id == site_id))
     version = (last or 0) + 1
     doc = baseline.model_copy(update={"version": version}).to_json()
     session.add(
-        DetectBaseline(site_name=site, version=version, created_at=utc_now(), source=source, document=doc)
+        DetectBaseline(site_id=site_id, version=version, created_at=utc_now(), source=source, document=doc)
     )
     return version
 
 
-def load_baseline(db_url: str, site: str | None = None, version: int | None = None) -> Baseline | None:
-    """The given version of a site's baseline, or its newest; None when none was stored."""
+def load_baseline(db_url: str, site: int | None = None, version: int | None = None) -> Baseline | None:
+    """The given version of the site's baseline, or its newest; None when none was stored."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        return _load(session, site or "", version)
+        return _load(session, site_id, version)
 
 
-def find_baseline(db_url: str, site: str | None, version: int | None = None) -> Baseline | None:
-    """The baseline commands use for ``site`` (the stored current site's name, or None): that
-    site's, else the one learned without a site, as detection falls back to it
-    (:func:`plantwarden.detect.service.prepare`); ``version`` numbers the one found."""
-    if site and baseline_history(db_url, site):
-        return load_baseline(db_url, site, version)
-    return load_baseline(db_url, None, version)
-
-
-def load_tables(db_url: str, site: str | None = None) -> tuple[compiled.Tables, int] | None:
-    """A site's newest baseline as detection's tables (and their fresh sequence and polling
+def load_tables(db_url: str, site: int | None = None) -> tuple[compiled.Tables, int] | None:
+    """The site's newest baseline as detection's tables (and their fresh sequence and polling
     state), with its version; None when none was stored. Read from the per-user cache when
     this document's tables were built before (:mod:`plantwarden.detect.compiled`): the row's
     JSON is read as text, not parsed, unless they must be built."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
         found = session.execute(
-            select(DetectBaseline.site_name, DetectBaseline.version, cast(DetectBaseline.document, Text))
-            .where(DetectBaseline.site_name == (site or ""))
+            select(Site.name, DetectBaseline.version, cast(DetectBaseline.document, Text))
+            .join(Site, Site.id == DetectBaseline.site_id)
+            .where(DetectBaseline.site_id == site_id)
             .order_by(DetectBaseline.version.desc())
             .limit(1)
         ).first()
     if found is None:
         return None
     name, version, text = found
-    return compiled.tables(text, f"baseline {name or '(no site)'} v{version}"), version
+    return compiled.tables(text, f"baseline {name} v{version}"), version
 
 
-def _row(session: Session, site: str, version: int | None) -> DetectBaseline | None:
-    query = select(DetectBaseline).where(DetectBaseline.site_name == site)
+def _row(session: Session, site_id: int | None, version: int | None) -> DetectBaseline | None:
+    query = select(DetectBaseline).where(DetectBaseline.site_id == site_id)
     if version is not None:
         query = query.where(DetectBaseline.version == version)
     row = session.scalars(query.order_by(DetectBaseline.version.desc()).limit(1)).first()
     if row is None and version is not None:
-        raise NotFoundError(f"no baseline version {version} for site {site or '(none)'!r}")
+        name = session.scalar(select(Site.name).where(Site.id == site_id))
+        raise NotFoundError(f"no baseline version {version} for site {name or '(none)'!r}")
     return row
 
 
-def _source(row: DetectBaseline) -> str:
-    return f"baseline {row.site_name or '(no site)'} v{row.version}"
+def _load(session: Session, site_id: int | None, version: int | None) -> Baseline | None:
+    row = _row(session, site_id, version)
+    if row is None:
+        return None
+    name = session.scalar(select(Site.name).where(Site.id == row.site_id))
+    return from_json(row.document, f"baseline {name} v{row.version}")
 
 
-def _load(session: Session, site: str, version: int | None) -> Baseline | None:
-    row = _row(session, site, version)
-    return from_json(row.document, _source(row)) if row is not None else None
-
-
-def baseline_history(db_url: str, site: str | None = None) -> list[BaselineInfo]:
+def baseline_history(db_url: str, site: int | None = None) -> list[BaselineInfo]:
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        rows = session.scalars(
-            select(DetectBaseline)
-            .where(DetectBaseline.site_name == (site or ""))
+        rows = session.execute(
+            select(DetectBaseline, Site.name)
+            .join(Site, Site.id == DetectBaseline.site_id)
+            .where(DetectBaseline.site_id == site_id)
             .order_by(DetectBaseline.version)
         )
-        return [BaselineInfo(r.site_name, r.version, r.created_at, r.source) for r in rows]
+        return [BaselineInfo(name, r.version, r.created_at, r.source) for r, name in rows]

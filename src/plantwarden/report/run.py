@@ -22,7 +22,7 @@ from plantwarden.report.facts import DemoFacts, gather
 from plantwarden.site.model import SiteModel
 from plantwarden.site.use import read_site
 from plantwarden.store.imports import record_capture
-from plantwarden.store.sites import store_site_version
+from plantwarden.store.sites import choose_site, store_site_version
 
 Say = Callable[[str], None]
 
@@ -76,28 +76,33 @@ def _same(a: Baseline, b: Baseline) -> bool:
     )
 
 
-def learn(normal: Path, db_url: str, site: SiteModel) -> int:
+def learn(normal: Path, db_url: str, site: SiteModel, site_id: int) -> int:
     """Learn from the normal capture; store a new version only when it differs from the newest."""
     learned = learn_captures([str(normal)], site.site.name)
-    stored = load_baseline(db_url, site.site.name)
+    stored = load_baseline(db_url, site_id)
     if stored is not None and stored.version is not None and _same(stored, learned):
         return stored.version
-    return store_baseline(db_url, learned, f"learned from {normal.name} (plantwarden demo)")
+    return store_baseline(db_url, learned, f"learned from {normal.name} (plantwarden demo)", site_id)
 
 
 def run_demo(paths: DemoPaths, db_url: str, say: Say = _quiet) -> DemoRun:
     """Everything `plantwarden demo` does before printing; ``say`` reports progress."""
     say(f"site model {paths.site}")
     site = load_site(paths.site, db_url)
+    site_id = choose_site(db_url, site.site.name, create=True).id  # the demo plant's, beside any other
+    assert site_id is not None
     docs = []
     for capture in (paths.normal, paths.incidents):
         say(f"analysing {capture.name}")
         doc = analyze_capture(capture).doc
-        record_capture(db_url, doc)
+        record_capture(db_url, doc, site_id)
         docs.append(doc)
     say(f"learning the baseline from {paths.normal.name}")
-    version = learn(paths.normal, db_url, site)
+    version = learn(paths.normal, db_url, site, site_id)
     say(f"detecting on {paths.incidents.name}")
-    report = run_detect(DetectOptions(captures=[str(paths.incidents)], db_url=db_url, site=site))
+    opts = DetectOptions(
+        captures=[str(paths.incidents)], db_url=db_url, site=site, site_id=site_id, site_name=site.site.name
+    )
+    report = run_detect(opts)
     facts = gather(site, docs, report.alerts)
     return DemoRun(facts, report.alerts, docs, version, report.notes)

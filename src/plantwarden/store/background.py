@@ -49,8 +49,10 @@ class Pending:
                 chunks.append(block)
         _, status = os.waitpid(self._pid, 0)
         if not chunks:
-            return StoreError(f"the store import process ended without a result ({_how(status)}); "
-                              "nothing of this capture was stored")
+            return StoreError(
+                f"the store import process ended without a result ({_how(status)}); "
+                "nothing of this capture was stored"
+            )
         answer: dict[str, Any] = orjson.loads(b"".join(chunks))
         return int(answer["id"]) if "id" in answer else _error(answer)
 
@@ -62,15 +64,16 @@ class Done(Pending):
         self._outcome = capture_id
 
 
-def record_in_background(db_url: str, doc: dict[str, Any]) -> Pending:
-    """Start importing ``doc`` (the caller waits with :meth:`Pending.wait`).
+def record_in_background(db_url: str, doc: dict[str, Any], site: int | None = None) -> Pending:
+    """Start importing ``doc`` into the site (its id, resolved once by the caller; None: the
+    store's only site) (the caller waits with :meth:`Pending.wait`).
 
     The caller must hold no open store connection and run no other thread at this point (a
     forked child keeps only the calling thread)."""
     from plantwarden.store.imports import record_capture
 
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
-        return Done(record_capture(db_url, doc))
+        return Done(record_capture(db_url, doc, site))
     memtrim.before_fork()  # what the parent no longer needs is not counted twice (plantwarden.memtrim)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -82,7 +85,7 @@ def record_in_background(db_url: str, doc: dict[str, Any]) -> Pending:
     os.close(read)  # the child: import, answer on the pipe, leave without the parent's exit handlers
     code = 0
     try:
-        answer: dict[str, Any] = {"id": record_capture(db_url, doc)}
+        answer: dict[str, Any] = {"id": record_capture(db_url, doc, site)}
     except PlantwardenError as exc:
         answer = {"error": type(exc).__name__, "message": exc.message}
     except BaseException as exc:  # a bug, or an interrupt: reported by the parent
@@ -92,7 +95,7 @@ def record_in_background(db_url: str, doc: dict[str, Any]) -> Pending:
     try:
         body = memoryview(orjson.dumps(answer))
         while body:
-            body = body[os.write(write, body):]
+            body = body[os.write(write, body) :]
     except BaseException:
         code = 1
     finally:

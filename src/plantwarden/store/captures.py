@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from plantwarden.store.engine import connected
 from plantwarden.store.models import Anomaly, Capture, CaptureHost, Conversation, Host
+from plantwarden.store.sites import resolve
 
 M = TypeVar("M", Conversation, Anomaly)
 
@@ -37,9 +38,11 @@ def _count(model: type[Conversation] | type[Anomaly]) -> Any:
     return select(func.count()).where(model.capture_id == Capture.id).scalar_subquery()
 
 
-def list_captures(db_url: str) -> list[CaptureInfo]:
-    """Every stored capture, in the order they were first imported."""
+def list_captures(db_url: str, site: int | None = None) -> list[CaptureInfo]:
+    """Every stored capture of the site (None: the only site), in the order they were first imported."""
+    site_id = resolve(db_url, site)
     query = select(Capture, _count(Conversation), _count(Anomaly)).order_by(Capture.id)
+    query = query.where(Capture.site_id == site_id)
     with connected(db_url) as engine, Session(engine) as session:
         return [_info(row, convs, anomalies) for row, convs, anomalies in session.execute(query)]
 
@@ -61,17 +64,21 @@ def _info(row: Capture, conversations: int, anomalies: int) -> CaptureInfo:
     )
 
 
-def capture_document(db_url: str, sha256: str) -> dict[str, Any] | None:
-    """A stored capture in the shape of the analysis document it came from (None: unknown)."""
+def capture_document(db_url: str, sha256: str, site: int | None = None) -> dict[str, Any] | None:
+    """A stored capture of the site in the shape of the analysis document it came from (None: unknown)."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        row = session.scalars(select(Capture).where(Capture.sha256 == sha256.lower())).first()
+        query = select(Capture).where(Capture.site_id == site_id, Capture.sha256 == sha256.lower())
+        row = session.scalars(query).first()
         return None if row is None else _document(session, row)
 
 
-def capture_documents(db_url: str) -> list[dict[str, Any]]:
-    """Every stored capture's whole analysis document, oldest traffic first."""
+def capture_documents(db_url: str, site: int | None = None) -> list[dict[str, Any]]:
+    """Every stored capture's whole analysis document of the site, oldest traffic first."""
+    site_id = resolve(db_url, site)
     with connected(db_url) as engine, Session(engine) as session:
-        rows = session.scalars(select(Capture).order_by(Capture.first_ts, Capture.id))
+        query = select(Capture).where(Capture.site_id == site_id)
+        rows = session.scalars(query.order_by(Capture.first_ts, Capture.id))
         return [dict(row.document) for row in rows]
 
 

@@ -12,21 +12,21 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from plantwarden.store.models import Base
+from plantwarden.store.models import Base, site_fk
 from plantwarden.store.types import BigId
 
 
 class DetectBaseline(Base):
-    """One version of a learned (or imported, or edited) baseline of a site ("" without a site)."""
+    """One version of a learned (or imported, or edited) baseline of a site."""
 
     __tablename__ = "detect_baselines"
     __table_args__ = (
-        UniqueConstraint("site_name", "version"),
+        UniqueConstraint("site_id", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    site_name: Mapped[str]
+    site_id: Mapped[int] = site_fk()
     version: Mapped[int]
     created_at: Mapped[datetime]
     source: Mapped[str]  # "learned from a.pcap, b.pcap", "imported from x.yaml", "alert A1b2 learned"
@@ -40,11 +40,13 @@ class DetectAlert(Base):
     __table_args__ = (
         CheckConstraint("state IN ('new', 'acknowledged', 'closed')", name="state_known"),
         CheckConstraint("count >= 1", name="count_positive"),
-        Index("ix_detect_alerts_rule_src_dst", "rule", "src", "dst"),
+        Index("ix_detect_alerts_site_id_rule_src_dst", "site_id", "rule", "src", "dst"),
+        UniqueConstraint("site_id", "alert_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    alert_id: Mapped[str] = mapped_column(String(24), unique=True)
+    site_id: Mapped[int] = site_fk()
+    alert_id: Mapped[str] = mapped_column(String(24))
     rule: Mapped[str]
     severity: Mapped[str] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(12))
@@ -74,12 +76,13 @@ class DetectAlertEvent(Base):
 
 
 class DetectMute(Base):
-    """A rule suppressed for one src/dst pair."""
+    """A rule suppressed for one src/dst pair of a site."""
 
     __tablename__ = "detect_mutes"
-    __table_args__ = (UniqueConstraint("rule", "src", "dst"),)
+    __table_args__ = (UniqueConstraint("site_id", "rule", "src", "dst"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = site_fk()
     rule: Mapped[str]
     src: Mapped[str]
     dst: Mapped[str]

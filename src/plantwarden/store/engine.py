@@ -296,6 +296,30 @@ def _ensure(engine: Engine, create: bool = False) -> str:
     return _upgrade(engine)
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A writing transaction for Alembic; on SQLite with foreign keys off, checked at the end.
+
+    SQLite ALTERs by copying a table and dropping the old one (Alembic's batch mode); with
+    foreign keys on, dropping ``captures`` would cascade into its conversations. The pragma
+    is a no-op inside a transaction, so it is set on the driver's connection before BEGIN,
+    and every foreign key is checked before the commit (a violation rolls all back)."""
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if driver is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise StoreError(f"the migration left {len(broken)} rows without their parent")
+        finally:
+            if driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def _upgrade(engine: Engine) -> str:
     if _is_read_only_url(engine.url):
         raise StoreError(
@@ -304,7 +328,7 @@ def _upgrade(engine: Engine) -> str:
         )
     with store_errors(engine.url, "upgrade"):
         try:
-            with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            with migrating(engine) as conn:
                 return migrate.upgrade_connection(conn)
         except SQLAlchemyError:
             with engine.connect() as conn:  # another process may have upgraded meanwhile
@@ -433,7 +457,7 @@ def downgrade(url: str, revision: str) -> str | None:
     engine = open_engine(url)
     try:
         _check_reachable(engine)
-        with store_errors(engine.url, "downgrade"), engine.begin() as conn:
+        with store_errors(engine.url, "downgrade"), migrating(engine) as conn:
             migrate.check_known(migrate.current_revision(conn), describe(engine.url))
             return migrate.downgrade_connection(conn, revision)
     finally:

@@ -32,6 +32,7 @@ from plantwarden.store.capture_doc import (
 from plantwarden.store.captures import capture_documents, list_captures
 from plantwarden.store.engine import connected, reason
 from plantwarden.store.models import Anomaly, Capture, CaptureHost, Conversation, Host
+from plantwarden.store.sites import writable
 from plantwarden.store.types import JsonText, utc_now
 
 __all__ = ["capture_documents", "list_captures", "record_capture", "write_capture"]
@@ -40,21 +41,25 @@ CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's param
 ANOMALY_COLUMNS = ("name", "frame", "ts", "src", "dst", "detail")
 
 
-def record_capture(db_url: str, doc: dict[str, Any]) -> int:
-    """Validate and import one capture's analysis document; returns the capture's id."""
+def record_capture(db_url: str, doc: dict[str, Any], site: int | None = None) -> int:
+    """Validate and import one capture's analysis document into a site (its id; None: the
+    store's only site, see :func:`plantwarden.store.sites.resolve`); returns the capture's id."""
     capture = parse_capture_doc(doc)
+    site_id = writable(db_url, site)
     with connected(db_url, writes=True, create=True) as engine, Session(engine) as session:
         try:
             with session.begin():
-                return write_capture(session, capture, doc)
+                return write_capture(session, capture, doc, site_id=site_id)
         except IntegrityError as exc:
             raise InputError(
                 f"capture {capture.name}: the store refused the analysis ({reason(exc)}); nothing was stored"
             ) from exc
 
 
-def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any] | None = None) -> int:
-    """Write one validated capture inside the session's open transaction.
+def write_capture(
+    session: Session, capture: CaptureDoc, document: dict[str, Any] | None = None, *, site_id: int
+) -> int:
+    """Write one validated capture of a site inside the session's open transaction.
 
     ``document`` is the whole analysis document as given (kept for inventory and reports).
     """
@@ -62,17 +67,17 @@ def write_capture(session: Session, capture: CaptureDoc, document: dict[str, Any
         fingerprint, stored = capture.fingerprint(), capture.model_dump(mode="json")
     else:
         fingerprint, stored = _serialised(document)
-    query = select(Capture).where(Capture.sha256 == capture.sha256.lower())
+    query = select(Capture).where(Capture.site_id == site_id, Capture.sha256 == capture.sha256.lower())
     existing = session.scalars(query.options(defer(Capture.document))).first()  # not the old document
     if existing is not None and existing.analysis_sha256 == fingerprint:
         return existing.id
     old_hosts = _clear(session, existing.id) if existing is not None else set()
-    row = existing or Capture(sha256=capture.sha256.lower())
+    row = existing or Capture(site_id=site_id, sha256=capture.sha256.lower())
     _fill(row, capture, fingerprint)
     row.document = stored
     session.add(row)
     session.flush()
-    links = _host_links(session, row.id, capture)
+    links = _host_links(session, site_id, row.id, capture)
     touched = old_hosts | {link["host_id"] for link in links}
     _lock_hosts(session, touched)
     if links:
@@ -137,26 +142,28 @@ def _unique(entries: Iterable[HostEntry]) -> dict[str, HostEntry]:
     return seen
 
 
-def _host_ids(session: Session, kind: HostKind, addresses: list[str]) -> dict[str, int]:
-    """Ids of the hosts of one kind, created where missing (safe against a concurrent import)."""
+def _host_ids(session: Session, site_id: int, kind: HostKind, addresses: list[str]) -> dict[str, int]:
+    """Ids of the site's hosts of one kind, created where missing (safe against a concurrent import)."""
     if addresses:
         insert_new = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        statement = insert_new(Host).on_conflict_do_nothing(index_elements=["kind", "address"])
-        session.execute(statement, [{"kind": kind, "address": a} for a in addresses])
+        statement = insert_new(Host).on_conflict_do_nothing(index_elements=["site_id", "kind", "address"])
+        session.execute(statement, [{"site_id": site_id, "kind": kind, "address": a} for a in addresses])
     found: dict[str, int] = {}
     for start in range(0, len(addresses), CHUNK):
         chunk = addresses[start : start + CHUNK]
-        query = select(Host.address, Host.id).where(Host.kind == kind, Host.address.in_(chunk))
+        query = select(Host.address, Host.id).where(
+            Host.site_id == site_id, Host.kind == kind, Host.address.in_(chunk)
+        )
         found.update({address: host_id for address, host_id in session.execute(query)})
     return found
 
 
-def _host_links(session: Session, capture_id: int, capture: CaptureDoc) -> list[dict[str, Any]]:
+def _host_links(session: Session, site_id: int, capture_id: int, capture: CaptureDoc) -> list[dict[str, Any]]:
     """The capture_hosts rows of a capture (its hosts are created where missing)."""
     links: list[dict[str, Any]] = []
     for kind, entries in capture.hosts.by_kind().items():
         unique = _unique(entries)
-        ids = _host_ids(session, kind, sorted(unique))  # one lock order for concurrent imports
+        ids = _host_ids(session, site_id, kind, sorted(unique))  # one lock order for concurrent imports
         links += [
             {"capture_id": capture_id, "host_id": ids[a], **e.model_dump(exclude={"address"})}
             for a, e in unique.items()

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from plantwarden.store.types import BigId, Json, UtcDateTime
 
@@ -50,16 +50,33 @@ class Base(DeclarativeBase):
     }
 
 
+def site_fk() -> MappedColumn[Any]:
+    """The ``site_id`` column of a row that belongs to one site (revision ``0003``)."""
+    return mapped_column(BigId, ForeignKey("sites.id"))
+
+
+class Site(Base):
+    """One plant: every site version, capture, host, baseline, alert and mute belongs to one.
+
+    A store holds many sites side by side; every command chooses one (docs/store.md)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    created_at: Mapped[datetime]
+
+
 class SiteVersion(Base):
-    """One loaded version of a site model; exactly one row (of any site) is current."""
+    """One loaded version of a site model; exactly one row of each site is current."""
 
     __tablename__ = "site_versions"
     __table_args__ = (
-        UniqueConstraint("site_name", "version"),
+        UniqueConstraint("site_id", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index(
             "uq_site_versions_one_current",
-            "is_current",
+            "site_id",
             unique=True,
             sqlite_where=text("is_current"),
             postgresql_where=text("is_current"),
@@ -67,7 +84,7 @@ class SiteVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    site_name: Mapped[str]
+    site_id: Mapped[int] = site_fk()
     version: Mapped[int]
     loaded_at: Mapped[datetime]
     source_path: Mapped[str]
@@ -77,13 +94,15 @@ class SiteVersion(Base):
 
 
 class Capture(Base):
-    """One analysed capture, keyed by the SHA-256 of its file."""
+    """One analysed capture of a site, keyed by the SHA-256 of its file (per site)."""
 
     __tablename__ = "captures"
+    __table_args__ = (UniqueConstraint("site_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = site_fk()
     name: Mapped[str]
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     packets: Mapped[int]
     byte_count: Mapped[int] = mapped_column("bytes", BigInteger())
@@ -98,15 +117,16 @@ class Capture(Base):
 
 
 class Host(Base):
-    """An address seen in any capture; times and packets aggregate its captures' figures."""
+    """An address seen in any capture of a site; times and packets aggregate its captures' figures."""
 
     __tablename__ = "hosts"
     __table_args__ = (
-        UniqueConstraint("kind", "address"),
+        UniqueConstraint("site_id", "kind", "address"),
         CheckConstraint("kind IN ('mac', 'ipv4', 'ipv6')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = site_fk()
     address: Mapped[str]
     kind: Mapped[str] = mapped_column(String(4))
     first_seen: Mapped[float | None]
