@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -345,3 +346,26 @@ def test_baseline_show_as_csv(made: Path, capsys: pytest.CaptureFixture[str]) ->
     hmi = next(r for r in listed if (r["client"], r["server"], r["proto"]) == (HMI, PLC, "modbus"))
     assert int(hmi["requests"]) > 100 and "(trained)" in hmi["sequence"]
     assert {c.split()[0] for c in hmi["codes"].split(", ")} == {"1", "3", "4"}
+
+
+def test_analyze_detect_uses_the_stored_site_as_with_site(
+    made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``analyze --detect`` without ``--site`` uses the stored site, as ``detect`` does: the
+    same alerts, with names and impact, as with ``--site FILE``."""
+    docs = []
+    for extra in ([], ["--site", str(SITE)]):
+        db = tmp_path / f"copy{len(extra)}.db"
+        shutil.copy(made, db)
+        with sqlite3.connect(db) as conn:  # the site and its baseline stay; the alerts go
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("DELETE FROM detect_alerts")
+        code, out, err = run(
+            ["analyze", str(MODBUS_SCENARIO), "--detect", "--json", "--db", str(db), *extra], capsys
+        )
+        assert code == 0, err
+        docs.append(json.loads(out)["alerts"])
+    without, with_site = docs
+    assert without == with_site
+    assert any(a.get("impact") for a in without)
+    assert any(x.get("name") == "plc-1" for a in without for x in a["assets"])

@@ -93,6 +93,10 @@ def analyze(
 
         check_writable(settings.db_url, create=True, later=not detect)
         chosen.early(detect)
+        if detect and model is None:  # as detect: the chosen site's stored model, same alerts
+            from plantwarden.continuity.source import stored_model
+
+            model = stored_model(settings.db_url, chosen.id())
     json_path = str(out_file) if out_file is not None else "-" if json_out else None
     # Files: Python's cyclic collector stays paused from the analysis through the store import,
     # the inventory and the JSON (see plantwarden.gcpause: a bounded run, whose few cycles,
