@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plantwarden.detect.learn import MAX_INTERVALS, Learner
 from plantwarden.detect.stream import Runner
-from plantwarden.fast.learnrec import RecordLearner, fold
+from plantwarden.fast.learnrec import Folded, RecordLearner, fold
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.protocols.registry import SPECS
 from tests.fast.test_equivalence import CAPTURES
@@ -29,7 +31,9 @@ def _learn(learner: Learner, paths: list[Path]) -> dict[str, object]:
 @pytest.mark.parametrize("capture", CAPTURES, ids=lambda p: p.name)
 def test_records_learn_the_same_baseline(capture: Path) -> None:
     index = ProtocolIndex(SPECS)
-    assert _learn(RecordLearner(index), [capture]) == _learn(Learner(index), [capture])
+    pure = _learn(Learner(index), [capture])
+    assert _learn(RecordLearner(index), [capture]) == pure
+    assert _learn(RecordLearner(index, batch=7), [capture]) == pure  # batches split anywhere
 
 
 def test_records_learn_the_same_baseline_over_several_captures() -> None:
@@ -39,6 +43,7 @@ def test_records_learn_the_same_baseline_over_several_captures() -> None:
     assert any(c["periods"] for c in pure["channels"])  # type: ignore[union-attr]
     assert any(c["transitions"] for c in pure["channels"])  # type: ignore[union-attr]
     assert _learn(RecordLearner(index), CAPTURES) == pure
+    assert _learn(RecordLearner(index, batch=97), CAPTURES) == pure
 
 
 def test_fold_finds_the_last_new_transition() -> None:
@@ -63,3 +68,28 @@ def test_fold_keeps_the_first_intervals_only() -> None:
     assert len(f.intervals[0]) == MAX_INTERVALS
     assert f.intervals[0][0] == pytest.approx(0.002)
     assert f.intervals[0][-1] == pytest.approx((MAX_INTERVALS + 1) / 1000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 10**10)), max_size=60),
+    st.lists(st.integers(1, 60), max_size=6),
+)
+def test_batches_fold_as_one(records: list[tuple[int, int, int]], cuts: list[int]) -> None:
+    """Any split of the records into batches folds to what one batch gives; symbols are
+    per channel (symbol id = channel * 5 + symbol), timestamps in capture order."""
+    records = sorted(records, key=lambda r: r[2])
+    chans = np.array([c for c, _, _ in records], np.int64)
+    syms = np.array([c * 5 + s for c, s, _ in records], np.int64)
+    ts = np.array([t for _, _, t in records], np.int64)
+    whole = fold(chans, syms, ts, 4)
+    parts = Folded()
+    at = 0
+    for cut in [*sorted(set(cuts)), len(records)]:
+        parts.add(chans[at:cut], syms[at:cut], ts[at:cut], 4)
+        at = max(at, min(cut, len(records)))
+    for k in range(4):
+        assert parts.transitions[k] == whole.transitions[k]
+    assert parts.requests.tolist() == whole.requests.tolist()
+    assert parts.last_new.tolist() == whole.last_new.tolist()
+    assert parts.intervals == whole.intervals

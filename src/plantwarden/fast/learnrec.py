@@ -16,7 +16,7 @@ Symbol ids are unique per (channel, symbol text); the caller keeps the texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,50 +29,97 @@ from plantwarden.protocols.base import Operation
 
 @dataclass
 class Folded:
-    """What the records say, per channel id and per symbol id."""
+    """What the records say, per channel id and per symbol id; :meth:`add` folds a batch.
 
-    requests: np.ndarray  # int64[channels]: requests of each channel
-    last_new: np.ndarray  # int64[channels]: the request (1-based) that added its last new transition
-    transitions: list[set[tuple[int, int]]]  # per channel: (previous symbol id, symbol id)
-    intervals: dict[int, list[float]]  # symbol id -> its first MAX_INTERVALS intervals (s)
-    owner: np.ndarray  # int64[symbols]: the channel of each symbol id (-1: no record)
+    Batches may split the records anywhere (as the kernel's batches do): what a batch needs
+    of the ones before (each channel's previous symbol and request count, each symbol's last
+    timestamp) is carried in ``prev``, ``requests`` and ``last_ts``."""
+
+    requests: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per channel
+    last_new: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # the request (1-based)
+    # that added the channel's last new transition
+    transitions: list[set[tuple[int, int]]] = field(default_factory=list)  # (previous symbol, symbol)
+    intervals: dict[int, list[float]] = field(default_factory=dict)  # symbol -> first MAX_INTERVALS (s)
+    owner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # channel of each symbol
+    prev: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per channel, -1: none
+    last_ts: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per symbol, NaN: none
+    _by_channel: list[list[int]] | None = None  # symbols_of, once the records are all in
+
+    def symbols_of(self, k: int) -> list[int]:
+        """The symbol ids of channel ``k``."""
+        if self._by_channel is None:
+            order = np.argsort(self.owner, kind="stable")
+            cut = np.searchsorted(self.owner[order], np.arange(len(self.requests) + 1))
+            self._by_channel = [order[cut[i] : cut[i + 1]].tolist() for i in range(len(self.requests))]
+        return self._by_channel[k]
+
+    def _grow(self, nchannels: int, nsymbols: int) -> None:
+        more = nchannels - len(self.requests)
+        if more > 0:
+            self.requests = np.r_[self.requests, np.zeros(more, np.int64)]
+            self.last_new = np.r_[self.last_new, np.zeros(more, np.int64)]
+            self.prev = np.r_[self.prev, np.full(more, -1, np.int64)]
+            self.transitions += [set() for _ in range(more)]
+        more = nsymbols - len(self.owner)
+        if more > 0:
+            self.owner = np.r_[self.owner, np.full(more, -1, np.int64)]
+            self.last_ts = np.r_[self.last_ts, np.full(more, np.nan)]
+
+    def add(self, chans: np.ndarray, syms: np.ndarray, ts_ns: np.ndarray, nchannels: int = 0) -> None:
+        """The records ``(chans[i], syms[i], ts_ns[i])``, in capture order, after those added before."""
+        chans, syms = np.asarray(chans, np.int64), np.asarray(syms, np.int64)
+        ts = np.asarray(ts_ns, np.int64) / NS  # as the learner: op.ctx.ts_ns / NS, a double
+        n = len(chans)
+        self._grow(max(nchannels, int(chans.max()) + 1 if n else 0), int(syms.max()) + 1 if n else 0)
+        self._by_channel = None
+        if not n:
+            return
+        self.owner[syms] = chans
+        # sequences: each channel's records in order, after its previous symbol
+        by_ch = np.argsort(chans, kind="stable")
+        c, y = chans[by_ch], syms[by_ch]
+        head = np.r_[True, c[1:] != c[:-1]]  # the channel's first record in this batch
+        starts = np.flatnonzero(head)
+        pos = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) + 1 + self.requests[c]
+        before = np.r_[-1, y[:-1]]
+        before[head] = self.prev[c[head]]
+        has = before >= 0
+        ch, a, b, at = c[has], before[has], y[has], pos[has]
+        if len(ch):
+            _, first = np.unique(np.stack([ch, a, b], axis=1), axis=0, return_index=True)
+            for i in first.tolist():
+                k, pair = int(ch[i]), (int(a[i]), int(b[i]))
+                seen = self.transitions[k]
+                if pair not in seen:
+                    seen.add(pair)
+                    self.last_new[k] = max(self.last_new[k], int(at[i]))
+        ends = np.r_[starts[1:], n] - 1
+        self.prev[c[ends]] = y[ends]
+        self.requests += np.bincount(chans, minlength=len(self.requests))
+        # intervals: each symbol's records in order, after its last timestamp
+        by_sym = np.argsort(syms, kind="stable")
+        y, t = syms[by_sym], ts[by_sym]
+        head = np.r_[True, y[1:] != y[:-1]]
+        earlier = np.r_[np.nan, t[:-1]]
+        earlier[head] = self.last_ts[y[head]]
+        keep = ~np.isnan(earlier)
+        diffs, of = (t - earlier)[keep], y[keep]
+        if len(of):
+            bounds = np.flatnonzero(np.r_[True, of[1:] != of[:-1]])
+            for lo, hi in zip(bounds.tolist(), np.r_[bounds[1:], len(of)].tolist(), strict=True):
+                have = self.intervals.setdefault(int(of[lo]), [])
+                room = MAX_INTERVALS - len(have)
+                if room > 0:
+                    have += diffs[lo : lo + min(room, hi - lo)].tolist()
+        last = np.r_[np.flatnonzero(head)[1:], n] - 1
+        self.last_ts[y[last]] = t[last]
 
 
 def fold(chans: np.ndarray, syms: np.ndarray, ts_ns: np.ndarray, nchannels: int) -> Folded:
-    """The records ``(chans[i], syms[i], ts_ns[i])``, in capture order, folded."""
-    chans, syms = np.asarray(chans, np.int64), np.asarray(syms, np.int64)
-    ts = np.asarray(ts_ns, np.int64) / NS  # as the learner: op.ctx.ts_ns / NS, a double
-    requests = np.bincount(chans, minlength=nchannels).astype(np.int64)
-    last_new = np.zeros(nchannels, np.int64)
-    transitions: list[set[tuple[int, int]]] = [set() for _ in range(nchannels)]
-    intervals: dict[int, list[float]] = {}
-    owner = np.full(int(syms.max()) + 1 if len(syms) else 0, -1, np.int64)
-    owner[syms] = chans
-    if not len(chans):
-        return Folded(requests, last_new, transitions, intervals, owner)
-    # sequences: each channel's records in order; position = the channel's request count then
-    by_ch = np.argsort(chans, kind="stable")
-    c, s = chans[by_ch], syms[by_ch]
-    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-    pos = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)])) + 1
-    follows = np.r_[False, c[1:] == c[:-1]]  # a record with a previous one in its channel
-    prev, cur, ch, at = s[:-1][follows[1:]], s[follows], c[follows], pos[follows]
-    if len(cur):
-        pair = np.stack([ch, prev, cur], axis=1)
-        _, first = np.unique(pair, axis=0, return_index=True)  # first occurrence of each transition
-        np.maximum.at(last_new, ch[first], at[first])
-        for k, a, b in pair[first].tolist():
-            transitions[k].add((a, b))
-    # intervals: each symbol's records in order; the first MAX_INTERVALS differences
-    by_sym = np.argsort(syms, kind="stable")
-    y, t = syms[by_sym], ts[by_sym]
-    same = y[1:] == y[:-1]
-    diffs, of = (t[1:] - t[:-1])[same], y[1:][same]
-    bounds = np.flatnonzero(np.r_[True, of[1:] != of[:-1]]) if len(of) else np.zeros(0, np.int64)
-    ends = np.r_[bounds[1:], len(of)] if len(of) else bounds
-    for lo, hi in zip(bounds.tolist(), ends.tolist(), strict=True):
-        intervals[int(of[lo])] = diffs[lo : min(hi, lo + MAX_INTERVALS)].tolist()
-    return Folded(requests, last_new, transitions, intervals, owner)
+    """The records ``(chans[i], syms[i], ts_ns[i])``, in capture order, folded in one batch."""
+    folded = Folded()
+    folded.add(chans, syms, ts_ns, nchannels)
+    return folded
 
 
 def channel(
@@ -81,8 +128,9 @@ def channel(
     """Channel ``k`` (``key``) of the baseline from the folded records and its codes (counts,
     units and ranges, as the learner keeps them); ``texts[symbol id]`` is the symbol's text."""
     ch = _Channel(requests=int(folded.requests[k]), codes=codes)
-    for sym, values in folded.intervals.items():
-        if folded.owner[sym] == k:
+    for sym in folded.symbols_of(k):
+        values = folded.intervals.get(sym)
+        if values is not None:
             ch.intervals[texts[sym]] = values
     ch.transitions = {(texts[a], texts[b]) for a, b in folded.transitions[k]}
     ch.last_new = int(folded.last_new[k])
@@ -96,12 +144,14 @@ class RecordLearner(Learner):
     adds one record (channel id, symbol id, ts) instead of updating the channel's timing
     state, which is what a kernel that counts requests can hand over in bulk."""
 
-    def __init__(self, index: ProtocolIndex) -> None:
+    def __init__(self, index: ProtocolIndex, batch: int = 1 << 16) -> None:
         super().__init__(index)
         self.channel_ids: dict[ops.ChannelKey, int] = {}
         self.symbol_ids: dict[tuple[int, str], int] = {}
         self.texts: list[str] = []
         self.records: list[tuple[int, int, int]] = []
+        self.folded = Folded()
+        self.batch = batch
 
     def observe_operation(self, op: Operation) -> None:
         conv = ops.conversation(op)
@@ -126,10 +176,17 @@ class RecordLearner(Learner):
             sym = self.symbol_ids[(k, text)] = len(self.texts)
             self.texts.append(text)
         self.records.append((k, sym, op.ctx.ts_ns))
+        if len(self.records) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        recs = np.array(self.records, np.int64).reshape(-1, 3)
+        self.folded.add(recs[:, 0], recs[:, 1], recs[:, 2], len(self.channel_ids))
+        self.records.clear()
 
     def baseline(self, site: str | None = None) -> Baseline:
-        recs = np.array(self.records, np.int64).reshape(-1, 3)
-        folded = fold(recs[:, 0], recs[:, 1], recs[:, 2], len(self.channel_ids))
+        self._flush()
+        folded = self.folded
         doc = super().baseline(site)
         doc.channels = [
             channel(key, self.channel_ids[key], folded, self.channels[key].codes, self.texts)
