@@ -14,8 +14,9 @@ set size) side by side; each command runs once more for the summed PSS of its pr
 equality check then compares the alerts of both engines too. Unless ``--no-formats``, the
 same packets also run as pcapng (``editcap -F pcapng``; file and stdin, and tshark on it) and
 as gzip'd pcap, and the script prints each one's time as a ratio to the same packets as pcap
-(the equality check runs on the pcapng too). Captures and the baseline's store live in
-bench/out/ (not committed).
+(the equality check runs on the pcapng too). For sizes up to ``--learn-max`` (1 M), the
+``baseline learn`` line and its time as a ratio to ``analyze`` (issue 19 asks for at most 2x).
+Captures and the baseline's store live in bench/out/ (not committed).
 """
 
 from __future__ import annotations
@@ -147,13 +148,17 @@ def baseline_db(console: Console) -> Path:
     return path
 
 
-def tools(n: int, baseline: Path | None, formats: bool) -> list[tuple[str, str]]:
+LEARN_LINE = "plantwarden baseline learn (file)"
+
+
+def tools(n: int, baseline: Path | None, formats: bool, learn: bool = False) -> list[tuple[str, str]]:
     """Each tool's shell command. plantwarden runs its whole default path: analysis, the store
     (a new SQLite file each run), the inventory and the JSON document (``--out FILE``); with
     ``--detect``, also detection against the stored baseline (a fresh copy of its store):
     once as every run after the first finds it (its tables in the per-user cache), once as the
     first run after a new baseline version (the cache off). With ``formats``, the same
-    packets as pcapng (file and stdin) and as gzip'd pcap."""
+    packets as pcapng (file and stdin) and as gzip'd pcap. With ``learn``, ``baseline learn``
+    of the capture into a new store (issue 19: within 2x of the time of ``analyze``)."""
     path = scaled(n)
     pw = BIN / "plantwarden"
     db, doc = OUT / "bench.db", OUT / "analyze.json"
@@ -162,6 +167,8 @@ def tools(n: int, baseline: Path | None, formats: bool) -> list[tuple[str, str]]
         ("plantwarden analyze (file)", f"rm -f {db} && {whole} {path} > /dev/null"),
         ("plantwarden analyze (stdin)", f"rm -f {db} && cat {path} | {whole} - > /dev/null"),
     ]
+    if learn:
+        out.append((LEARN_LINE, f"rm -f {db} && {pw} baseline learn --db sqlite:///{db} {path} > /dev/null"))
     if baseline is not None:
         fresh = f"rm -f {db} && cp {baseline} {db}"
         out += [
@@ -235,6 +242,7 @@ FORMAT_PAIRS = (
     ("plantwarden analyze (pcapng stdin)", "plantwarden analyze (stdin)"),
     ("plantwarden analyze (gzip pcap file)", "plantwarden analyze (file)"),
     ("tshark -T fields (pcapng)", "tshark -T fields"),
+    (LEARN_LINE, "plantwarden analyze (file)"),
 )
 
 
@@ -250,6 +258,9 @@ def main() -> None:
                     help="no detection lines (they need the baseline learned once from 10 M packets)")
     ap.add_argument("--no-formats", action="store_true",
                     help="no pcapng and gzip lines (the same packets in the other capture formats)")
+    ap.add_argument("--learn-max", type=int, default=1_000_000,
+                    help="the baseline learn line for sizes up to this many packets (0: none; "
+                    "learning is a pure-Python pass, about 40 s per million packets here)")
     args = ap.parse_args()
     formats = not args.no_formats
     console = Console()
@@ -270,7 +281,7 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         path = scaled(n)
         size_mb = os.path.getsize(path) / 1e6  # the pcap's size for every line: the same packets
-        for name, cmd in tools(n, baseline, formats):
+        for name, cmd in tools(n, baseline, formats, learn=n <= args.learn_max):
             if any(name.startswith(s) for s in skip):
                 continue
             runs = [measure(cmd) for _ in range(args.repeat if name.startswith("plantwarden") else 1)]
