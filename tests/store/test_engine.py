@@ -37,6 +37,10 @@ TABLES = {
     "detect_alerts",
     "detect_alert_events",
     "detect_mutes",
+    "users",
+    "user_roles",
+    "api_tokens",
+    "audit_log",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

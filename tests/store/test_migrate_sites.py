@@ -139,7 +139,7 @@ def test_an_old_one_site_store_is_carried_over_with_nothing_lost(store_url: str,
         "detect_alert_events": 4,
         "detect_mutes": 1,
     }
-    assert upgrade(url) == migrate.head_revision() == "0003"
+    assert upgrade(url) == migrate.head_revision()
     after = contents(url)
     # the baseline learned without a site joins the dairy's, numbered before the dairy's own
     old_baselines = before.pop("detect_baselines")
@@ -242,4 +242,4 @@ def test_downgrade_is_refused_with_two_sites(store_url: str) -> None:
     record_capture(store_url, MODBUS_DOC, choose_site(store_url, "b", add=True).id)
     with pytest.raises(StoreError, match="holds 2 sites; revision 0002 holds one"):
         downgrade(store_url, "0002")
-    assert current_revision(store_url) == "0003"
+    assert current_revision(store_url) == migrate.head_revision()

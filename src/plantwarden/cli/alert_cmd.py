@@ -263,7 +263,19 @@ def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_nam
 
     check_writable(Settings.load(db).db_url)  # a read-only store first, before the site is looked up
     ref = site_ref(db, site_name)
-    alert, version = alert_action(Settings.load(db).db_url, alert_id, action, by, why, ref.id, ref.name)
+    url = Settings.load(db).db_url
+    alert, version = alert_action(url, alert_id, action, by, why, ref.id, ref.name)
+    from plantwarden.people.audit import record
+
+    details: dict[str, object] = {
+        "state": alert.state,
+        "rule": alert.rule,
+        "src": alert.src,
+        "dst": alert.dst,
+    }
+    if version:
+        details["baseline_version"] = version
+    record(url, by, f"alert.{action}", f"alert {alert.id}", site_id=ref.id, why=why, details=details)
     note = f"; baseline version {version}" if version else ""
     if action == "unmute":
         note = f"; {alert.rule} from {alert.src} to {alert.dst} alerts again"

@@ -20,6 +20,7 @@ from plantwarden import __version__
 from plantwarden.cli import (
     alert_cmd,
     analyze_cmd,
+    audit_cmd,
     baseline_cmd,
     continuity_cmd,
     db_cmd,
@@ -29,6 +30,8 @@ from plantwarden.cli import (
     report_cmd,
     site_cmd,
     sites_cmd,
+    token_cmd,
+    user_cmd,
 )
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
@@ -75,6 +78,9 @@ detect_cmd.register(app)
 alert_cmd.register(app)
 baseline_cmd.register(app)
 sites_cmd.register(app)
+user_cmd.register(app)
+token_cmd.register(app)
+audit_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from plantwarden.cli.audit_cmd import ByOption
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, WideOption, emit
 from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption, SiteOption
@@ -38,6 +39,7 @@ def baseline_learn(
     site: SiteOption = None,
     db: DbOption = None,
     site_name: SiteNameOption = None,
+    by: ByOption = None,
 ) -> None:
     """Learn a baseline from known-good captures and store it as a new version of the site's."""
     from plantwarden.detect.store_baselines import store_baseline
@@ -53,7 +55,16 @@ def baseline_learn(
     learned = learn_captures(captures, ref.name)
     source = "learned from " + ", ".join(Path(c).name for c in captures)
     version = store_baseline(url, learned, source, ref.id)
+    _audit(url, by, "baseline.learn", version, ref.id, source)
     _summary(learned, version, ref.name)
+
+
+def _audit(url: str, by: str | None, action: str, version: int, site_id: int | None, source: str) -> None:
+    from plantwarden.people.audit import os_actor, record
+
+    record(
+        url, os_actor(by), action, f"baseline version {version}", site_id=site_id, details={"source": source}
+    )
 
 
 def _summary(b: bl.Baseline, version: int, site: str) -> None:
@@ -133,6 +144,7 @@ def baseline_import(
     path: Annotated[Path, typer.Argument(help="A baseline exported (and possibly edited) as YAML or JSON.")],
     db: DbOption = None,
     site_name: SiteNameOption = None,
+    by: ByOption = None,
 ) -> None:
     """Validate an edited baseline and store it as a new version of the site's."""
     from plantwarden.detect import baseline as bl
@@ -141,5 +153,7 @@ def baseline_import(
 
     b = bl.read_file(path)
     ref = site_ref(db, site_name, create=True)
-    version = store_baseline(Settings.load(db).db_url, b, f"imported from {path.name}", ref.id)
+    url = Settings.load(db).db_url
+    version = store_baseline(url, b, f"imported from {path.name}", ref.id)
+    _audit(url, by, "baseline.import", version, ref.id, f"imported from {path.name}")
     _summary(b, version, ref.name)

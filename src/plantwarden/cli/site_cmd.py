@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plantwarden import jsonout
+from plantwarden.cli.audit_cmd import ByOption
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption
 from plantwarden.cli.outfile import ForceOption, OutOption, guard
@@ -106,9 +107,22 @@ def init(
 
 
 @app.command()
-def load(file: FileArg, db: DbOption = None) -> None:
+def load(file: FileArg, db: DbOption = None, by: ByOption = None) -> None:
     """Validate a site file and store it as a new version of the site model."""
+    from plantwarden.people.audit import os_actor, record
+    from plantwarden.settings import Settings
     from plantwarden.site.use import store_site
+    from plantwarden.store.sites import choose_site
 
     model, version = store_site(file, db)
+    url = Settings.load(db).db_url
+    site_id = choose_site(url, model.site.name).id
+    record(
+        url,
+        os_actor(by),
+        "site.load",
+        f"site {model.site.name}",
+        site_id=site_id,
+        details={"version": version, "file": str(file)},
+    )
     out.print(f"stored site [bold]{model.site.name}[/] from {file} as version {version}")

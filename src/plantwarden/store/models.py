@@ -185,4 +185,5 @@ class Anomaly(Base):
     detail: Mapped[str]
 
 
+from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
