@@ -25,7 +25,9 @@ from plantwarden.settings import Settings
 if TYPE_CHECKING:
     from plantwarden.store.sites import SiteRef
 
-user_app = typer.Typer(help="Local users and their roles per site (for the web console and API).")
+user_app = typer.Typer(
+    help="Local users and their roles per site (for the web console and API).", no_args_is_help=True
+)
 
 USERS_SCHEMA = ("users", 1)
 NameArg = Annotated[str, typer.Argument(help="The user's name.", show_default=False)]
