@@ -6,6 +6,7 @@ found broken when a row is edited in the database."""
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import logging
@@ -14,6 +15,7 @@ import pty
 import sqlite3
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,11 @@ def test_a_password_is_never_in_output_or_logs(
     assert stored.startswith("scrypt$16384$8$1$") and PASSWORD not in stored
 
 
+def _own_terminal() -> None:
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def test_the_password_prompt_asks_twice_and_hides_the_input(db: str, tmp_path: Path) -> None:
     """On a real terminal (a pseudo-terminal here): hidden, confirmed, then stored."""
     leader, follower = pty.openpty()
@@ -81,6 +88,9 @@ def test_the_password_prompt_asks_twice_and_hides_the_input(db: str, tmp_path: P
         stderr=follower,
         env=env,
         close_fds=True,
+        # its own session, the pseudo-terminal its controlling terminal: getpass opens /dev/tty,
+        # which otherwise is the terminal pytest itself runs on (if any) and the test would hang
+        preexec_fn=_own_terminal,
     )
     os.close(follower)
     seen = b""
