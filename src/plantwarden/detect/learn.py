@@ -99,22 +99,31 @@ class Learner:
             self.orienter.known.add(conv)
 
     def observe_operation(self, op: Operation) -> None:
+        key = self._request(op)
+        if key is None:
+            return
+        ch = self.channels[key]
+        ch.requests += 1
+        self._timing(ch, ops.symbol(op), op.ctx.ts_ns / NS)
+
+    def _request(self, op: Operation) -> ops.ChannelKey | None:
+        """Notes the protocol of the operation's conversation; a request's code (with its
+        units and point ranges) is counted in its channel, whose key is returned."""
         conv = ops.conversation(op)
         entry = self.convs.get(conv)
         if entry is not None and not entry.proto:
             entry.proto = op.proto
         if not ops.is_request(op):
-            return
-        ch = self.channels[ops.channel(op)]
-        ch.requests += 1
-        code = ch.codes.setdefault(op.code, _Code(op.name, op.op_class.value))
+            return None
+        key = ops.channel(op)
+        code = self.channels[key].codes.setdefault(op.code, _Code(op.name, op.op_class.value))
         code.count += 1
         unit, rng = ops.unit(op), ops.point_range(op)
         if unit is not None:
             code.units.add(unit)
         if rng is not None:
             code.ranges.add(rng)
-        self._timing(ch, ops.symbol(op), op.ctx.ts_ns / NS)
+        return key
 
     @staticmethod
     def _timing(ch: _Channel, sym: str, ts: float) -> None:

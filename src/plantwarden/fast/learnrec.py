@@ -154,21 +154,9 @@ class RecordLearner(Learner):
         self.batch = batch
 
     def observe_operation(self, op: Operation) -> None:
-        conv = ops.conversation(op)
-        entry = self.convs.get(conv)
-        if entry is not None and not entry.proto:
-            entry.proto = op.proto
-        if not ops.is_request(op):
+        key = self._request(op)
+        if key is None:
             return
-        key = ops.channel(op)
-        ch = self.channels[key]
-        code = ch.codes.setdefault(op.code, _Code(op.name, op.op_class.value))
-        code.count += 1
-        unit, rng = ops.unit(op), ops.point_range(op)
-        if unit is not None:
-            code.units.add(unit)
-        if rng is not None:
-            code.ranges.add(rng)
         k = self.channel_ids.setdefault(key, len(self.channel_ids))
         text = ops.symbol(op)
         sym = self.symbol_ids.get((k, text))
