@@ -41,6 +41,10 @@ TABLES = {
     "user_roles",
     "api_tokens",
     "audit_log",
+    "sensors",
+    "received_batches",
+    "sensor_identity",
+    "outbox",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

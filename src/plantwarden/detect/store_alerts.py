@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from plantwarden.detect.alerts import ACTIONS
 from plantwarden.detect.model import Alert, Severity, merge_window_s
 from plantwarden.errors import NotFoundError, UsageError
+from plantwarden.sensors.records import queue_alerts
 from plantwarden.store.detect_models import DetectAlert, DetectAlertEvent, DetectMute
 from plantwarden.store.engine import connected
 from plantwarden.store.sites import resolve, writable
@@ -45,10 +46,12 @@ def record_alerts(
         fresh: list[NewRow] = []  # new rows, inserted together at the end
         for alert in alerts:
             out.append(_record(alert, by_id, open_rows, now, fresh, documents or {}))
+        merged = [r for r in session.dirty if isinstance(r, DetectAlert) and session.is_modified(r)]
         if fresh:  # one executemany INSERT of plain rows: as ORM objects, with a unit of work
             # per row, 3,125 alerts took 0.3 s; as ORM objects in one bulk INSERT, 3,276 took
             # 0.28 s, mostly the objects' attribute instrumentation (2026-12-07)
             session.execute(insert(ALERTS), [_columns(row, site_id) for row in fresh])
+        queue_alerts(session, site_id, [*merged, *fresh])  # a sensor's store: for the central
     return out
 
 
@@ -296,18 +299,31 @@ def act(db_url: str, alert_id: str, action: str, by: str, why: str, site: int | 
         alert.state = after
         _write(row, alert)
         row.updated_at = now
-        session.add(
-            DetectAlertEvent(
-                alert_pk=row.id,
-                action=action,
-                by_name=by,
-                why=why,
-                at=now,
-                state_before=before,
-                state_after=after,
-            )
+        event = DetectAlertEvent(
+            alert_pk=row.id,
+            action=action,
+            by_name=by,
+            why=why,
+            at=now,
+            state_before=before,
+            state_after=after,
         )
+        session.add(event)
+        queue_alerts(session, row.site_id, [row], [_event(row.alert_id, event)])
         return alert
+
+
+def _event(alert_id: str, e: DetectAlertEvent) -> dict[str, Any]:
+    """A lifecycle event as a sensor queues it (plantwarden.sensors.records)."""
+    return {
+        "alert_id": alert_id,
+        "action": e.action,
+        "by": e.by_name,
+        "why": e.why,
+        "at": e.at.isoformat(),
+        "state_before": e.state_before,
+        "state_after": e.state_after,
+    }
 
 
 def _check(session: Session, row: DetectAlert, alert: Alert, action: str) -> None:

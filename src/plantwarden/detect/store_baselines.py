@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from plantwarden.detect import compiled
 from plantwarden.detect.baseline import Baseline, from_json
 from plantwarden.errors import NotFoundError
+from plantwarden.sensors.records import queue_baseline
 from plantwarden.store.detect_models import DetectBaseline
 from plantwarden.store.engine import connected
 from plantwarden.store.models import Site
@@ -40,9 +41,9 @@ def _add(session: Session, site_id: int, baseline: Baseline, source: str) -> int
     last = session.scalar(select(func.max(DetectBaseline.version)).where(DetectBaseline.site_id == site_id))
     version = (last or 0) + 1
     doc = baseline.model_copy(update={"version": version}).to_json()
-    session.add(
-        DetectBaseline(site_id=site_id, version=version, created_at=utc_now(), source=source, document=doc)
-    )
+    now = utc_now()
+    session.add(DetectBaseline(site_id=site_id, version=version, created_at=now, source=source, document=doc))
+    queue_baseline(session, site_id, version, source, now, doc)  # a sensor's store: for the central
     return version
 
 

@@ -12,7 +12,7 @@ is kept); a different file only adds.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -49,19 +49,36 @@ def record_capture(db_url: str, doc: dict[str, Any], site: int | None = None) ->
     with connected(db_url, writes=True, create=True) as engine, Session(engine) as session:
         try:
             with session.begin():
-                return write_capture(session, capture, doc, site_id=site_id)
+                queued = _queue(session, site_id)
+                return write_capture(session, capture, doc, site_id=site_id, on_change=queued)
         except IntegrityError as exc:
             raise InputError(
                 f"capture {capture.name}: the store refused the analysis ({reason(exc)}); nothing was stored"
             ) from exc
 
 
+def _queue(session: Session, site_id: int) -> Callable[[Any], None]:
+    """On a sensor's store, a changed capture is queued for the central in the same transaction."""
+    from plantwarden.sensors.outbox import queue
+
+    def changed(stored: Any) -> None:
+        queue(session, site_id, "capture", stored if isinstance(stored, JsonText) else dict(stored))
+
+    return changed
+
+
 def write_capture(
-    session: Session, capture: CaptureDoc, document: dict[str, Any] | None = None, *, site_id: int
+    session: Session,
+    capture: CaptureDoc,
+    document: dict[str, Any] | None = None,
+    *,
+    site_id: int,
+    on_change: Callable[[Any], None] | None = None,
 ) -> int:
     """Write one validated capture of a site inside the session's open transaction.
 
-    ``document`` is the whole analysis document as given (kept for inventory and reports).
+    ``document`` is the whole analysis document as given (kept for inventory and reports);
+    ``on_change`` is given its stored JSON when the capture was added or changed.
     """
     if document is None:
         fingerprint, stored = capture.fingerprint(), capture.model_dump(mode="json")
@@ -75,6 +92,8 @@ def write_capture(
     row = existing or Capture(site_id=site_id, sha256=capture.sha256.lower())
     _fill(row, capture, fingerprint)
     row.document = stored
+    if on_change is not None:
+        on_change(stored)
     session.add(row)
     session.flush()
     links = _host_links(session, site_id, row.id, capture)
