@@ -108,4 +108,6 @@ def test_sensor_run_without_a_reachable_central_queues_and_says_so(tmp_path: Pat
     assert "central unreachable" in run.stderr and "2 items" in run.stderr and "stay queued" in run.stderr
     bad = cli("sensor", "--central", "http://plant.example", "--token", "pw_x", capture, db=db, check=False)
     assert bad.returncode == 2 and "use https://" in bad.stderr and "Traceback" not in bad.stderr
-    assert json.loads(cli("sensor", "status", "--json", db=db).stdout)["outbox_items"] == 2  # the capture, its alerts
+    assert (
+        json.loads(cli("sensor", "status", "--json", db=db).stdout)["outbox_items"] == 2
+    )  # the capture, its alerts
