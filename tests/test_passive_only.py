@@ -151,7 +151,16 @@ ALERT_OUTPUT_ALLOWED = frozenset(
 ALERT_OUTPUT_CALLS = frozenset({"sendto", "sendall", "create_connection", "urlopen"})
 
 
+# The sensor's transport (issue 20): it sends the sensor's own batches to the central the
+# operator names (--central), outward through the plant's conduit, never into the monitored
+# network. It may import httpx and nothing else of the list.
+SENSOR_TRANSPORT = "plantwarden/sensors/transport.py"
+SENSOR_TRANSPORT_ALLOWED = frozenset({"imports httpx"})
+
+
 def _accepted(f: Finding) -> bool:
+    if f.module == SENSOR_TRANSPORT:
+        return f.what in SENSOR_TRANSPORT_ALLOWED
     if f.module != ALERT_OUTPUT:
         return False
     if f.what in ALERT_OUTPUT_ALLOWED:

@@ -73,4 +73,3 @@ def test_sigkilled_pushes_leave_exactly_the_sensors_rows(
     with connected(central) as engine, Session(engine) as session:
         applied = session.scalar(select(func.sum(ReceivedBatch.items)))
     assert applied == total  # every item applied exactly once
-
