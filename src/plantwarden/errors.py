@@ -51,6 +51,11 @@ class StoreError(PlantwardenError):
     """The store cannot be opened, migrated or written."""
 
 
+class OutboxFull(StoreError):
+    """A sensor's outbox cannot take a record: what made it is not stored either
+    (plantwarden.sensors.outbox)."""
+
+
 class NotFoundError(PlantwardenError):
     """A name the user gave (asset, line, alert) does not exist."""
 

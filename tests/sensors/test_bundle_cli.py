@@ -111,3 +111,15 @@ def test_sensor_run_without_a_reachable_central_queues_and_says_so(tmp_path: Pat
     assert (
         json.loads(cli("sensor", "status", "--json", db=db).stdout)["outbox_items"] == 2
     )  # the capture, its alerts
+
+
+def test_a_full_outbox_stops_the_analysis_in_one_line_and_stores_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    cli("sensor", "init", "plant-c", "--site-name", "gamma", "--outbox-max", "2000", db=db)
+    capture = str(Path(__file__).resolve().parents[1] / "data" / "captures" / "modbus-pymodbus.pcap")
+    full = cli("analyze", capture, db=db, check=False)  # the forked store import refuses
+    assert full.returncode == 2 and "Traceback" not in full.stderr and "internal error" not in full.stderr
+    assert "the sensor's outbox is full" in full.stderr and "nothing of it was stored" in full.stderr
+    listed = cli("sites", "--json", db=db).stdout
+    assert json.loads(listed)["sites"][0]["captures"] == 0
+    assert json.loads(cli("sensor", "status", "--json", db=db).stdout)["outbox_items"] == 0

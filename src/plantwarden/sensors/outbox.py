@@ -23,18 +23,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from plantwarden import jsonout
-from plantwarden.errors import StoreError
+from plantwarden.errors import OutboxFull
 from plantwarden.sensors.identity import identity_row
 from plantwarden.sensors.models import OutboxItem
 from plantwarden.store.engine import connected
 from plantwarden.store.types import JsonText, utc_now
 
 log = logging.getLogger(__name__)
+__all__ = ["OutboxFull", "depth", "forget_through", "peek", "queue"]
 WARN_FRACTION = 0.8
-
-
-class OutboxFull(StoreError):
-    """The outbox cannot take this record: the analysis that made it is not stored either."""
 
 
 def _mib(n: int) -> str:
