@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from plantwarden.people import audit
 from plantwarden.sensors.bundle import export_bundle, import_bundle
 from plantwarden.sensors.ingest import BatchRefused
 from plantwarden.sensors.outbox import depth
@@ -27,8 +28,14 @@ def test_bundles_round_trip_exactly_once_and_in_order(
     first = export_bundle(sensor_db, tmp_path / "one.bundle")
     assert (first.first_seq, first.last_seq) == (queued.oldest_seq, queued.newest_seq)
     assert depth(sensor_db) == queued  # nothing is forgotten: the sensor cannot know it arrived
-    ack = import_bundle(central, tmp_path / "one.bundle")
+    ack = import_bundle(central, tmp_path / "one.bundle", actor="ana")
     assert (ack.applied, ack.acknowledged) == (queued.items, queued.newest_seq)
+    entry = audit.entries(central)[-1]
+    assert (entry.actor, entry.action, entry.target) == (
+        "ana",
+        "sensor.bundle.import",
+        "bundle one.bundle of sensor plant-a",
+    )
     assert site_content(sensor_db, SITE) == site_content(central, SITE)
     before = snapshot(central)
     assert import_bundle(central, tmp_path / "one.bundle").duplicate  # twice: stored once

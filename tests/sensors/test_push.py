@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from plantwarden.errors import UsageError
+from plantwarden.sensors.batch import make_batch
+from plantwarden.sensors.identity import load_identity
 from plantwarden.sensors.ingest import apply_batch
-from plantwarden.sensors.outbox import depth
+from plantwarden.sensors.outbox import depth, peek
 from plantwarden.sensors.push import Backoff, push
 from plantwarden.sensors.transport import CentralRefused, CentralUnreachable, HttpTransport, batches_url
 from sensors.conftest import SENSOR, SITE, make_central
@@ -74,6 +76,12 @@ def test_https_transport_with_the_central_ca(tmp_path: Path, sensor_db: str, pub
         wrong = HttpTransport(server.address, SENSOR, "pw_wrong", ca_file=str(server.ca))
         with pytest.raises(CentralRefused, match=r"HTTP 401\): unknown sensor or token"):
             push(sensor_db, wrong)
+        other = make_batch("plant-a", "beta", peek(sensor_db, 0, 1), load_identity(sensor_db).private_key)
+        with pytest.raises(
+            CentralRefused, match=r"HTTP 403\): sensor plant-a may write site 'alpha' only"
+        ) as no:
+            HttpTransport(server.address, SENSOR, token, ca_file=str(server.ca))(other)
+        assert no.value.code == "wrong_site"
         report = push(sensor_db, HttpTransport(server.address, SENSOR, token, ca_file=str(server.ca)))
     assert report.items > 0 and report.gave_up is None and depth(sensor_db).items == 0
     assert site_content(sensor_db, SITE) == site_content(central, SITE)

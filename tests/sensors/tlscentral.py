@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from plantwarden.sensors.ingest import BatchRefused, apply_batch
+from plantwarden.sensors.ingest import REFUSAL_STATUS, BatchRefused, apply_batch
 from plantwarden.sensors.registry import authenticate_sensor
 
 PREFIX = "/api/v1/sensors/"
@@ -100,7 +100,9 @@ class Central:
                 try:
                     ack = apply_batch(url, name, json.loads(body))
                 except BatchRefused as exc:
-                    self._answer(400, {"error": {"code": exc.code, "message": exc.message}})
+                    self._answer(
+                        REFUSAL_STATUS[exc.code], {"error": {"code": exc.code, "message": exc.message}}
+                    )
                     return
                 self._answer(200, ack.as_dict())
 

@@ -235,12 +235,14 @@ def export(
 def import_(
     bundle: Annotated[Path, typer.Argument(help="A bundle sensor export wrote.", show_default=False)],
     json_out: JsonOption = False,
+    by: ByOption = None,
     db: DbOption = None,
 ) -> None:
     """At the central: check a bundle's signature and apply it (idempotent; in order)."""
+    from plantwarden.people.audit import os_actor
     from plantwarden.sensors.bundle import import_bundle
 
-    ack = import_bundle(_url(db), bundle)
+    ack = import_bundle(_url(db), bundle, actor=os_actor(by))
     if json_out:
         from plantwarden import jsonout
 

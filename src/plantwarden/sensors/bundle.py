@@ -17,6 +17,7 @@ from typing import Any
 
 from plantwarden import jsonout
 from plantwarden.errors import InputError, UsageError
+from plantwarden.people import audit
 from plantwarden.sensors.batch import make_batch
 from plantwarden.sensors.identity import load_identity
 from plantwarden.sensors.ingest import Ack, apply_batch
@@ -64,10 +65,17 @@ def read_bundle(path: Path) -> dict[str, Any]:
     return batch
 
 
-def import_bundle(db_url: str, path: Path) -> Ack:
-    """Check and apply a bundle at the central; refused bundles are audited and change nothing."""
+def import_bundle(db_url: str, path: Path, *, actor: str = "unknown") -> Ack:
+    """Check and apply a bundle at the central (who imported it is audited); refused bundles
+    are audited and change nothing."""
     batch = read_bundle(path)
     sensor = batch.get("sensor")
     if not isinstance(sensor, str) or not sensor:
         raise InputError(f"{path}: the bundle names no sensor")
-    return apply_batch(db_url, sensor, batch, via="bundle")
+    ack = apply_batch(db_url, sensor, batch, via="bundle")
+    if not ack.duplicate:
+        details = {"first_seq": ack.first_seq, "last_seq": ack.last_seq, "applied": ack.applied}
+        audit.record(
+            db_url, actor, "sensor.bundle.import", f"bundle {path.name} of sensor {sensor}", details=details
+        )
+    return ack

@@ -41,6 +41,18 @@ class BatchRefused(InputError):
         )
 
 
+#: The HTTP status a route answers each refusal with (the error body: {"error": {"code", "message"}}).
+REFUSAL_STATUS = {
+    "malformed": 422,
+    "unknown_sensor": 403,
+    "wrong_sensor": 403,
+    "wrong_site": 403,
+    "signature": 403,
+    "replay_differs": 409,
+    "gap": 409,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Ack:
     """The central committed everything of ``sensor`` up to ``acknowledged``."""
