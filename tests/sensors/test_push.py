@@ -96,3 +96,19 @@ def test_central_addresses() -> None:
         batches_url("http://central.example", "p")
     with pytest.raises(UsageError, match="expected https://HOST"):
         batches_url("central.example", "p")
+
+
+def test_outbox_caps_as_given_on_the_command_line() -> None:
+    from plantwarden.cli.sensor_cmd import parse_size
+
+    assert [parse_size(t) for t in ("500MiB", "2GiB", "1GB", "800M", "4096", "64 kib")] == [
+        500 << 20,
+        2 << 30,
+        10**9,
+        800 * 10**6,
+        4096,
+        64 << 10,
+    ]
+    for bad in ("", "0", "1TB", "-5MiB", "lots"):
+        with pytest.raises(UsageError, match="invalid size"):
+            parse_size(bad)

@@ -8,6 +8,7 @@ register`` (the token, shown once), ``sensor list``, ``sensor import`` (a bundle
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,19 +55,17 @@ def _url(db: str | None) -> str:
     return Settings.load(db).db_url
 
 
+SIZE = re.compile(r"^(\d+)\s*(|b|k|kb|m|mb|g|gb|kib|mib|gib)$")
+UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+
 def parse_size(text: str) -> int:
-    """``500MiB``, ``2GiB``, ``1GB``, ``800M``, a number of bytes."""
-    units = {"": 1, "k": 1000, "m": 10**6, "g": 10**9, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
-    raw = (
-        text.strip().lower().removesuffix("b")
-        if not text.strip().lower().endswith("ib")
-        else text.strip().lower()
-    )
-    number = raw.rstrip("kmgib")
-    unit = raw[len(number) :]
-    if not number.isdigit() or unit not in units or int(number) == 0:
+    """``500MiB``, ``2GiB``, ``1GB``, ``800M``, or bytes (``KB``/``MB``/``GB`` are powers of 1000)."""
+    found = SIZE.match(text.strip().lower())
+    if found is None or int(found.group(1)) == 0:
         raise UsageError(f"invalid size {text!r}: e.g. 500MiB, 2GiB, 1GB")
-    return int(number) * units[unit]
+    unit = found.group(2)
+    return int(found.group(1)) * UNITS[unit if unit in UNITS else unit[0]]
 
 
 @sensor_app.command("init")

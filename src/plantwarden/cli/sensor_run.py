@@ -17,7 +17,7 @@ from plantwarden.cli.options import DbOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:
-    from plantwarden.sensors.transport import HttpTransport
+    from plantwarden.sensors.transport import HttpTransport, Transport
 
 CentralOption = Annotated[
     str,
@@ -89,17 +89,16 @@ def _transport(central: str, token: str, name: str, ca_file: str | None) -> Http
     return HttpTransport(central, name, token, ca_file)
 
 
-def push_now(url: str, transport: object, retry_for: str, follow: bool = False) -> None:
+def push_now(url: str, transport: Transport, retry_for: str, follow: bool = False) -> None:
     """Push the outbox and say what happened; an unreachable central is not an error."""
     from plantwarden.durations import parse_seconds
     from plantwarden.sensors.outbox import depth
     from plantwarden.sensors.push import push
-    from plantwarden.sensors.transport import Transport
 
-    assert callable(transport)
-    send: Transport = transport
     limit = parse_seconds(retry_for, option="--retry-for")
-    report = push(url, send, retry_for=None if follow else limit, follow=(lambda: True) if follow else None)
+    report = push(
+        url, transport, retry_for=None if follow else limit, follow=(lambda: True) if follow else None
+    )
     if report.items:
         out.print(
             f"sent {report.items} items in {report.batches} batches; the central acknowledged up to "
