@@ -147,3 +147,18 @@ def test_a_replayed_batch_with_other_content_and_a_gap_are_refused(
     refused(store_url, SENSOR, replay, "replay_differs", "applied before with other content")
     later = make_batch(me.name, me.site, items[4:], me.private_key)
     refused(store_url, SENSOR, later, "gap", "the central has everything up to 3; send 4 first")
+
+
+def test_the_same_batch_applied_at_once_by_two_workers_is_stored_once(
+    store_url: str, sensor_db: str, public_key: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_central(store_url, public_key)
+    batch = first_batch(sensor_db, 4)
+    with ThreadPoolExecutor(2) as pool:
+        acks = list(pool.map(lambda b: apply_batch(store_url, SENSOR, b), [batch, copy.deepcopy(batch)]))
+    assert sorted((a.applied, a.duplicate) for a in acks) == [(0, True), (4, False)]
+    assert all(a.acknowledged == 4 for a in acks)
+    push(sensor_db, wire(store_url))
+    assert site_content(sensor_db, SITE) == site_content(store_url, SITE)
