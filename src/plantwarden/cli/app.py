@@ -28,6 +28,7 @@ from plantwarden.cli import (
     detect_cmd,
     inventory_cmd,
     report_cmd,
+    serve_cmd,
     site_cmd,
     sites_cmd,
     token_cmd,
@@ -81,6 +82,7 @@ sites_cmd.register(app)
 user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
+serve_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
