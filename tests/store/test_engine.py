@@ -41,6 +41,7 @@ TABLES = {
     "user_roles",
     "api_tokens",
     "audit_log",
+    "web_sessions",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

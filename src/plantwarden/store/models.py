@@ -187,3 +187,4 @@ class Anomaly(Base):
 
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
+from plantwarden.web import models as _web_models  # noqa: E402,F401  (registers the console's sessions)

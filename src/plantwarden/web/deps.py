@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from plantwarden.people.roles import ACTIONS, Principal, can
 from plantwarden.people.tokens import authenticate_token_in
@@ -46,27 +48,68 @@ def _bearer(web: WebState, header: str) -> Principal:
     return principal
 
 
-def identify(request: Request) -> Principal | None:
-    """The principal of the request (token first, then session cookie), or None; once per request."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf"
+
+
+async def identify(request: Request) -> Principal | None:
+    """The principal of the request (token first, then session cookie), or None; once per
+    request. A state-changing request made with a session must carry its CSRF token."""
     if hasattr(request.state, "principal"):
         found: Principal | None = request.state.principal
         return found
     web = state(request)
     header = request.headers.get("authorization")
-    principal: Principal | None
+    principal: Principal | None = None
+    request.state.via = None
     if header is not None:
-        principal = _bearer(web, header)
+        principal = await run_in_threadpool(_bearer, web, header)
         request.state.via = "token"
     else:
-        principal = None  # the session cookie: web/sessions.py (after the skeleton)
-        request.state.via = None
+        from plantwarden.web import sessions
+
+        session_id = request.cookies.get(sessions.cookie_name(web))
+        live = None if session_id is None else await run_in_threadpool(sessions.lookup, web, session_id)
+        if live is not None:
+            principal, request.state.csrf, request.state.via = live.principal, live.csrf, "session"
+            if request.method not in SAFE_METHODS:
+                await check_csrf(request, live.csrf)
     request.state.principal = principal
     return principal
 
 
-def current(request: Request) -> Principal:
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+async def check_csrf(request: Request, expected: str) -> None:
+    """403 ``csrf_failed`` unless the request carries the session's token (``X-CSRF-Token``
+    header, or the form field ``csrf``) and, when the browser says, comes from this origin."""
+    from plantwarden.web.sessions import same_token
+
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None
+    if not _same_origin(request) or not same_token(given, expected):
+        raise ApiError(
+            403,
+            "this change needs the page's CSRF token (reload the page and try again)",
+            code="csrf_failed",
+        )
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def current(request: Request) -> Principal:
     """The principal; 401 without one."""
-    principal = identify(request)
+    principal = await identify(request)
     if principal is None:
         raise ApiError(401, "sign in, or send an API token (Authorization: Bearer TOKEN)", headers=BEARER)
     return principal

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from plantwarden.store.engine import WRITE_OPTION
+from plantwarden.web.ratelimit import LoginLimiter
 
 
 @dataclass
@@ -23,7 +24,7 @@ class WebState:
     tls: bool = False
     session_idle: timedelta = timedelta(hours=8)
     session_max: timedelta = timedelta(hours=24)
-    extra: dict[str, object] = field(default_factory=dict)
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

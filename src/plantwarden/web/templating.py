@@ -9,6 +9,7 @@ htmx in ``hx-headers`` and forms put in a hidden field).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,37 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["state_icons"] = STATE_ICONS
+    env.globals["severity_icons"] = SEVERITY_ICONS
+    env.globals["asset_name"] = asset_name
     env.filters["money"] = money
+    env.filters["utc"] = utc
     return env
+
+
+#: States said with a symbol as well as a word (readable without colour).
+STATE_ICONS = {"stopped": "\u26d4", "exposed": "\u26a0", "covered": "\u25d0", "safe": "\u2713"}
+SEVERITY_ICONS = {
+    "critical": "\u25c6\u25c6",
+    "high": "\u25c6",
+    "medium": "\u25c7",
+    "low": "\u00b7",
+    "info": "i",
+}
+
+
+def asset_name(alert: dict[str, Any], address: str) -> str:
+    """An alert's asset by its name when the site names it, else its address."""
+    for asset in alert.get("assets") or []:
+        if asset.get("address") == address and asset.get("name"):
+            return str(asset["name"])
+    return address
+
+
+def utc(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def money(value: float | None, currency: str = "EUR") -> str:

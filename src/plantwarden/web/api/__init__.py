@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import audit, me, sites
+from plantwarden.web.api import answer, audit, me, sites
 
 ROUTERS: list[APIRouter] = [
     me.router,
     sites.router,
+    answer.router,
     audit.router,
 ]

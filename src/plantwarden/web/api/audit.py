@@ -38,9 +38,10 @@ Since = Annotated[datetime | None, Query(description="Only entries at or after t
 Action = Annotated[str | None, Query(max_length=100, description="Only this action (alert.ack...).")]
 
 
-def _page(
+def audit_page(
     request: Request, site_ids: list[int] | None, page: paging.PageRequest, since: Any, action: Any
-) -> Any:
+) -> Paged[AuditOut]:
+    """A page of the entries of those sites (None: the whole store), newest first."""
     query = paging.keyset(entries_query(site_ids, since, action), KEYS, page)
     with state(request).reading() as session:
         rows = [row_of(e, name) for e, name in session.execute(query)]
@@ -54,7 +55,7 @@ def audit(request: Request, who: Who, page: Page, since: Since = None, action: A
     if not who.is_admin:
         with state(request).reading() as session:
             site_ids = [s.id for s in visible_sites(session, who) if s.id is not None]
-    return _page(request, site_ids, page, since, action)
+    return audit_page(request, site_ids, page, since, action)
 
 
 @router.get(SITE + "/audit", response_model=Paged[AuditOut], summary="A site's audit log (newest first)")
@@ -65,4 +66,4 @@ def site_audit(
     since: Since = None,
     action: Action = None,
 ) -> Any:
-    return _page(request, [ctx.site_id], page, since, action)
+    return audit_page(request, [ctx.site_id], page, since, action)

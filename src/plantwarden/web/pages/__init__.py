@@ -12,11 +12,13 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import home, root
+from plantwarden.web.pages import audit, home, login, root
 
 PAGES: list[ModuleType] = [
+    login,
     root,
     home,
+    audit,
 ]
 
 

@@ -1,12 +1,15 @@
-"""``/sites/{site}``: the production answer first (filled in after the skeleton)."""
+"""``/sites/{site}``: the production answer first (lines at risk in money per hour, the worst
+open alerts, single points of failure); the same service as ``GET .../answer``."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from plantwarden.store.site_list import list_sites
-from plantwarden.web.deps import OnSite, state
+from plantwarden.web.api.answer import answer_of
+from plantwarden.web.deps import SiteCtx, require
 from plantwarden.web.pages.common import page_router
 from plantwarden.web.templating import render
 
@@ -15,6 +18,5 @@ NAV = ("Overview", "")
 
 
 @router.get("/sites/{site}")
-def home(request: Request, ctx: OnSite) -> Response:
-    summary = next(s for s in list_sites(state(request).db_url) if s.name == ctx.site.name)
-    return render(request, "home.html", {"summary": summary}, site=ctx.site)
+def home(request: Request, ctx: Annotated[SiteCtx, Depends(require("view"))]) -> Response:
+    return render(request, "home.html", {"answer": answer_of(request, ctx)}, site=ctx.site)
