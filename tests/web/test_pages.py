@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from plantwarden.store.engine import open_engine
+from plantwarden.web.pages import audit as audit_pages
 from tests.web.browser import HTML, sign_in
 from tests.web.world import DAIRY, LAB, World
 
@@ -42,7 +43,7 @@ def test_the_home_page_answers_first(client: TestClient) -> None:
     )
     for line, cost in (("filling", "14,000"), ("reception-processing", "9,500"), ("packaging", "6,500")):
         assert f"<td>{line}</td>" in html and f"{cost} EUR/h" in html
-    assert "\u26d4 stopped" in html and "plc-proc was put in STOP (mode-change)" in html
+    assert "\u2715 stopped" in html and "plc-proc was put in STOP (mode-change)" in html
     assert "Controller operating mode change" in html and "ews-01 → plc-proc" in html
     assert "<td>sw-ctrl-01</td>" in html
     # the switcher and navigation: only the sites vic may view
@@ -62,16 +63,28 @@ def test_the_same_answer_through_the_api(client: TestClient, world: World) -> No
 def test_the_audit_page_shows_entries_and_the_verdict(client: TestClient, world: World) -> None:
     sign_in(client, "ana")
     page = client.get(DAIRY_PAGE + "/audit", headers=HTML)
-    assert page.status_code == 200
-    assert "&#10003; Chain intact:" in page.text and "user.grant" in page.text
+    assert page.status_code == 200 and "user.grant" in page.text
     assert "user.add" not in page.text  # store-wide entries are not the site's
+    assert f'hx-get="{DAIRY_PAGE}/audit/verdict" hx-trigger="load"' in page.text
+    fragment = client.get(DAIRY_PAGE + "/audit/verdict", headers={**HTML, "HX-Request": "true"})
+    assert (
+        fragment.text.lstrip().startswith('<p class="verdict"') and "&#10003; Chain intact:" in fragment.text
+    )
     assert client.get("/audit", headers=HTML).status_code == 403  # the store's log: admins only
+    assert client.get("/audit/verdict", headers=HTML).status_code == 403
     engine = open_engine(world.url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET why = 'edited' WHERE seq = 3"))
     engine.dispose()
-    page = client.get(DAIRY_PAGE + "/audit", headers=HTML)
-    assert "Chain broken at entry 3:" in page.text and "changed after it was written" in page.text
+    # the verdict is reused for a minute within the process; a new one finds the edit
+    assert "Chain intact" in client.get(DAIRY_PAGE + "/audit/verdict", headers=HTML).text
+    audit_pages.VERDICT_TTL_S, before = 0.0, audit_pages.VERDICT_TTL_S
+    try:
+        whole = client.get(DAIRY_PAGE + "/audit/verdict", headers=HTML)  # without htmx: a whole page
+    finally:
+        audit_pages.VERDICT_TTL_S = before
+    assert "<html" in whole.text and "Chain broken at entry 3:" in whole.text
+    assert "changed after it was written" in whole.text
 
 
 def test_the_store_audit_page_for_an_admin_pages_on(client: TestClient) -> None:
@@ -81,7 +94,8 @@ def test_the_store_audit_page_for_an_admin_pages_on(client: TestClient) -> None:
     assert "Older entries" in page.text
     cursor = page.text.split('href="?cursor=')[1].split('"')[0]
     older = client.get(f"/audit?limit=3&cursor={cursor}", headers=HTML)
-    assert older.status_code == 200 and "Chain intact" in older.text
+    assert older.status_code == 200 and older.text != page.text
+    assert "Chain intact" in client.get("/audit/verdict", headers={**HTML, "HX-Request": "true"}).text
 
 
 def test_a_user_without_sites(client: TestClient, world: World) -> None:

@@ -42,7 +42,7 @@ def environment() -> Environment:
 
 
 #: States said with a symbol as well as a word (readable without colour).
-STATE_ICONS = {"stopped": "\u26d4", "exposed": "\u26a0", "covered": "\u25d0", "safe": "\u2713"}
+STATE_ICONS = {"stopped": "\u2715", "exposed": "\u26a0", "covered": "\u25d0", "safe": "\u2713"}
 SEVERITY_ICONS = {
     "critical": "\u25c6\u25c6",
     "high": "\u25c6",
