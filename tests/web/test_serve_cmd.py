@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.web.conftest import headers
 from tests.web.serving import serving
@@ -110,3 +111,13 @@ def test_tls_with_certificate_and_key(world: World, tmp_path: Path) -> None:
         assert answer.status_code == 200 and answer.json()["name"] == "vic"
         output = served.output()
     assert "plantwarden console at https://127.0.0.1:" in output
+
+
+@pytest.mark.slow
+def test_several_workers(world: World) -> None:
+    with serving(world.url, "--workers", "2", timeout_s=120) as served:
+        for _ in range(4):
+            me = httpx.get(served.base + "/api/v1/me", headers=headers(world, "eng"), timeout=30)
+            assert me.status_code == 200 and me.json()["name"] == "eng"
+        output = served.output()
+    assert output.count("Started server process") == 2
