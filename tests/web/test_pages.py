@@ -105,3 +105,10 @@ def test_a_user_without_sites(client: TestClient, world: World) -> None:
     sign_in(client, "newbie", "a long enough passphrase")
     page = client.get("/", headers=HTML)
     assert page.status_code == 200 and "You hold no role on any site" in page.text
+
+
+def test_an_htmx_request_without_identity_is_sent_to_login(client: TestClient) -> None:
+    hx = {"HX-Request": "true", "HX-Current-URL": "http://testserver" + DAIRY_PAGE + "/audit"}
+    answer = client.get(DAIRY_PAGE + "/audit/verdict", headers=hx, follow_redirects=False)
+    assert answer.status_code == 401
+    assert answer.headers["HX-Redirect"] == "/login?next=" + quote(DAIRY_PAGE + "/audit", safe="")

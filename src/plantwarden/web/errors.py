@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -85,12 +85,24 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _login_url(target: str) -> str:
+    return f"/login?next={quote(target, safe='')}"
+
+
 def respond(request: Request, err: ApiError) -> Response:
-    """The error as JSON, or for a browser on a page as HTML (401: to the login page)."""
+    """The error as JSON, or for a browser on a page as HTML (401: to the login page; an htmx
+    request is told to go there with ``HX-Redirect``)."""
+    if err.status == 401 and request.headers.get("hx-request") == "true":
+        page = urlsplit(request.headers.get("hx-current-url", "/"))
+        target = page.path + (f"?{page.query}" if page.query else "")
+        headers = {**(err.headers or {}), "HX-Redirect": _login_url(target or "/")}
+        return JSONResponse(
+            body(err.status, err.message, err.code, err.details), status_code=401, headers=headers
+        )
     if wants_html(request):
         if err.status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+            return RedirectResponse(_login_url(target), status_code=303)
         from plantwarden.web.templating import render_error
 
         return render_error(request, body(err.status, err.message, err.code, err.details)["error"])

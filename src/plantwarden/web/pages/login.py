@@ -14,10 +14,12 @@ from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from plantwarden.people import audit
-from plantwarden.people.users import authenticate_password, find_user
+from plantwarden.people.models import User
+from plantwarden.people.users import authenticate_password
 from plantwarden.web import sessions
 from plantwarden.web.deps import Who, state
 from plantwarden.web.errors import ApiError, wants_html
@@ -58,16 +60,8 @@ def login_form(
 
 
 def _known(web: WebState, name: str) -> bool:
-    from sqlalchemy.orm import Session
-
-    from plantwarden.errors import NotFoundError
-
-    with Session(web.engine) as session:
-        try:
-            find_user(session, name)
-        except NotFoundError:
-            return False
-        return True
+    with web.reading() as session:
+        return session.scalars(select(User.id).where(User.name == name)).first() is not None
 
 
 def _audit(web: WebState, actor: str, action: str, name: str, address: str) -> None:
