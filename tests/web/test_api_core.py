@@ -85,3 +85,27 @@ def test_keyset_paging_walks_a_long_log_once_in_order(client: TestClient, world:
         cursor = page["next"]
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
     assert seen[-1] == 1 and len(seen) == seen[0]  # every entry, none twice, to the first
+
+
+def test_a_tokens_last_use_is_written_once_a_minute(client: TestClient, world: World) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from plantwarden.people.models import ApiToken
+    from plantwarden.people.tokens import list_tokens
+    from plantwarden.store.types import utc_now
+
+    def last_used() -> object:
+        return next(t.last_used_at for t in list_tokens(world.url, "vic"))
+
+    get(client, world, "vic", "/api/v1/me")
+    first = last_used()
+    assert first is not None
+    get(client, world, "vic", "/api/v1/me")
+    assert last_used() == first  # within the minute: not written again
+    with connected(world.url, writes=True) as engine, Session(engine) as session, session.begin():
+        session.execute(update(ApiToken).values(last_used_at=utc_now() - timedelta(minutes=2)))
+    get(client, world, "vic", "/api/v1/me")
+    latest = last_used()
+    assert isinstance(latest, type(first)) and latest > utc_now() - timedelta(seconds=30)  # type: ignore[operator]
