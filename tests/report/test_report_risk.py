@@ -13,7 +13,7 @@ from typing import Any
 from plantwarden.cli.demo_summary import TOP_ALERTS, shown_alerts
 from plantwarden.detect.impact import impact_fn
 from plantwarden.detect.order import worst_first_docs
-from plantwarden.report.facts import DemoFacts, _lines, failure
+from plantwarden.report.facts import DemoFacts, failure, line_risks
 from plantwarden.report.html import alerts_table
 from plantwarden.report.text import production_lines, verdict
 from plantwarden.site.use import read_site
@@ -45,7 +45,7 @@ def alert(
 
 def facts(alerts: list[dict[str, Any]]) -> DemoFacts:
     return DemoFacts(
-        "Molkerei", "EUR", [], [], [], alerts, _lines(SITE, alerts), [], [], {}, [], "Europe/Berlin"
+        "Molkerei", "EUR", [], [], [], alerts, line_risks(SITE, alerts), [], [], {}, [], "Europe/Berlin"
     )
 
 

@@ -45,6 +45,7 @@ TABLES = {
     "received_batches",
     "sensor_identity",
     "outbox",
+    "web_sessions",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -29,6 +29,7 @@ from plantwarden.cli import (
     inventory_cmd,
     report_cmd,
     sensor_cmd,
+    serve_cmd,
     site_cmd,
     sites_cmd,
     token_cmd,
@@ -83,6 +84,7 @@ user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
 sensor_cmd.register(app)
+serve_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -65,3 +65,21 @@ def demo(
     out.rule("next")
     for command, why in NEXT_STEPS:
         out.print(f"[bold]{command}[/]  [dim]# {why}[/]")
+    out.rule("the web console")
+    out.print(console_command(settings.db_url, db), markup=False)
+
+
+def console_command(db_url: str, db: str | None) -> str:
+    """The one command that opens the console on the demo store: ``serve``, after creating the
+    first admin when the store has none (there is no default user or password)."""
+    import os
+    import shlex
+
+    from plantwarden.people.users import list_users
+    from plantwarden.settings import ENV_DB
+
+    store = "" if db is None and not os.environ.get(ENV_DB) else f" --db {shlex.quote(db_url)}"
+    serve = f"plantwarden serve{store}"
+    if any(u.is_admin and u.disabled_at is None for u in list_users(db_url)):
+        return serve
+    return f"plantwarden user add admin --admin{store} && {serve}"

@@ -16,11 +16,12 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from plantwarden.people.models import AuditEntry
@@ -161,20 +162,31 @@ class AuditRow:
         }
 
 
-def entries(db_url: str, site_id: int | None = None, since: datetime | None = None) -> list[AuditRow]:
-    """The entries, oldest first; of one site (and the store-wide ones are left out) when given."""
-    query = (
-        select(AuditEntry, Site.name).outerjoin(Site, Site.id == AuditEntry.site_id).order_by(AuditEntry.seq)
-    )
-    if site_id is not None:
-        query = query.where(AuditEntry.site_id == site_id)
+def entries_query(
+    site_ids: Collection[int] | None = None, since: datetime | None = None, action: str | None = None
+) -> Select[AuditEntry, str]:
+    """The entries with their site's name, unordered (the caller orders and pages them); of
+    those sites only when ``site_ids`` is given (the store-wide entries are then left out)."""
+    query = select(AuditEntry, Site.name).outerjoin(Site, Site.id == AuditEntry.site_id)
+    if site_ids is not None:
+        query = query.where(AuditEntry.site_id.in_(sorted(site_ids)))
     if since is not None:
         query = query.where(AuditEntry.ts >= since)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    return query
+
+
+def row_of(entry: AuditEntry, site_name: str | None) -> AuditRow:
+    e = entry
+    return AuditRow(e.seq, e.ts, e.actor, site_name, e.action, e.target, e.why, e.details, e.hash)
+
+
+def entries(db_url: str, site_id: int | None = None, since: datetime | None = None) -> list[AuditRow]:
+    """The entries, oldest first; of one site (and the store-wide ones are left out) when given."""
+    query = entries_query(None if site_id is None else [site_id], since).order_by(AuditEntry.seq)
     with connected(db_url) as engine, Session(engine) as session:
-        return [
-            AuditRow(e.seq, e.ts, e.actor, name, e.action, e.target, e.why, e.details, e.hash)
-            for e, name in session.execute(query)
-        ]
+        return [row_of(e, name) for e, name in session.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)

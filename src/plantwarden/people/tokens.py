@@ -179,23 +179,44 @@ def list_tokens(db_url: str, user_name: str | None = None) -> list[TokenInfo]:
         ]
 
 
+#: ``last_used_at`` is written at most once per this interval for a token (a write, and on
+#: SQLite an fsync, on every API request would dominate its time).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def authenticate_token(db_url: str, token: str) -> Principal | None:
     """The principal a bearer token acts as, or None (unknown, revoked, expired, or its user
-    disabled). Records when it was last used."""
+    disabled). Records when it was last used (to :data:`LAST_USED_RESOLUTION`)."""
+    if not token.startswith(PREFIX):
+        return None
+    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+        return authenticate_token_in(session, token)
+
+
+def authenticate_token_in(session: Session, token: str) -> Principal | None:
+    """:func:`authenticate_token` inside the caller's (writing) session."""
     if not token.startswith(PREFIX):
         return None
     now = utc_now()
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
-        row = session.scalars(select(ApiToken).where(ApiToken.token_sha256 == digest(token))).first()
-        expired = row is not None and row.expires_at is not None and row.expires_at <= now
-        if row is None or row.revoked_at is not None or expired:
-            return None
-        user = session.get(User, row.user_id)
-        if user is None or user.disabled_at is not None:
-            return None
+    row = session.scalars(select(ApiToken).where(ApiToken.token_sha256 == digest(token))).first()
+    expired = row is not None and row.expires_at is not None and row.expires_at <= now
+    if row is None or row.revoked_at is not None or expired:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
-        base = principal_of(session, user)
-        return Principal(base.user_id, base.name, base.is_admin, base.roles, row.id, row.site_id, row.role)
+    base = principal_of(session, user)
+    return Principal(base.user_id, base.name, base.is_admin, base.roles, row.id, row.site_id, row.role)
 
 
-__all__ = ["ROLES", "authenticate_token", "create_token", "list_tokens", "parse_expiry", "revoke_token"]
+__all__ = [
+    "ROLES",
+    "authenticate_token",
+    "authenticate_token_in",
+    "create_token",
+    "list_tokens",
+    "parse_expiry",
+    "revoke_token",
+]

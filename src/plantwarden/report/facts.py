@@ -158,7 +158,8 @@ def failure(alert: dict[str, Any]) -> str | None:
     return None
 
 
-def _lines(site: SiteModel, alerts: list[dict[str, Any]]) -> list[LineRisk]:
+def line_risks(site: SiteModel, alerts: list[dict[str, Any]]) -> list[LineRisk]:
+    """Each line of the site and what the alerts (JSON documents) mean for it."""
     risks = {x.name: LineRisk(x.name, x.downtime_cost_per_hour, "safe", None, 0) for x in site.lines}
     for a in alerts:
         impact = a.get("impact") or {}
@@ -197,7 +198,7 @@ def gather(
         assets=_assets(site, docs, alert_docs),
         edges=_edges(site, edges_of(docs), audit["violations"]),
         alerts=alert_docs,
-        lines=_lines(site, alert_docs),
+        lines=line_risks(site, alert_docs),
         spof=ranked,
         violations=audit["violations"],
         legacy=legacy,

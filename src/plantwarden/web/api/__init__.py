@@ -1,0 +1,18 @@
+"""The REST API under ``/api/v1``: one module per resource, each with a ``router``.
+
+Adding a resource: a module here (``router = APIRouter(prefix=PREFIX, ...)``) calling its
+capability's service functions, and one line in :data:`ROUTERS` (docs/web.md).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from plantwarden.web.api import answer, audit, me, sites
+
+ROUTERS: list[APIRouter] = [
+    me.router,
+    sites.router,
+    answer.router,
+    audit.router,
+]
