@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import answer, assets, audit, me, sites
+from plantwarden.web.api import answer, assets, audit, conversations, me, sites
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -16,4 +16,5 @@ ROUTERS: list[APIRouter] = [
     answer.router,
     audit.router,
     assets.router,
+    conversations.router,
 ]

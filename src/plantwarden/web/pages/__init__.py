@@ -12,12 +12,13 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import assets, audit, home, login, root
+from plantwarden.web.pages import assets, audit, home, login, root, zonemap
 
 PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    zonemap,
     assets,
     audit,
 ]
