@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import answer, assets, audit, conversations, me, sites
+from plantwarden.web.api import (
+    answer,
+    assets,
+    audit,
+    baselines,
+    conversations,
+    governance,
+    impact,
+    me,
+    segmentation,
+    sites,
+)
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -17,4 +28,8 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     assets.router,
     conversations.router,
+    impact.router,
+    segmentation.router,
+    governance.router,
+    baselines.router,
 ]

@@ -12,7 +12,19 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import assets, audit, home, login, root, zonemap
+from plantwarden.web.pages import (
+    assets,
+    audit,
+    home,
+    lifecycle,
+    login,
+    raci,
+    root,
+    segmentation,
+    spof,
+    whatif,
+    zonemap,
+)
 
 PAGES: list[ModuleType] = [
     login,
@@ -20,6 +32,11 @@ PAGES: list[ModuleType] = [
     home,
     zonemap,
     assets,
+    whatif,
+    spof,
+    segmentation,
+    raci,
+    lifecycle,
     audit,
 ]
 
