@@ -43,7 +43,7 @@ class Bar:
 def timeline(result: Impact) -> dict[str, Any]:
     """The geometry of the timeline drawing: one bar per stopped line, minutes on the x axis."""
     end = max([60.0, *(s.after_minutes * 1.25 for s in result.stops), result.outage_minutes or 0.0])
-    scale = (WIDTH - LABEL - 10) / end
+    scale = (WIDTH - LABEL - 30) / end  # room for the last tick's label
     bars = [
         Bar(
             s.line,
