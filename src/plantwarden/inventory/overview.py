@@ -31,7 +31,7 @@ class AssetRow:
     declared: bool
     observed: bool
     zone: str | None
-    role: str | None  # the inferred role, else the declared one
+    role: str | None  # the inferred role, else the declared one (else "unknown")
     declared_role: str | None
     vendor: str | None
     model: str | None
@@ -63,6 +63,7 @@ def line_members(report: InventoryReport) -> dict[str, list[str]]:
 
 def _observed(a: Asset, declared: Declared | None, diffs: list[dict[str, Any]], lines: list[str]) -> AssetRow:
     r = summary_row(a)
+    inferred = r["role"] if r["role"] not in ("", "unknown") else None
     status = "not declared" if declared is None else "differs" if diffs else "matches"
     return AssetRow(
         name=a.name or a.id,
@@ -71,7 +72,7 @@ def _observed(a: Asset, declared: Declared | None, diffs: list[dict[str, Any]], 
         declared=declared is not None,
         observed=True,
         zone=a.zone,
-        role=r["role"] or (declared.role.value if declared is not None else None),
+        role=inferred or (declared.role.value if declared is not None else r["role"] or None),
         declared_role=declared.role.value if declared is not None else None,
         vendor=r["vendor"] or (declared.vendor if declared is not None else None) or None,
         model=r["product"] or r["model"] or r["order_number"] or None,

@@ -97,3 +97,42 @@ def test_open_an_assets_provenance_from_the_map(h3_server: H3Server, browser_pag
     page.goto(f"{h3_server.base}{SITE}/assets?status=differs")  # type: ignore[attr-defined]
     assert "firmware: declared V4.4, observed V3.3.0" in page.inner_text("#assets")  # type: ignore[attr-defined]
     page.screenshot(path=str(h3_server.shots / "assets.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+PAGES = [
+    "assets",
+    "assets/plc-proc",
+    "map",
+    "what-if?fail=sw-ctrl-01",
+    "spof",
+    "segmentation",
+    "raci",
+    "lifecycle",
+]
+
+
+def test_every_page_fits_a_laptop_and_a_tablet_without_errors(
+    h3_server: H3Server, browser_page: object
+) -> None:
+    page = browser_page
+    problems: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "console", lambda m: problems.append(m.text) if m.type == "error" and "404" not in m.text else None
+    )
+    page.on(  # type: ignore[attr-defined]
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None
+        ),
+    )
+    sign_in(page, h3_server, "vic", SITE + "/spof")
+    for width in (1280, 768):
+        page.set_viewport_size({"width": width, "height": 1000})  # type: ignore[attr-defined]
+        for rest in PAGES:
+            page.goto(f"{h3_server.base}{SITE}/{rest}")  # type: ignore[attr-defined]
+            assert page.locator("main h1").count() == 1, rest  # type: ignore[attr-defined]
+            wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")  # type: ignore[attr-defined]
+            assert wide <= 0, f"{rest} at {width} px is {wide} px too wide"
+            name = rest.replace("/", "_").replace("?", "_").replace("=", "-")
+            page.screenshot(path=str(h3_server.shots / f"{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
+    assert problems == []
