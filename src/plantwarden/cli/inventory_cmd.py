@@ -76,12 +76,12 @@ def _report(
     if captures:
         name_for(site_name, model)  # a --site for another site than the one chosen: exit 2
         return make_inventory(_documents(captures, db, None), model)
-    from plantwarden.continuity.source import stored_model
+    from plantwarden.inventory.stored import stored_inventory
 
     ref = site_ref(db, site_name, model)
-    if model is None:
-        model = stored_model(Settings.load(db).db_url, ref.id)
-    return make_inventory(_documents(None, db, ref.id), model)
+    if ref.id is None:  # a store without any site: nothing stored to read
+        return make_inventory(_documents(None, db, None), model)
+    return stored_inventory(Settings.load(db).db_url, ref.id, model)
 
 
 def assets(

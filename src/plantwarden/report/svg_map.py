@@ -6,6 +6,7 @@ assets named by an alert get a ring in the alert's severity colour.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -99,7 +100,7 @@ def _edge(edge: EdgeFact, where: dict[str, tuple[float, float]]) -> str:
     )
 
 
-def _node(asset: AssetFact, x: float, y: float) -> str:
+def _node(asset: AssetFact, x: float, y: float, link: Callable[[str], str] | None = None) -> str:
     fill = "#ffffff" if asset.declared else "#fff3cd"
     stroke = SEVERITY_COLOURS.get(asset.severity or "", "#5b6b82")
     width = 3 if asset.severity else 1
@@ -109,13 +110,16 @@ def _node(asset: AssetFact, x: float, y: float) -> str:
     role = asset.role.replace("_", " ")
     fit = ' textLength="96" lengthAdjust="spacingAndGlyphs"' if len(role) > 17 else ""
     title = f"{asset.name}: {asset.role}, {', '.join(asset.ips)}{note}{alert}"
-    return (
+    node = (
         f'<g class="asset"><title>{escape(title)}</title>'
         f'<rect x="{x - 52:.0f}" y="{y - 19:.0f}" width="104" height="38" rx="8" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="{width}"{dash}/>'
         f'<text x="{x:.0f}" y="{y - 3:.0f}" class="n">{escape(asset.name)}</text>'
         f'<text x="{x:.0f}" y="{y + 11:.0f}" class="r"{fit}>{escape(role)}</text></g>'
     )
+    if link is None:
+        return node
+    return f'<a href="{escape(link(asset.name))}" aria-label="{escape(title)}">{node}</a>'
 
 
 def _zone(box: Box) -> str:
@@ -140,15 +144,16 @@ STYLE = (
 )
 
 
-def network_map(facts: DemoFacts) -> str:
-    """The whole map as one ``<svg>`` element."""
+def network_map(facts: DemoFacts, link: Callable[[str], str] | None = None) -> str:
+    """The whole map as one ``<svg>`` element; with ``link`` (asset name -> URL) each asset
+    is a link (the console's map: click an asset to open its page)."""
     boxes, height = layout(facts)
     where = positions(facts, boxes)
     edges = [e for e in facts.edges if e.client in where and e.server in where and e.client != e.server]
     edges.sort(key=lambda e: e.violation)  # violations drawn last, on top
     parts = [_zone(b) for b in boxes]
     parts += [_edge(e, where) for e in edges]
-    parts += [_node(a, *where[a.name]) for a in facts.assets if a.name in where]
+    parts += [_node(a, *where[a.name], link) for a in facts.assets if a.name in where]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="-4 -4 {WIDTH + 8} {height + 8:.0f}" '
         f'role="img" aria-label="Network map by zone">{STYLE}{MARKERS}{"".join(parts)}</svg>'

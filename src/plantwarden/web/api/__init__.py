@@ -8,11 +8,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import answer, audit, me, sites
+from plantwarden.web.api import (
+    answer,
+    assets,
+    audit,
+    baselines,
+    conversations,
+    governance,
+    impact,
+    me,
+    segmentation,
+    sites,
+)
 
 ROUTERS: list[APIRouter] = [
     me.router,
     sites.router,
     answer.router,
     audit.router,
+    assets.router,
+    conversations.router,
+    impact.router,
+    segmentation.router,
+    governance.router,
+    baselines.router,
 ]

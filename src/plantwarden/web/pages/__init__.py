@@ -12,12 +12,31 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import audit, home, login, root
+from plantwarden.web.pages import (
+    assets,
+    audit,
+    home,
+    lifecycle,
+    login,
+    raci,
+    root,
+    segmentation,
+    spof,
+    whatif,
+    zonemap,
+)
 
 PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    zonemap,
+    assets,
+    whatif,
+    spof,
+    segmentation,
+    raci,
+    lifecycle,
     audit,
 ]
 
