@@ -22,6 +22,7 @@ from plantwarden.cli import (
     analyze_cmd,
     audit_cmd,
     baseline_cmd,
+    content_cmd,
     continuity_cmd,
     db_cmd,
     demo_cmd,
@@ -69,6 +70,7 @@ def root(
 
 app.add_typer(site_cmd.app, name="site")
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(content_cmd.app, name="content")
 analyze_cmd.register(app)
 demo_cmd.register(app)
 report_cmd.register(app)
