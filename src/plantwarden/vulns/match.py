@@ -159,10 +159,8 @@ def _judge(asset: AssetFacts, adv: Advisory, met: list[Met]) -> list[Match]:
             "met_by": m.how,
             "asset_fields": [{"field": n, **f.as_dict()} for n, f in facts],
         }
-        if (
-            m.prepared.name.condition
-            or (isinstance(m.prepared.spec, AllVersions)
-            and m.prepared.spec.condition)
+        if m.prepared.name.condition or (
+            isinstance(m.prepared.spec, AllVersions) and m.prepared.spec.condition
         ):
             evidence["condition"] = m.prepared.name.condition or getattr(m.prepared.spec, "condition", None)
         if isinstance(m.prepared.spec, Unparsed):

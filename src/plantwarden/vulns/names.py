@@ -17,7 +17,7 @@ from dataclasses import dataclass
 SUFFIXES = frozenset(
     {
         *("ag", "inc", "llc", "gmbh", "co", "kg", "ltd", "corporation", "corp", "sa", "se", "plc"),
-        *("limited", "company", "the", "incorporated"),
+        *("limited", "company", "the", "incorporated", "international", "group", "holdings"),
     }
 )
 ALIASES = {
@@ -30,7 +30,6 @@ ALIASES = {
     "general electric": "ge",
     "ge vernova": "ge",
     "ge grid solutions": "ge",
-    "digi international": "digi",
     "codesys": "codesys",
     "3s smart software solutions": "codesys",
     "delta": "delta electronics",

@@ -22,7 +22,9 @@ from enum import StrEnum
 from plantwarden.vulns.versions import Version, branch, parse_version
 
 OPS = ("<=", ">=", "!=", "<", ">", "=")
-_CONSTRAINT = re.compile(r"(<=|>=|!=|<|>|=)?\s*([^\s|<>=!]+(?:\s+(?:sp|r|p|fp)\s*\d+)*)", re.IGNORECASE)
+_CONSTRAINT = re.compile(
+    r"(<=|>=|!=|<|>|=)?\s*([^\s|<>=!]+(?:\s+(?:sp|r|p|fp|upd|update|hf|sr)\s*\d+)*)", re.IGNORECASE
+)
 
 
 class InRange(StrEnum):
@@ -117,8 +119,10 @@ def parse_range(text: str, *, single: bool = False) -> Spec:
     low = raw.lower()
     if low.startswith("vers:"):
         return _vers(raw)
+    rest = raw[len("all versions") :].strip() if low.startswith("all versions") else ""
+    if rest[:1] in ("<", ">", "="):
+        return _comparisons(rest)
     if low in ("*", "all", "all versions") or low.startswith("all versions "):
-        rest = raw[len("all versions") :].strip() if low.startswith("all versions") else ""
         return AllVersions(raw, rest or None)
     m = re.fullmatch(r"<\s*(v?[\d.]+(?:_v?[\d.]+)+)", raw, re.IGNORECASE)
     if m:
@@ -131,7 +135,7 @@ def parse_range(text: str, *, single: bool = False) -> Spec:
     m = re.fullmatch(r"(<=?)\s*(.+?)\s+(\d+)\.x", raw, re.IGNORECASE)
     if m:
         return _constraints(raw, [(">=", m.group(3)), (m.group(1), m.group(2))])
-    return _comparisons(raw)
+    return _comparisons(re.sub(r"\s*\([^()]*\)\s*$", "", raw))
 
 
 def _single(raw: str) -> Spec:
