@@ -41,6 +41,8 @@ TABLES = {
     "user_roles",
     "api_tokens",
     "audit_log",
+    "vuln_matches",
+    "vuln_status",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

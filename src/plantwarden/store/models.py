@@ -187,3 +187,4 @@ class Anomaly(Base):
 
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
+from plantwarden.vulns import models as _vulns_models  # noqa: E402,F401  (registers the vulnerability tables)
