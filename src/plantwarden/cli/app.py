@@ -33,6 +33,7 @@ from plantwarden.cli import (
     sites_cmd,
     token_cmd,
     user_cmd,
+    vulns_cmd,
 )
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
@@ -83,6 +84,7 @@ sites_cmd.register(app)
 user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
+vulns_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -165,6 +165,8 @@ def _judge(asset: AssetFacts, adv: Advisory, met: list[Met]) -> list[Match]:
             evidence["condition"] = m.prepared.name.condition or getattr(m.prepared.spec, "condition", None)
         if isinstance(m.prepared.spec, Unparsed):
             evidence["unparsed"] = m.prepared.spec.reason
+        if vuln.cvss is not None:
+            evidence["cvss"] = {"score": vuln.cvss, "vector": vuln.vector}
         if vuln.fixes.get(pid):
             evidence["fix"] = vuln.fixes[pid]
         out.append(Match(asset.key, adv.id, adv.version, vuln.cve, conf, pid, evidence))

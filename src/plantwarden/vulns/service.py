@@ -94,3 +94,72 @@ def set_status(
     if ref.id is None:
         raise NotFoundError("the store holds no site yet")
     store_status(db_url, ref.id, asset, cve, status, who, why, until)
+
+
+def site_vulns(
+    db_url: str,
+    site: str | None,
+    *,
+    asset: str | None = None,
+    line: str | None = None,
+    kev_only: bool = False,
+    content: Path | None = None,
+) -> dict[str, Any]:
+    """The site's stored matches ranked (SSVC deployer decision, KEV, production at risk),
+    each with a one-line why, and rolled up per production line and per zone."""
+    from plantwarden.continuity.graph import build_graph
+    from plantwarden.continuity.source import stored_model
+    from plantwarden.errors import UsageError
+    from plantwarden.store.captures import capture_documents
+    from plantwarden.store.sites import choose_site
+    from plantwarden.vulns.bundle import load_kev
+    from plantwarden.vulns.exposure import exposure_of, exposures
+    from plantwarden.vulns.risk import rank_one, rollup, safety_of, sort_key, stops_of
+    from plantwarden.vulns.store import stored_matches
+
+    ref = choose_site(db_url, site)
+    if ref.id is None:
+        raise NotFoundError("the store holds no site yet (plantwarden site load FILE, or analyze)")
+    model = stored_model(db_url, ref.id)
+    if line is not None and (model is None or model.line(line) is None):
+        names = [x.name for x in model.lines] if model is not None else []
+        raise UsageError(f"--line {line}: no such production line (lines: {', '.join(names) or 'none'})")
+    matches = stored_matches(db_url, ref.id)
+    if asset is not None:
+        matches = [m for m in matches if m.asset == asset]
+    docs = capture_documents(db_url, ref.id)
+    table = exposures(model, docs)
+    kev = load_kev(current("kev", content))
+    graph = build_graph(model) if model is not None else None
+    currency = model.site.currency if model is not None else ""
+    all_lines = len(model.lines) if model is not None else 0
+    items = []
+    cache: dict[str, Any] = {}
+    for m in matches:
+        if m.asset not in cache:
+            declared = model.asset(m.asset) if model is not None else None
+            ips = [str(ip) for ip in declared.ips] if declared is not None else [m.asset]
+            cache[m.asset] = (
+                exposure_of(ips, table, bool(docs)),
+                stops_of(graph, m.asset),
+                safety_of(model, m.asset),
+                declared.zone if declared is not None else None,
+            )
+        exp, stops, safety, zone = cache[m.asset]
+        money = f"{stops.per_hour:,.0f} {currency}".strip()
+        items.append(rank_one(m, m.cve in kev, exp, stops, safety, all_lines, zone, money))
+    if kev_only:
+        items = [r for r in items if r.kev]
+    if line is not None:
+        items = [r for r in items if any(n == line for n, _, _ in r.stops.lines)]
+    items.sort(key=sort_key)
+    return {
+        "site": ref.name,
+        "currency": currency,
+        "bundle": matches[0].bundle if matches else current("csaf", content).id,
+        "kev_bundle": current("kev", content).id,
+        "items": [r.as_dict(currency) for r in items],
+        "by_line": rollup(items, "line"),
+        "by_zone": rollup(items, "zone"),
+        "observed_traffic": bool(docs),
+    }
