@@ -65,9 +65,20 @@ def match_asset(asset: AssetFacts, index: AdvisoryIndex) -> list[Match]:
     vendors = asset.values("vendor")
     keys = {k: f for f in vendors for k in vendor_keys(f.value)}
     met: dict[str, list[Met]] = {}
+    words, models = _lookup(asset)
+    orders = [
+        (f, key, catalogue_family(key))
+        for n in ("order_number", "model")
+        for f in asset.values(n)
+        for key in (order_key(f.value),)
+    ]
+    texts: dict[str, list[tuple[str, str, Fact]]] = {}
     for key, vfact in keys.items():
-        for p in index.by_vendor.get(key, ()):
-            m = _meet(asset, p, vfact)
+        for p in index.candidates(key, words, models):
+            vendor = p.entry.vendor
+            if vendor not in texts:
+                texts[vendor] = _candidates(asset, vendor)
+            m = _meet(p, vfact, orders, texts[vendor])
             if m is not None:
                 met.setdefault(p.advisory.id, []).append(m)
     out: list[Match] = []
@@ -75,6 +86,22 @@ def match_asset(asset: AssetFacts, index: AdvisoryIndex) -> list[Match]:
         best = max(STRENGTH[m.how] for m in found)
         out.extend(_judge(asset, index.advisories[adv_id], [m for m in found if STRENGTH[m.how] == best]))
     return out
+
+
+def _lookup(asset: AssetFacts) -> tuple[set[str], set[str]]:
+    """The words of the asset's product, model and order number (and of the family its
+    catalogue number belongs to), and its order numbers: the index keys it can meet."""
+    words: set[str] = set()
+    models: set[str] = set()
+    for name in ("product", "model", "order_number"):
+        for f in asset.values(name):
+            words.update(norm(f.value).split())
+            key = order_key(f.value)
+            models.add(key)
+            fam = catalogue_family(key)
+            if fam is not None:
+                words.update(fam.split())
+    return words, models
 
 
 def _candidates(asset: AssetFacts, vendor: str) -> list[tuple[str, str, Fact]]:
@@ -90,24 +117,20 @@ def _candidates(asset: AssetFacts, vendor: str) -> list[tuple[str, str, Fact]]:
     return out
 
 
-def _meet(asset: AssetFacts, p: Prepared, vfact: Fact) -> Met | None:
-    if (
-        p.spec is not None
-        and p.entry.version_text is not None
-        and not p.entry.version_is_range
-        and _is_component(p)
-    ):
+def _meet(
+    p: Prepared,
+    vfact: Fact,
+    orders: list[tuple[Fact, str, str | None]],
+    cands: list[tuple[str, str, Fact]],
+) -> Met | None:
+    if p.component:
         return None  # a firmware version entry: met through its relationships only
-    vendor = p.entry.vendor
     vf = ("vendor", vfact)
-    orders = [(f, order_key(f.value)) for n in ("order_number", "model") for f in asset.values(n)]
-    for f, key in orders:
+    for f, key, fam in orders:
         if key in p.models:
             return Met(p, "model", (vf, ("order_number", f)))
-        fam = catalogue_family(key)
         if fam is not None and fam == p.name.name:
             return Met(p, "model", (vf, ("order_number", f)))
-    cands = _candidates(asset, vendor)
     full = f"{p.family} {p.name.name}" if p.family else p.name.name
     for text, fname, f in cands:
         if text in (p.name.name, full) or (p.name.pattern is not None and p.name.pattern.match(text)):
@@ -117,11 +140,6 @@ def _meet(asset: AssetFacts, p: Prepared, vfact: Fact) -> Met | None:
             if f" {p.name.name} " in f" {text} ":
                 return Met(p, "family", (vf, (fname, f)))
     return None
-
-
-def _is_component(p: Prepared) -> bool:
-    pid = p.entry.product_id
-    return any(r.component == pid for r in p.advisory.relationships)
 
 
 def _version(asset: AssetFacts) -> tuple[Version | None, tuple[str, Fact] | None]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+CACHE = 1 << 16  # names repeat across thousands of advisories: parse each once
 
 SUFFIXES = frozenset(
     {
@@ -48,24 +51,28 @@ _CONDITION = re.compile(r"\((running|with|when|if)\b[^)]*\)|,\s*serial number.*$
 _INCLUDES = re.compile(r"\((incl\.?|including)\b[^)]*\)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=CACHE)
 def vendor_key(name: str) -> str:
     words = [w for w in re.sub(r"[^a-z0-9]+", " ", name.casefold()).split() if w not in SUFFIXES]
     key = " ".join(words)
     return ALIASES.get(key, key)
 
 
-def vendor_keys(name: str) -> set[str]:
+@lru_cache(maxsize=CACHE)
+def vendor_keys(name: str) -> frozenset[str]:
     """Every vendor an advisory's vendor string names ("A, B Inc." names both)."""
     keys = {vendor_key(name)}
     keys.update(vendor_key(p) for p in name.split(",") if p.strip())
-    return {k for k in keys if k}
+    return frozenset(k for k in keys if k)
 
 
+@lru_cache(maxsize=CACHE)
 def norm(text: str) -> str:
     """Case, spacing, parentheses and commas do not count; ``-``, ``/``, ``.`` and ``*`` do."""
     return " ".join(re.sub(r"[()\[\],:;]", " ", text.casefold()).split())
 
 
+@lru_cache(maxsize=CACHE)
 def order_key(text: str) -> str:
     """An order number without spaces, upper case, without a Rockwell series suffix (``/B``)."""
     return re.sub(r"/[A-Z]$", "", re.sub(r"\s+", "", text.upper()))
@@ -85,6 +92,7 @@ class ProductName:
     pattern: re.Pattern[str] | None  # Omron "CJ2H-CPU**(-EIP)": wildcards
 
 
+@lru_cache(maxsize=CACHE)
 def product_name(raw: str, vendor: str) -> ProductName:
     text = _INCLUDES.sub(" ", raw)
     condition = None
@@ -101,6 +109,7 @@ def product_name(raw: str, vendor: str) -> ProductName:
     return ProductName(name, tuple(models), condition, _pattern(text.strip()) if "*" in text else None)
 
 
+@lru_cache(maxsize=CACHE)
 def strip_vendor(name: str, vendor: str) -> str:
     for prefix in sorted(
         {norm(vendor), *(norm(p) for p in vendor.split(",")), *vendor_keys(vendor)}, key=len, reverse=True
@@ -144,6 +153,7 @@ CATALOGUE_FAMILIES = (
 )
 
 
+@lru_cache(maxsize=CACHE)
 def catalogue_family(order: str) -> str | None:
     key = order_key(order)
     return next((name for rx, name in CATALOGUE_FAMILIES if rx.match(key)), None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from plantwarden.vulns.versions import Version, branch, parse_version
 
@@ -111,6 +112,7 @@ def _above(lower: tuple[str, Version] | None, v: Version) -> bool:
     return v.key > x.key or (op == ">=" and v.key == x.key)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_range(text: str, *, single: bool = False) -> Spec:
     """The range ``text`` (``single``: a ``product_version``, one version)."""
     raw = " ".join(text.split())
@@ -185,6 +187,7 @@ def _constraints(raw: str, pairs: list[tuple[str, str]]) -> Spec:
     return Constraints(raw, tuple(items))
 
 
+@lru_cache(maxsize=1 << 16)
 def inclusive_from_name(spec: Spec, name: str) -> Spec:
     """A product name saying "X and earlier" / "X and prior" makes a ``< X`` bound inclusive
     (ABB writes ``< 3.3 SP1 3.x`` for "3.3 SP1 and earlier 3.x versions")."""
