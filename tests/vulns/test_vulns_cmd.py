@@ -129,9 +129,23 @@ def test_content_update_rematches_the_site(
     code, out, _ = run(["content", "update", str(src), "--json", *db], capsys)
     body = json.loads(out)
     assert code == 0 and body["csaf"]["revised"] == ["icsa-23-297-01 -> revision 2"]
-    assert body["matched"]["matches"] == 4
-    _, out, _ = run(["vulns", "--kev", "--json", *db], capsys)
-    assert {i["advisory_version"] for i in json.loads(out)["items"]} == {"2"}
+    # only the revised advisory is matched again; the other rows stay as the old bundle made them
+    assert body["matched"] == {
+        "site": "Molkerei Talblick (dairy, example)",
+        "matches": 4,
+        "advisories_matched": 1,
+    }
+    _, out, _ = run(["vulns", "--json", *db], capsys)
+    items = {(i["asset"], i["cve"]): i for i in json.loads(out)["items"]}
+    kev = [i for i in items.values() if i["kev"]]
+    assert {i["advisory_version"] for i in kev} == {"2"} and {i["bundle"] for i in kev} == {
+        body["csaf"]["bundle"]
+    }
+    assert items[("plc-fill-a", "CVE-2024-6207")]["bundle"] == body["csaf"]["previous"]
+    code, out, _ = run(["vulns", "match", "--json", *db], capsys)  # a full match: every row on the new bundle
+    assert json.loads(out)["advisories_matched"] == 39
+    _, out, _ = run(["vulns", "--json", *db], capsys)
+    assert {i["bundle"] for i in json.loads(out)["items"]} == {body["csaf"]["bundle"]}
 
 
 def test_reading_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -72,8 +72,8 @@ def update(
 
     report = do_update(path, keyring=keyring)
     matched = None
-    if not no_match:
-        matched = _rematch(db, site_name)
+    if not no_match and report.csaf:
+        matched = _rematch(db, site_name, report.csaf)
     if json_out:
         from plantwarden import jsonout
 
@@ -102,12 +102,15 @@ def update(
         out.print("skipped (not CSAF or KEV): " + ", ".join(report.skipped[:10]), markup=False)
     if matched is not None:
         out.print(
-            f"matched again: {matched['matches']} (asset, CVE) pairs on site {matched['site']}", markup=False
+            f"matched again ({matched['advisories_matched']} advisories): {matched['matches']} (asset, CVE) "
+            f"pairs on site {matched['site']}",
+            markup=False,
         )
 
 
-def _rematch(db: str | None, site_name: str | None) -> dict[str, object] | None:
-    """Match the chosen site again, when there is a store with a site (else nothing)."""
+def _rematch(db: str | None, site_name: str | None, csaf: dict[str, Any]) -> dict[str, object] | None:
+    """Match the chosen site again, when there is a store with a site (else nothing): only the
+    advisories the update changed when the site was matched with the bundle it replaced."""
     from plantwarden.errors import PlantwardenError
     from plantwarden.settings import Settings
 
@@ -117,9 +120,17 @@ def _rematch(db: str | None, site_name: str | None) -> dict[str, object] | None:
     try:
         from plantwarden.store.choice import site_ref
         from plantwarden.vulns.service import match_site
+        from plantwarden.vulns.store import matched_bundle
 
         ref = site_ref(db, site_name)
     except PlantwardenError:
         return None
-    summary = match_site(url, ref.name)
-    return {"site": ref.name, "matches": summary["matches"]}
+    if ref.id is None:
+        return None
+    incremental = matched_bundle(url, ref.id) == csaf["previous"]
+    summary = match_site(url, ref.name, changed=set(csaf["changed"]) if incremental else None)
+    return {
+        "site": ref.name,
+        "matches": summary["matches"],
+        "advisories_matched": summary["advisories_matched"],
+    }

@@ -54,24 +54,35 @@ def site_context(db_url: str, site: str | None) -> tuple[int, str, Any, Any]:
     return ref.id, ref.name, model, report
 
 
-def match_site(db_url: str, site: str | None, content: Path | None = None) -> dict[str, Any]:
+def match_site(
+    db_url: str, site: str | None, content: Path | None = None, changed: set[str] | None = None
+) -> dict[str, Any]:
     """Match the site's assets against the advisories in use and store the matches (the
-    statuses set before are kept). Returns a summary."""
+    statuses set before are kept). ``changed`` (advisory ids, any case): after a bundle
+    update, match only those and leave the other rows as they are (when the site was last
+    matched with the bundle the update replaced; else everything is matched). Returns a
+    summary."""
     from plantwarden.vulns.assets import site_assets
     from plantwarden.vulns.store import save_matches
 
     site_id, name, model, report = site_context(db_url, site)
     assets = site_assets(report, model)
     bundle = current("csaf", content)
-    matches = match_assets(assets, index_for(bundle))
-    counts = save_matches(db_url, site_id, matches, bundle.id)
-    pairs = {(m.asset, m.cve) for m in matches}
+    if changed is None:
+        index, scope = index_for(bundle), None
+    else:
+        wanted = {c.lower() for c in changed}
+        chosen = [a for a in load_advisories(bundle) if a.id.lower() in wanted]
+        index, scope = build_index(chosen), {a.id for a in chosen}
+    matches = match_assets(assets, index)
+    counts = save_matches(db_url, site_id, matches, bundle.id, scope)
     return {
         "site": name,
         "bundle": bundle.id,
+        "advisories_matched": len(index.advisories),
         "assets": len(assets),
         "assets_matched": len({m.asset for m in matches}),
-        "matches": len(pairs),
+        "matches": counts["pairs"],
         "by_confidence": dict(Counter(m.confidence for m in matches)),
         "rows": counts,
     }

@@ -18,14 +18,18 @@ from plantwarden.vulns.match import Match
 from plantwarden.vulns.models import STATUSES, VulnMatch, VulnStatus
 
 
-def save_matches(db_url: str, site_id: int, matches: list[Match], bundle: str) -> dict[str, int]:
-    """Replace the site's matches with ``matches``; counts of added, kept and removed rows."""
+def save_matches(
+    db_url: str, site_id: int, matches: list[Match], bundle: str, scope: set[str] | None = None
+) -> dict[str, int]:
+    """Replace the site's matches with ``matches`` (``scope``: only the rows of these
+    advisories; the others stay as they are). Counts of added, kept and removed rows, and
+    of (asset, CVE) pairs stored in all."""
     now = utc_now()
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
-        old = {
-            (r.asset, r.advisory, r.cve): r
-            for r in session.scalars(select(VulnMatch).where(VulnMatch.site_id == site_id))
-        }
+        query = select(VulnMatch).where(VulnMatch.site_id == site_id)
+        if scope is not None:
+            query = query.where(VulnMatch.advisory.in_(sorted(scope)))
+        old = {(r.asset, r.advisory, r.cve): r for r in session.scalars(query)}
         seen = set()
         added = 0
         for m in matches:
@@ -49,7 +53,21 @@ def save_matches(db_url: str, site_id: int, matches: list[Match], bundle: str) -
         gone = [r.id for k, r in old.items() if k not in seen]
         if gone:
             session.execute(delete(VulnMatch).where(VulnMatch.id.in_(gone)))
-    return {"added": added, "kept": len(seen) - added, "removed": len(gone)}
+        session.flush()
+        pairs = session.execute(
+            select(VulnMatch.asset, VulnMatch.cve).where(VulnMatch.site_id == site_id).distinct()
+        ).all()
+    return {"added": added, "kept": len(seen) - added, "removed": len(gone), "pairs": len(pairs)}
+
+
+def matched_bundle(db_url: str, site_id: int) -> str | None:
+    """The bundle the site's matches were last made with (None: never matched, or no match)."""
+    with connected(db_url) as engine, Session(engine) as session:
+        return session.scalars(
+            select(VulnMatch.bundle)
+            .where(VulnMatch.site_id == site_id)
+            .order_by(VulnMatch.last_matched.desc())
+        ).first()
 
 
 @dataclass(frozen=True, slots=True)

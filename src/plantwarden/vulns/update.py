@@ -128,6 +128,11 @@ def _install_csaf(
     return {
         "bundle": bundle_id,
         "previous": old.id,
+        "changed": sorted(
+            n.removesuffix(".json")
+            for n, (p, _) in new.items()
+            if n not in old_files or old_files[n].read_bytes() != p.read_bytes()
+        ),
         "added": added,
         "revised": revised,
         "unchanged": len(new) - len(added) - len(revised),
