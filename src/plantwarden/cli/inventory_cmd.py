@@ -365,13 +365,19 @@ def export_cmd(
     db: DbOption = None,
     site_name: SiteNameOption = None,
 ) -> None:
-    """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM."""
+    """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM (from the store, with
+    the matched vulnerabilities and their analysis state: a VEX)."""
     from plantwarden.inventory.export import FORMATS, export
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     guard(out_path, force)
-    text = export(_report(captures, db, site, site_name), fmt)
+    vulns = None
+    if fmt == "cyclonedx" and not captures:
+        from plantwarden.vulns.service import site_vulns
+
+        vulns = site_vulns(Settings.load(db).db_url, site_name)["items"]
+    text = export(_report(captures, db, site, site_name), fmt, vulns)
     if out_path is None:
         typer.echo(text, nl=False)
         return
