@@ -22,16 +22,10 @@ from plantwarden.vulns.match import Match, match_asset
 
 
 @cache
-def _index(bundle_id: str, path: str) -> AdvisoryIndex:
-    return build_index(load_advisories(current_like(bundle_id, path)))
-
-
-def current_like(bundle_id: str, path: str) -> Bundle:
-    return Bundle("csaf", bundle_id, Path(path), False, "", "")
-
-
 def index_for(bundle: Bundle) -> AdvisoryIndex:
-    return _index(bundle.id, str(bundle.path))
+    """The matching index of a bundle, built once per process (bundles never change in place:
+    an update writes a new one)."""
+    return build_index(load_advisories(bundle))
 
 
 def match_assets(assets: list[AssetFacts], index: AdvisoryIndex) -> list[Match]:
