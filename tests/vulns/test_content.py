@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,9 +141,17 @@ def test_matching_hash_passes(tmp_path: Path) -> None:
     assert update(CSAF / "icsa-24-256-09.json", tmp_path / "c").csaf["unchanged"] == 1
 
 
+@pytest.fixture
+def gpg_home(tmp_path: Path) -> Iterator[Path]:
+    """A GnuPG home of the test's own; the agent gpg starts for it is stopped afterwards."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    yield home
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], check=False, capture_output=True)
+
+
 def _gpg_key(home: Path) -> tuple[Path, Path]:
     """A real OpenPGP key made by gpg: (home, exported public key)."""
-    home.mkdir(mode=0o700)
     env = {"GNUPGHOME": str(home), "PATH": "/usr/bin:/bin"}
     subprocess.run(
         [
@@ -176,8 +185,8 @@ def _sign(home: Path, path: Path) -> None:
     )
 
 
-def test_signature_verified_and_bad_signature_refused(tmp_path: Path) -> None:
-    home, pub = _gpg_key(tmp_path / "gnupg")
+def test_signature_verified_and_bad_signature_refused(tmp_path: Path, gpg_home: Path) -> None:
+    home, pub = _gpg_key(gpg_home)
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(CSAF / "icsa-23-068-03.json", src)
@@ -194,8 +203,8 @@ def test_signature_verified_and_bad_signature_refused(tmp_path: Path) -> None:
     assert current("csaf", root).id == before
 
 
-def test_cisa_signature_without_cisa_key_is_reported_not_verified(tmp_path: Path) -> None:
-    _, pub = _gpg_key(tmp_path / "gnupg")
+def test_cisa_signature_without_cisa_key_is_reported_not_verified(tmp_path: Path, gpg_home: Path) -> None:
+    _, pub = _gpg_key(gpg_home)
     report = update(CSAF / "icsa-24-256-09.json", tmp_path / "c", keyring=pub)
     assert report.csaf["signatures"]["icsa-24-256-09.json"].startswith("not checked: signer key")
 
