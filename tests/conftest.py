@@ -52,3 +52,12 @@ def _baseline_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     from plantwarden.detect.compiled import ENV_CACHE
 
     os.environ[ENV_CACHE] = str(tmp_path_factory.mktemp("baseline-cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _content_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Content bundles (plantwarden.vulns) are loaded into a folder per user: the suite uses an
+    empty one of its own (so the bundle shipped in the package is in use), never the home."""
+    from plantwarden.settings import ENV_CONTENT
+
+    os.environ[ENV_CONTENT] = str(tmp_path_factory.mktemp("content"))

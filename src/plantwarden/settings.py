@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_DB_FILE = "plantwarden.db"
 ENV_DB = "PLANTWARDEN_DB"
 ENV_DEBUG = "PLANTWARDEN_DEBUG"
+ENV_CONTENT = "PLANTWARDEN_CONTENT"
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -38,3 +39,13 @@ class Settings:
     def load(cls, db: str | None = None) -> Settings:
         raw = db or os.environ.get(ENV_DB) or DEFAULT_DB_FILE
         return cls(db_url=normalise_db(raw), debug=bool(os.environ.get(ENV_DEBUG)))
+
+
+def content_dir() -> Path:
+    """Where loaded content bundles live (advisories, KEV): ``$PLANTWARDEN_CONTENT``, else
+    ``$XDG_DATA_HOME/plantwarden/content``, else ``~/.local/share/plantwarden/content``.
+    Until a bundle is loaded there, the one shipped in the package is used (docs/vulns.md)."""
+    if os.environ.get(ENV_CONTENT):
+        return Path(os.environ[ENV_CONTENT])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "plantwarden" / "content"

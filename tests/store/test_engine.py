@@ -46,6 +46,8 @@ TABLES = {
     "sensor_identity",
     "outbox",
     "web_sessions",
+    "vuln_matches",
+    "vuln_status",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -22,6 +22,7 @@ from plantwarden.cli import (
     analyze_cmd,
     audit_cmd,
     baseline_cmd,
+    content_cmd,
     continuity_cmd,
     db_cmd,
     demo_cmd,
@@ -34,6 +35,7 @@ from plantwarden.cli import (
     sites_cmd,
     token_cmd,
     user_cmd,
+    vulns_cmd,
 )
 from plantwarden.cli.console import err
 from plantwarden.cli.leaving import leaving_with_exit
@@ -71,6 +73,7 @@ def root(
 
 app.add_typer(site_cmd.app, name="site")
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(content_cmd.app, name="content")
 analyze_cmd.register(app)
 demo_cmd.register(app)
 report_cmd.register(app)
@@ -85,6 +88,7 @@ token_cmd.register(app)
 audit_cmd.register(app)
 sensor_cmd.register(app)
 serve_cmd.register(app)
+vulns_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from plantwarden.report.facts import DemoFacts, role_counts
 from plantwarden.report.text import SEVERITIES, names, risk_text, verdict, violation_groups
 
 TOP_ALERTS = 12
+TOP_VULNS = 6
 
 
 def summary(facts: DemoFacts) -> None:
@@ -125,3 +126,30 @@ def _legacy(facts: DemoFacts) -> None:
         for zone, z in facts.legacy.items()
     ]
     emit(["zone", "assets", "legacy share", "out of support"], rows)
+
+
+def vulns_summary(body: Mapping[str, Any]) -> None:
+    """The most urgent vulnerabilities with the production each puts at risk."""
+    items = list(body.get("items") or [])
+    if not items:
+        return
+    kev = sum(1 for i in items if i["kev"])
+    _title(
+        f"Vulnerabilities, most urgent first ({len(items)} (asset, CVE) pairs, {kev} known exploited; "
+        f"top {min(TOP_VULNS, len(items))}; plantwarden vulns lists them all)"
+    )
+    rows: list[list[Cell]] = []
+    for i in items[:TOP_VULNS]:
+        risk = i["production_at_risk"]
+        lines = ", ".join(x["line"] for x in risk["lines"]) or "-"
+        rows.append(
+            [
+                i["decision"],
+                i["asset"],
+                i["cve"] + (" (KEV)" if i["kev"] else ""),
+                money(risk["per_hour"], body["currency"]) if risk["in_model"] else "?",
+                lines,
+                i["advisory"],
+            ]
+        )
+    emit(["decision", "asset", "vulnerability", "at risk/h", "lines it stops", "advisory"], rows)

@@ -229,12 +229,45 @@ def asset(
     if not found:
         raise NotFoundError(f"no asset {key!r} in the inventory ({len(report.inventory.assets)} assets)")
     docs = [asset_doc(a) for a in found]
+    vulns = _asset_vulns(docs, db, site_name) if not captures else {}
     if as_json:
+        for d in docs:
+            if vulns:
+                d["vulnerabilities"] = vulns.get(d["declared"] or d["id"], [])
         jsonout.write(jsonout.document("asset", SCHEMA_VERSION, {"assets": docs}), "-")
         return
     tz = report.site.tz if report.site is not None else None
     for d in docs:
         _show(d, tz)
+        _show_vulns(vulns.get(d["declared"] or d["id"], []) if vulns else None)
+
+
+def _asset_vulns(docs: list[dict[str, Any]], db: str | None, site_name: str | None) -> dict[str, list[Any]]:
+    """The stored vulnerabilities of each asset shown (plantwarden.vulns), by asset key."""
+    from plantwarden.vulns.service import site_vulns
+
+    out: dict[str, list[Any]] = {}
+    url = Settings.load(db).db_url
+    for d in docs:
+        key = d["declared"] or d["id"]
+        out[key] = site_vulns(url, site_name, asset=key)["items"]
+    return out
+
+
+def _show_vulns(items: list[dict[str, Any]] | None) -> None:
+    if items is None:
+        return
+    if not items:
+        out.print("  vulnerabilities: none matched (plantwarden vulns match)")
+        return
+    out.print(f"  vulnerabilities ({len(items)}, most urgent first):")
+    for i in items:
+        kev = " KEV" if i["kev"] else ""
+        out.print(
+            f"    {i['decision']}{kev} {i['cve']} ({i['advisory']}, {i['confidence']}, {i['status']}): "
+            + i["why"],
+            markup=False,
+        )
 
 
 def _show(d: dict[str, Any], tz: tzinfo | None = None) -> None:
@@ -332,13 +365,19 @@ def export_cmd(
     db: DbOption = None,
     site_name: SiteNameOption = None,
 ) -> None:
-    """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM."""
+    """Export the inventory as CSV, JSON or a CycloneDX 1.6 device BOM (from the store, with
+    the matched vulnerabilities and their analysis state: a VEX)."""
     from plantwarden.inventory.export import FORMATS, export
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     guard(out_path, force)
-    text = export(_report(captures, db, site, site_name), fmt)
+    vulns = None
+    if fmt == "cyclonedx" and not captures:
+        from plantwarden.vulns.service import site_vulns
+
+        vulns = site_vulns(Settings.load(db).db_url, site_name)["items"]
+    text = export(_report(captures, db, site, site_name), fmt, vulns)
     if out_path is None:
         typer.echo(text, nl=False)
         return

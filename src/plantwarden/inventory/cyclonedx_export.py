@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, time
+from typing import Any
 
 from cyclonedx.model import Property
 from cyclonedx.model.bom import Bom, BomMetaData
@@ -82,7 +83,9 @@ def device_component(asset: Asset) -> Component:
     )
 
 
-def cyclonedx_json(report: InventoryReport) -> str:
+def cyclonedx_json(report: InventoryReport, vulns: list[dict[str, Any]] | None = None) -> str:
+    """The device BOM; with ``vulns`` (plantwarden.vulns.service.site_vulns items) also their
+    CycloneDX vulnerabilities with analysis state (a VEX, plantwarden.vulns.vex)."""
     inv = report.inventory
     seed = (
         "|".join(sorted(str(d.get("sha256") or d.get("name")) for d in inv.documents))
@@ -103,6 +106,12 @@ def cyclonedx_json(report: InventoryReport) -> str:
         metadata=meta,
         components=[device_component(a) for a in inv.devices()],
     )
+    if vulns:
+        from plantwarden.vulns.vex import vulnerabilities
+
+        refs = {a.declared or a.id: a.id for a in inv.devices()}
+        for v in vulnerabilities(vulns, refs):
+            bom.vulnerabilities.add(v)
     return _metadata_first(JsonV1Dot6(bom).output_as_string(indent=2))
 
 

@@ -28,7 +28,7 @@ def to_json(report: InventoryReport) -> dict[str, Any]:
     return jsonout.document(SCHEMA_KIND, SCHEMA_VERSION, inventory_body(report))
 
 
-def export(report: InventoryReport, fmt: str) -> str:
+def export(report: InventoryReport, fmt: str, vulns: list[dict[str, Any]] | None = None) -> str:
     if fmt == "csv":
         return to_csv(report)
     if fmt == "json":
@@ -36,5 +36,5 @@ def export(report: InventoryReport, fmt: str) -> str:
     if fmt == "cyclonedx":
         from plantwarden.inventory.cyclonedx_export import cyclonedx_json
 
-        return cyclonedx_json(report) + "\n"
+        return cyclonedx_json(report, vulns) + "\n"
     raise UsageError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")

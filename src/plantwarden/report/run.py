@@ -8,7 +8,7 @@ of the site, and alerts merge into stored open alerts by rule, source and destin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class DemoRun:
     docs: list[dict[str, Any]]
     baseline_version: int | None
     notes: list[str]
+    vulns: dict[str, Any] = field(default_factory=dict)  # plantwarden.vulns.service.site_vulns
 
 
 def _quiet(_: str) -> None:
@@ -105,4 +106,9 @@ def run_demo(paths: DemoPaths, db_url: str, say: Say = _quiet) -> DemoRun:
     )
     report = run_detect(opts)
     facts = gather(site, docs, report.alerts)
-    return DemoRun(facts, report.alerts, docs, version, report.notes)
+    say("matching the assets against the shipped advisories (CISA CSAF, KEV)")
+    from plantwarden.vulns.service import match_site, site_vulns
+
+    match_site(db_url, site.site.name)
+    vulns = site_vulns(db_url, site.site.name)
+    return DemoRun(facts, report.alerts, docs, version, report.notes, vulns)
