@@ -188,5 +188,5 @@ class Anomaly(Base):
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.sensors import models as _sensor_models  # noqa: E402,F401  (registers the sensors' tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
-from plantwarden.web import models as _web_models  # noqa: E402,F401  (registers the console's sessions)
 from plantwarden.vulns import models as _vulns_models  # noqa: E402,F401  (registers the vulnerability tables)
+from plantwarden.web import models as _web_models  # noqa: E402,F401  (registers the console's sessions)
