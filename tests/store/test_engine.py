@@ -41,6 +41,8 @@ TABLES = {
     "user_roles",
     "api_tokens",
     "audit_log",
+    "access_grants",
+    "access_grant_events",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -18,6 +18,7 @@ import typer
 
 from plantwarden import __version__
 from plantwarden.cli import (
+    access_cmd,
     alert_cmd,
     analyze_cmd,
     audit_cmd,
@@ -81,6 +82,7 @@ sites_cmd.register(app)
 user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
+access_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
