@@ -97,6 +97,10 @@ def prepare(opts: DetectOptions) -> Prepared:
         impact = impact_fn(opts.site)
     check = (lambda r, s, d: (r, s, d) in muted) if muted else None  # no mutes: nothing to ask per finding
     detector = Detector(known, opts.site, muted=check, impact=impact)
+    if opts.store and opts.site is not None and opts.site_id is not None:
+        from plantwarden.access.service import stored as stored_grants
+
+        detector.shared.access_grants = stored_grants(opts.db_url, opts.site_id)
     return Prepared(opts, detector, version, notes)
 
 
