@@ -2,7 +2,7 @@
 
 A grant is a candidate for a session when the session reaches one of its assets, or the
 vendor's gateway (``vendors[].via``), or comes from that gateway. The candidate the session
-breaks least is the one reported; a session that breaks nothing is inside it. A session
+breaks least (one of the session's very asset first) is the one reported; a session that breaks nothing is inside it. A session
 that needs a grant (to an OT asset or zone, to a vendor's asset or gateway, from a vendor's
 gateway or a public address; an engineering protocol only from outside the OT zones (an
 engineering workstation that is also a vendor's gateway is the plant's own too), Modbus
@@ -100,7 +100,10 @@ class Checker:
                 )
             return verdict
         judged = [(self._broken(c, s), c) for c in candidates]
-        judged.sort(key=lambda x: (len(x[0]), abs(x[1].grant.start.timestamp() - s.first_ts)))
+        # a grant of the very asset first, then the one broken least, then the nearest in time
+        judged.sort(
+            key=lambda x: (s.server not in x[1].targets, len(x[0]), abs(x[1].grant.start.timestamp() - s.first_ts))
+        )
         broken, best = judged[0]
         verdict.grant = best.grant.key
         brief = best.grant.brief()
