@@ -43,6 +43,7 @@ TABLES = {
     "audit_log",
     "access_grants",
     "access_grant_events",
+    "access_sessions",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

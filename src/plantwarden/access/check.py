@@ -1,12 +1,13 @@
 """Each session held against the grants: inside one (which), or what it broke.
 
 A grant is a candidate for a session when the session reaches one of its assets, or the
-vendor's gateway (``vendors[].via``), or comes from that gateway. The candidate the session
-breaks least (one of the session's very asset first) is the one reported; a session that breaks nothing is inside it. A session
-that needs a grant (to an OT asset or zone, to a vendor's asset or gateway, from a vendor's
-gateway or a public address; an engineering protocol only from outside the OT zones (an
-engineering workstation that is also a vendor's gateway is the plant's own too), Modbus
-only with a write) and has no candidate is outside any grant.
+vendor's gateway (``vendors[].via``), or comes from that gateway. The candidate reported is
+a grant of the session's very asset if there is one, else the one the session breaks least;
+a session that breaks nothing is inside it. A session that needs a grant and has no
+candidate is outside any grant. Needing a grant: a session to an OT asset or zone, to a
+vendor's asset or gateway, from a vendor's gateway or a public address; an engineering
+protocol only from outside the OT zones (an engineering workstation that is also a vendor's
+gateway is the plant's own as well), and Modbus only with a write.
 """
 
 from __future__ import annotations
@@ -102,7 +103,11 @@ class Checker:
         judged = [(self._broken(c, s), c) for c in candidates]
         # a grant of the very asset first, then the one broken least, then the nearest in time
         judged.sort(
-            key=lambda x: (s.server not in x[1].targets, len(x[0]), abs(x[1].grant.start.timestamp() - s.first_ts))
+            key=lambda x: (
+                s.server not in x[1].targets,
+                len(x[0]),
+                abs(x[1].grant.start.timestamp() - s.first_ts),
+            )
         )
         broken, best = judged[0]
         verdict.grant = best.grant.key

@@ -1,4 +1,5 @@
-"""The access tables (revision ``0008``): grants and every change of their state.
+"""The access tables (revision ``0008``): grants, every change of their state, and the sessions
+the detection pass held against them.
 
 A grant row holds its current state; ``access_grant_events`` keeps each step (requested,
 approved, denied, revoked) with who, when and why, and every step also goes to the
@@ -9,8 +10,9 @@ protocols are stored comma-separated (site names never hold a comma).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plantwarden.store.models import Base, site_fk
@@ -64,3 +66,33 @@ class AccessGrantEvent(Base):
     actor: Mapped[str]
     action: Mapped[str]
     why: Mapped[str]
+
+
+class AccessSession(Base):
+    """A remote session the detection pass saw, with its verdict (for ``access report``)."""
+
+    __tablename__ = "access_sessions"
+    __table_args__ = (
+        UniqueConstraint(
+            "site_id", "capture", "client", "client_port", "server", "server_port", "started_at",
+            name="uq_access_sessions_one",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = site_fk()
+    capture: Mapped[str]
+    proto: Mapped[str]
+    client: Mapped[str]
+    client_port: Mapped[int]
+    server: Mapped[str]
+    server_port: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime]
+    first_frame: Mapped[int]
+    packets: Mapped[int]
+    bytes: Mapped[int]
+    vendor: Mapped[str | None]
+    grant_key: Mapped[str | None]
+    findings: Mapped[str]  # comma-separated rule names ("" inside its grant)
+    details: Mapped[dict[str, Any]]  # hints, operations, changes

@@ -6,6 +6,7 @@ every change is one transaction with its history row and its audit-log entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -109,14 +110,19 @@ def show(
 
 
 def _decide(
-    db_url: str, site_id: int, key: str, actor: str, why: str, action: str, check: object = None
+    db_url: str,
+    site_id: int,
+    key: str,
+    actor: str,
+    why: str,
+    action: str,
+    check: Callable[[AccessGrant], None],
 ) -> Grant:
     if not why.strip():
         raise UsageError(f"say why (--why): every {action} is recorded")
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
         row = _find(session, site_id, key)
-        if callable(check):
-            check(row)
+        check(row)
         now = utc_now()
         if action == "revoke":
             row.state, row.revoked_by, row.revoked_at = "revoked", actor, now
@@ -144,7 +150,7 @@ def approve(
         raise UsageError(f"{principal.name} may not approve grants on this site (role approver needed)")
 
     def check(row: AccessGrant) -> None:
-        _pending(row, "approve")
+        _pending(row, "approved")
         if row.requested_by.casefold() == approver.casefold():
             raise UsageError(f"{approver} requested grant G{row.id} and cannot approve it too (four eyes)")
         if row.ends_at <= utc_now():
@@ -156,13 +162,13 @@ def approve(
     return _decide(db_url, site_id, key, approver, why, "approve", check)
 
 
-def _pending(row: AccessGrant, action: str) -> None:
+def _pending(row: AccessGrant, done: str) -> None:
     if row.state != "requested":
-        raise UsageError(f"grant G{row.id} is {row.state}; only a requested grant can be {action}d")
+        raise UsageError(f"grant G{row.id} is {row.state}; only a requested grant can be {done}")
 
 
 def deny(db_url: str, site_id: int, key: str, actor: str, why: str) -> Grant:
-    return _decide(db_url, site_id, key, actor, why, "deny", lambda row: _pending(row, "deny"))
+    return _decide(db_url, site_id, key, actor, why, "deny", lambda row: _pending(row, "denied"))
 
 
 def revoke(db_url: str, site_id: int, key: str, actor: str, why: str) -> Grant:

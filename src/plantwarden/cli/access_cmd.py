@@ -17,6 +17,7 @@ from plantwarden.cli.audit_cmd import ByOption
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, CsvOption, Time, WideOption, emit
 from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption, SiteOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
 from plantwarden.errors import UsageError
 from plantwarden.settings import Settings
 
@@ -29,6 +30,7 @@ access_app = typer.Typer(
 )
 GRANTS_SCHEMA = ("access-grants", 1)
 GRANT_SCHEMA = ("access-grant", 1)
+REPORT_SCHEMA = ("access-report", 1)
 GrantArg = Annotated[str, typer.Argument(help="The grant: G12 (stored) or a declared grant's name.")]
 WhyOption = Annotated[
     str, typer.Option("--why", help="Why (recorded in the grant's history and the audit log).")
@@ -325,3 +327,52 @@ def show_cmd(
     model, site_id, url = site_context(db, site, site_name)
     grant, history = service.show(url, site_id, model, key)
     _one(grant, model, json_out, history)
+
+
+@access_app.command("report")
+def report_cmd(
+    since: Annotated[
+        str, typer.Option("--since", help="From a time (2026-11-01) or back from now (30d).")
+    ] = "30d",
+    out_path: OutOption = None,
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    site: SiteOption = None,
+    site_name: SiteNameOption = None,
+    db: DbOption = None,
+) -> None:
+    """Per vendor: sessions, hours, assets touched, operations, findings (HTML with --out)."""
+    guard(out_path, force)
+    from plantwarden.access.review import review
+    from plantwarden.access.store_sessions import load_sessions
+    from plantwarden.detect.queue import parse_time
+
+    if json_out and out_path is not None:
+        raise UsageError("give --json or --out, not both")
+    model, site_id, url = site_context(db, site, site_name)
+    if site_id is None:
+        raise UsageError(f"no plantwarden store at {url.removeprefix('sqlite:///')} (run detect first)")
+    now = datetime.now(UTC)
+    start = datetime.fromtimestamp(parse_time(since, "--since", model.tz, now), UTC)
+    found = review(load_sessions(url, site_id, start), model, start, now)
+    if json_out:
+        from plantwarden import jsonout
+
+        jsonout.write(jsonout.document(*REPORT_SCHEMA, found.as_dict()), "-")
+        return
+    if out_path is not None:
+        from plantwarden.access.review_html import render
+
+        out_path.write_text(render(found, model.site.name), encoding="utf-8")
+        out.print(f"wrote {out_path}", markup=False)
+        return
+    if not found.vendors:
+        out.print("no remote sessions stored in this period (plantwarden detect stores them)")
+        return
+    rows: list[list[Cell]] = [
+        [v.vendor, v.sessions, f"{v.hours:.2f}", ", ".join(sorted(v.assets)),
+         ", ".join(f"{k} {n}" for k, n in sorted(v.operations.items())),
+         ", ".join(f"{k} {n}" for k, n in sorted(v.findings.items())) or "-"]
+        for v in found.vendors
+    ]  # fmt: skip
+    emit(("vendor", "sessions", "hours", "assets", "operations", "findings"), rows)

@@ -8,7 +8,7 @@ are built as the capture goes (:mod:`plantwarden.access.sessions`) and checked a
 
 from __future__ import annotations
 
-from plantwarden.access.check import check_sessions, marks
+from plantwarden.access.check import Verdict, check_sessions, marks
 from plantwarden.access.findings import RULES
 from plantwarden.access.grants import Grant, declared
 from plantwarden.access.sessions import Tracker
@@ -25,6 +25,7 @@ class AccessRules(Rule):
         self.tracker: Tracker | None = None
         self.grants: list[Grant] = []
         self.ready = False
+        self.verdicts: list[Verdict] = []  # after finish: what the store keeps (access report)
 
     def _tracker(self) -> Tracker | None:
         if not self.ready:  # the stored grants are set after the rules are made
@@ -56,6 +57,7 @@ class AccessRules(Rule):
         model = self.shared.site.site
         if self.tracker is None or model is None:
             return
-        for verdict in check_sessions(model, self.grants, self.tracker.finish()):
+        self.verdicts = check_sessions(model, self.grants, self.tracker.finish())
+        for verdict in self.verdicts:
             for finding in sorted(verdict.findings, key=lambda f: (f.ts, f.frame)):
                 self.shared.report(finding)

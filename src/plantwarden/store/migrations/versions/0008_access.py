@@ -74,9 +74,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_grant_events")),
     )
     op.create_index(op.f("ix_access_grant_events_grant_id"), "access_grant_events", ["grant_id"])
+    op.create_table(
+        "access_sessions",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("site_id", BIG_ID, nullable=False),
+        _text("capture"),
+        _text("proto"),
+        _text("client"),
+        sa.Column("client_port", sa.BigInteger(), nullable=False),
+        _text("server"),
+        sa.Column("server_port", sa.BigInteger(), nullable=False),
+        sa.Column("started_at", UTC_TIME, nullable=False),
+        sa.Column("ended_at", UTC_TIME, nullable=False),
+        sa.Column("first_frame", sa.BigInteger(), nullable=False),
+        sa.Column("packets", sa.BigInteger(), nullable=False),
+        sa.Column("bytes", sa.BigInteger(), nullable=False),
+        _text("vendor", nullable=True),
+        _text("grant_key", nullable=True),
+        _text("findings"),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_access_sessions_site_id_sites")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_sessions")),
+        sa.UniqueConstraint(
+            "site_id", "capture", "client", "client_port", "server", "server_port", "started_at",
+            name=op.f("uq_access_sessions_one"),
+        ),
+    )
+    op.create_index(op.f("ix_access_sessions_started_at"), "access_sessions", ["started_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_access_sessions_started_at"), table_name="access_sessions")
+    op.drop_table("access_sessions")
     op.drop_index(op.f("ix_access_grant_events_grant_id"), table_name="access_grant_events")
     op.drop_table("access_grant_events")
     op.drop_table("access_grants")
