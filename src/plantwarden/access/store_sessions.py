@@ -7,7 +7,6 @@ capture, both ends with their ports, and its start.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from ipaddress import ip_address
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -20,7 +19,8 @@ from plantwarden.store.engine import connected
 
 
 def vendor_of(model: SiteModel, verdict: Verdict, grants: dict[str, Grant]) -> str | None:
-    """The grant's company, else the vendor whose gateway the session came from or whose asset it reached."""
+    """The grant's company, else the vendor whose gateway the session came from (None: a
+    session of no known vendor, e.g. from an office PC)."""
     if verdict.grant is not None and verdict.grant in grants:
         return grants[verdict.grant].company
     s = verdict.session
@@ -28,16 +28,7 @@ def vendor_of(model: SiteModel, verdict: Verdict, grants: dict[str, Grant]) -> s
         via = model.asset(v.via) if v.via is not None else None
         if via is not None and s.client in {str(ip) for ip in via.ips}:
             return v.company
-    server = model.asset_for_ip(s.server) if _is_ip(s.server) else None
-    return next((v.company for v in model.vendors if server is not None and server.name in v.assets), None)
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ip_address(text)
-    except ValueError:
-        return False
-    return True
+    return None
 
 
 def _at(ts: float) -> datetime:
