@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,8 @@ from plantwarden.detect.stream import detect_captures
 from plantwarden.site.model import SiteModel
 from plantwarden.site.use import read_site
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "captures"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "captures"
 PCAP = DATA / "access-sessions.pcap"
 SITE = DATA / "access-sessions.site.yaml"
 needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
@@ -153,11 +155,35 @@ def test_a_revoked_grant_covers_only_what_came_before() -> None:
     inside = next(g for g in grants if g.key == "grant-inside")
     starts = sorted(v.session.first_ts for v in result().verdicts if v.session.server == "10.24.2.41")
     revoked_at = datetime.fromtimestamp((starts[0] + starts[1]) / 2, UTC)  # between the two sessions
-    from dataclasses import replace
-
     cut = [replace(g, stored_state="revoked", revoked_at=revoked_at) if g is inside else g for g in grants]
     found = check_captures([str(PCAP)], m, cut)
     by_rule = {a.rule: a for a in found.alerts}
     assert "access-after-expiry" in by_rule and by_rule["access-after-expiry"].src == LAPTOP
     first = next(v for v in found.verdicts if v.session.first_ts == starts[0])
     assert first.findings == [] and first.grant == "grant-inside"
+
+
+def test_the_plants_own_polling_of_a_granted_plc_is_no_finding() -> None:
+    """A view-only vendor grant on plc-recv (S7) during the dairy incidents: SCADA and the HMI
+    keep polling it from the OT zones, no finding; the office PC's download bypasses the
+    vendor's gateway (rag-01) and downloads under view-only; the vendor's SSH session from
+    rag-01 is another protocol to another asset."""
+    dairy = read_site(ROOT / "examples" / "dairy" / "site.yaml")[0]
+    (standing,) = declared(dairy)
+    day = datetime(2026, 11, 22, tzinfo=UTC)
+    on_plc = replace(standing, key="plc", assets=("plc-recv",), protocols=("s7comm",), start=day)
+    incidents = ROOT / "examples" / "dairy" / "captures" / "incidents.pcap"
+    found = check_captures([str(incidents)], dairy, [on_plc])
+    pairs = sorted(
+        (v.session.client, v.session.server, v.grant, [f.rule.name for f in v.findings])
+        for v in found.verdicts
+    )
+    assert pairs == [
+        (
+            "10.10.10.101",
+            "10.10.40.11",
+            "plc",
+            ["access-gateway-bypassed", *["access-change-under-view-only"] * 3],
+        ),
+        ("10.10.20.30", "10.10.30.40", "plc", ["access-other-protocol", "access-other-asset"]),
+    ]

@@ -1,7 +1,8 @@
 """Each session held against the grants: inside one (which), or what it broke.
 
-A grant is a candidate for a session when the session reaches one of its assets, or the
-vendor's gateway (``vendors[].via``), or comes from that gateway. The candidate reported is
+Only sessions that need a grant are held against the grants (below). A grant is a
+candidate for such a session when the session reaches one of its assets, or the vendor's
+gateway (``vendors[].via``), or comes from that gateway. The candidate reported is
 a grant of the session's very asset if there is one, else the one the session breaks least;
 a session that breaks nothing is inside it. A session that needs a grant and has no
 candidate is outside any grant. Needing a grant: a session to an OT asset or zone, to a
@@ -18,7 +19,7 @@ from typing import Any
 
 from plantwarden.access import findings as F
 from plantwarden.access.grants import VIEW_ONLY, Grant
-from plantwarden.access.sessions import Session
+from plantwarden.access.sessions import ENGINEERING, Keep, Session
 from plantwarden.detect.model import Finding, RuleInfo
 from plantwarden.detect.sitectx import SiteContext, is_public
 from plantwarden.site.model import SiteModel
@@ -93,12 +94,13 @@ class Checker:
 
     def check(self, s: Session) -> Verdict:
         verdict = Verdict(s, needs_grant=self.needs_grant(s))
+        if not verdict.needs_grant:  # the plant's own engineering traffic: no grant to hold it against
+            return verdict
         candidates = [c for c in self.scopes if self._reaches(c, s)]
         if not candidates:
-            if verdict.needs_grant:
-                verdict.findings.append(
-                    self._finding(F.NO_GRANT, s, s.first_frame, s.first_ts, "no grant covers it")
-                )
+            verdict.findings.append(
+                self._finding(F.NO_GRANT, s, s.first_frame, s.first_ts, "no grant covers it")
+            )
             return verdict
         judged = [(self._broken(c, s), c) for c in candidates]
         # a grant of the very asset first, then the one broken least, then the nearest in time
@@ -199,8 +201,19 @@ class Checker:
 
 
 def check_sessions(model: SiteModel, grants: list[Grant], sessions: list[Session]) -> list[Verdict]:
-    """The verdicts of the sessions that need a grant or reach one (the plant's own polling
-    inside its OT zones is left out)."""
+    """The verdicts of the sessions that need a grant (the plant's own polling inside its OT
+    zones is left out)."""
     checker = Checker(model, grants)
     verdicts = [checker.check(s) for s in sessions]
-    return [v for v in verdicts if v.needs_grant or v.grant is not None]
+    return [v for v in verdicts if v.needs_grant]
+
+
+def keeper(model: SiteModel) -> Keep:
+    """What the tracker keeps: every remote-access session, and the engineering ones from
+    outside the OT zones (the only ones :meth:`Checker.needs_grant` can want)."""
+    site = SiteContext(model)
+
+    def keep(client: str, proto: str) -> bool:
+        return proto not in ENGINEERING or not site.is_ot_zone(client) or is_public(client)
+
+    return keep

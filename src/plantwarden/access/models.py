@@ -74,7 +74,13 @@ class AccessSession(Base):
     __tablename__ = "access_sessions"
     __table_args__ = (
         UniqueConstraint(
-            "site_id", "capture", "client", "client_port", "server", "server_port", "started_at",
+            "site_id",
+            "capture",
+            "client",
+            "client_port",
+            "server",
+            "server_port",
+            "started_at",
             name="uq_access_sessions_one",
         ),
     )

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from plantwarden.access.check import Verdict, check_sessions, marks
+from plantwarden.access.check import Verdict, check_sessions, keeper, marks
 from plantwarden.access.grants import Grant
 from plantwarden.access.sessions import Tracker
 from plantwarden.capture.source import open_capture
@@ -43,9 +43,9 @@ class _Feed:
         return None
 
 
-def observe(paths: list[str], grants: list[Grant]) -> Tracker:
+def observe(paths: list[str], grants: list[Grant], model: SiteModel) -> Tracker:
     """The captures' sessions (raises CaptureError on a file that is not a capture)."""
-    tracker = Tracker(marks(grants))
+    tracker = Tracker(marks(grants), keeper(model))
     index = ProtocolIndex(SPECS)
     for path in paths:
         with open_capture(path) as source:
@@ -85,6 +85,6 @@ def alerts_of(verdicts: list[Verdict], model: SiteModel, *, impact: bool = True)
 
 
 def check_captures(paths: list[str], model: SiteModel, grants: list[Grant]) -> CheckResult:
-    sessions = observe(paths, grants).finish()
+    sessions = observe(paths, grants, model).finish()
     verdicts = check_sessions(model, grants, sessions)
     return CheckResult(verdicts, alerts_of(verdicts, model))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,7 @@ MAX_SESSIONS = 100_000
 MAX_OPS_KEPT = 200
 
 Key = tuple[str, str, int, str, int]  # transport, client, client port, server, server port
+Keep = Callable[[str, str], bool]  # (client, protocol) -> whether to track the session
 
 
 @dataclass(slots=True)
@@ -127,8 +129,10 @@ class Tracker:
     """Builds sessions in capture order. ``marks``: instants (POSIX seconds) at which each
     session notes its first frame (grant starts and ends: "still open after expiry")."""
 
-    def __init__(self, marks: list[float] | None = None) -> None:
+    def __init__(self, marks: list[float] | None = None, keep: Keep | None = None) -> None:
         self.marks = sorted(set(marks or []))
+        self.keep = keep
+        self.skipped: set[Key] = set()  # conversations ``keep`` declined (bounded like sessions)
         self.sessions: dict[Key, Session] = {}
         self.done: list[Session] = []
         self.capture = ""
@@ -137,6 +141,7 @@ class Tracker:
         """Sessions of the capture before end there (a new capture is another clock)."""
         self.done.extend(self.sessions.values())
         self.sessions = {}
+        self.skipped = set()
         self.capture = name
 
     def _transport(self, pkt: Packet) -> str | None:
@@ -156,8 +161,11 @@ class Tracker:
             return
         src, dst, sport, dport = pkt.ip_src, pkt.ip_dst, pkt.sport, pkt.dport
         fwd: Key = (transport, src, sport, dst, dport)
-        session = self.sessions.get(fwd) or self.sessions.get((transport, dst, dport, src, sport))
+        rev: Key = (transport, dst, dport, src, sport)
+        session = self.sessions.get(fwd) or self.sessions.get(rev)
         if session is None:
+            if fwd in self.skipped or rev in self.skipped:
+                return
             session = self._open(pkt, transport)
             if session is None:
                 return
@@ -195,6 +203,10 @@ class Tracker:
         if len(self.sessions) >= MAX_SESSIONS:
             return None
         transport, client, cport, server, sport = key
+        if self.keep is not None and not self.keep(client, proto):
+            if len(self.skipped) < MAX_SESSIONS:
+                self.skipped.add(key)
+            return None
         session = Session(proto, transport, client, cport, server, sport, self.capture, frame, ts, frame, ts)
         session.next_mark = bisect_left(self.marks, ts)
         self.sessions[key] = session
@@ -206,7 +218,7 @@ class Tracker:
         else:
             key = (ctx.transport, ctx.dst, ctx.dport, ctx.src, ctx.sport)
         session = self.sessions.get(key)
-        if session is None and proto is not None:
+        if session is None and proto is not None and key not in self.skipped:
             frame = ctx.first_frame or ctx.frame
             session = self._new(key, proto, frame, ctx.ts_ns / NS)
         return session

@@ -8,7 +8,7 @@ are built as the capture goes (:mod:`plantwarden.access.sessions`) and checked a
 
 from __future__ import annotations
 
-from plantwarden.access.check import Verdict, check_sessions, marks
+from plantwarden.access.check import Verdict, check_sessions, keeper, marks
 from plantwarden.access.findings import RULES
 from plantwarden.access.grants import Grant, declared
 from plantwarden.access.sessions import Tracker
@@ -31,8 +31,9 @@ class AccessRules(Rule):
         if not self.ready:  # the stored grants are set after the rules are made
             self.ready = True
             self.grants = declared(self.shared.site.site) + list(self.shared.access_grants)
-            if self.shared.site.site is not None and self.grants:
-                self.tracker = Tracker(marks(self.grants))
+            model = self.shared.site.site
+            if model is not None and self.grants:
+                self.tracker = Tracker(marks(self.grants), keeper(model))
         t = self.tracker
         if t is not None and t.capture != self.shared.capture:
             t.begin_capture(self.shared.capture)
