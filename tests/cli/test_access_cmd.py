@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,32 @@ def test_detect_stores_the_sessions_and_report_sums_them_per_vendor(
     )
     code, _, _ = run(["access", "report", "--since", "2026-01-01", "--out", str(page), "--db", db], capsys)
     assert code == 0  # our own page is replaced without --force
+
+
+def test_stored_grants_count_in_check_and_in_detect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stored, approved grant for eng-pc-5 (written as approve would, for a past window the
+    request checks refuse) makes the lab's "asset" session inside it, in both passes."""
+    db = str(tmp_path / "lab.db")
+    assert run(["site", "load", str(LAB_SITE), "--db", db], capsys)[0] == 0
+    starts = json.loads((LAB.parent / "access-sessions.json").read_text())["starts"]
+    begin = datetime.fromtimestamp(starts["asset"] - 60, UTC).replace(tzinfo=None).isoformat(sep=" ")
+    end = datetime.fromtimestamp(starts["asset"] + 60, UTC).replace(tzinfo=None).isoformat(sep=" ")
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO access_grants (site_id, grantee, company, assets, zone, protocols, operations,"
+            " starts_at, ends_at, ticket, reason, requested_by, requested_at, state, decided_by, decided_at) VALUES"
+            " (1, 'Pat Vendor', 'Acme Automation', 'eng-pc-5', NULL, 'ssh', 'view', ?, ?, NULL, 'test',"
+            " 'Jo Engineer', ?, 'approved', 'Alex Owner', ?)",
+            (begin, end, begin, begin),
+        )
+    code, out, _ = run(["access", "check", str(LAB), "--json", "--db", db], capsys)
+    doc = json.loads(out)
+    assert code == 1  # the other scenarios' findings
+    asset = next(s for s in doc["sessions"] if s["server"] == "10.24.2.45")
+    assert (asset["grant"], asset["findings"], asset["inside"]) == ("G1", [], True)
+    assert run(["detect", str(LAB), "--db", db], capsys)[0] == 0
+    code, out, _ = run(["alerts", "--json", "--db", db], capsys)
+    rules = {a["rule"] for a in json.loads(out)["alerts"]}
+    assert "access-other-asset" not in rules and "access-gateway-bypassed" in rules
