@@ -176,9 +176,9 @@ def test_stored_grants_count_in_check_and_in_detect(
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO access_grants (site_id, grantee, company, assets, zone, protocols, operations,"
-            " starts_at, ends_at, ticket, reason, requested_by, requested_at, state, decided_by, decided_at) VALUES"
-            " (1, 'Pat Vendor', 'Acme Automation', 'eng-pc-5', NULL, 'ssh', 'view', ?, ?, NULL, 'test',"
-            " 'Jo Engineer', ?, 'approved', 'Alex Owner', ?)",
+            " starts_at, ends_at, ticket, reason, requested_by, requested_at, state, decided_by, decided_at)"
+            " VALUES (1, 'Pat Vendor', 'Acme Automation', 'eng-pc-5', NULL, 'ssh', 'view', ?, ?, NULL,"
+            " 'test', 'Jo Engineer', ?, 'approved', 'Alex Owner', ?)",
             (begin, end, begin, begin),
         )
     code, out, _ = run(["access", "check", str(LAB), "--json", "--db", db], capsys)
