@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,19 @@ def test_the_demo_shows_vulnerabilities_with_production_at_risk(demo: Demo) -> N
     assert "sw-ctrl-01" in line and "30,000" in line and "ICSA-23-297-01" in line
     shown = CliRunner().invoke(app, ["asset", "plc-fill-a", "--db", demo.db_url])
     assert shown.exit_code == 0 and "CVE-2024-6207 (ICSA-24-284-20, exact" in shown.output
+
+
+def test_the_vendor_ssh_session_is_reported_against_the_demo_grant(demo: Demo) -> None:
+    """Incident a (scripted vendor SSH session) against the site's grant siemens-ews-sunday."""
+    incident = next(i for i in INCIDENTS if i["id"] == "a-remote-access")
+    (alert,) = [a for a in demo.alerts if a["rule"] == "access-before-window"]
+    assert (alert["src"], alert["dst"]) == (incident["src"]["ip"], incident["dst"][0]["ip"])
+    assert alert["grant"]["grant"] == "siemens-ews-sunday" and alert["grant"]["company"] == "Siemens AG"
+    (frame,) = alert["evidence"][0]["frames"]
+    at = frame_times({frame})[frame]
+    assert abs(at - incident["start_epoch"]) < 1.0  # the session's first packet
+    assert at < datetime.fromisoformat(alert["grant"]["start"]).timestamp()
+    text = demo.output
+    assert "Vendor remote access" in text and "siemens-ews-sunday" in text
+    assert text.index("Vendor remote access") > text.index("Alerts, worst first")
+    assert "plantwarden access report" in text

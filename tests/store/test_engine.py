@@ -48,6 +48,9 @@ TABLES = {
     "web_sessions",
     "vuln_matches",
     "vuln_status",
+    "access_grants",
+    "access_grant_events",
+    "access_sessions",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -18,6 +18,7 @@ import typer
 
 from plantwarden import __version__
 from plantwarden.cli import (
+    access_cmd,
     alert_cmd,
     analyze_cmd,
     audit_cmd,
@@ -89,6 +90,7 @@ audit_cmd.register(app)
 sensor_cmd.register(app)
 serve_cmd.register(app)
 vulns_cmd.register(app)
+access_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

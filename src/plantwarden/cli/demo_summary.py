@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from plantwarden.cli.console import out
-from plantwarden.cli.listing import Cell, Styled, emit
+from plantwarden.cli.listing import Cell, Styled, Time, emit
 from plantwarden.continuity.text import minutes, money
 from plantwarden.detect.order import worst_first_docs
 from plantwarden.report.facts import DemoFacts, role_counts
@@ -20,7 +21,7 @@ def summary(facts: DemoFacts) -> None:
     out.rule("does this keep production safe and running?")
     for line in verdict(facts):
         out.print(line, markup=False)
-    for part in (_lines, _alerts, _inventory, _spof, _segmentation, _legacy):
+    for part in (_lines, _alerts, _access, _inventory, _spof, _segmentation, _legacy):
         part(facts)
 
 
@@ -86,6 +87,29 @@ def shown_alerts(ordered: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         (rest if a["rule"] in seen else first).append(a)
         seen.add(a["rule"])
     return worst_first_docs((first + rest)[:TOP_ALERTS])
+
+
+def _access(facts: DemoFacts) -> None:
+    """Remote sessions held against the vendor access grants (plantwarden access)."""
+    found = [a for a in worst_first_docs(facts.alerts) if str(a["rule"]).startswith("access-")]
+    if not found:
+        return
+    _title(f"Vendor remote access: {len(found)} sessions broke or lacked a grant (plantwarden access report)")
+    tz = ZoneInfo(facts.timezone) if facts.timezone else None
+    rows: list[list[Cell]] = []
+    for a in found:
+        src, dst = names(a)
+        grant = a.get("grant") or {}
+        rows.append(
+            [
+                Styled(a["severity"], SEVERITY_STYLES.get(a["severity"], "")),
+                a["title"],
+                f"{src} -> {dst}",
+                Time(float(a["first_ts"]), tz),
+                grant.get("grant", "none"),
+            ]
+        )
+    emit(["severity", "finding", "src -> dst", "at", "grant"], rows)
 
 
 def _inventory(facts: DemoFacts) -> None:

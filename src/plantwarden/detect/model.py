@@ -77,6 +77,7 @@ class Finding:
     detail: str
     severity: Severity | None = None  # None: the rule's own, raised by the site model
     learn: dict[str, Any] | None = None  # what ``alert learn`` adds to the baseline (detect.edit)
+    grant: dict[str, Any] | None = None  # the access grant the finding broke (plantwarden.access)
 
 
 @dataclass(slots=True)
@@ -152,8 +153,11 @@ class Alert:
     state: str = "new"
     impact: dict[str, Any] | None = None
     learn: list[dict[str, Any]] = field(default_factory=list)
+    grant: dict[str, Any] | None = None  # the access grant broken (access rules only)
 
     def add(self, finding: Finding) -> None:
+        if finding.grant is not None and self.grant is None:
+            self.grant = finding.grant
         if self.count and finding.ts - self.last_ts > BURST_GAP_S:
             self._evidence(finding.capture).burst(finding.frame)
         self.count += 1
@@ -243,6 +247,8 @@ class Alert:
         }
         if self.impact is not None:
             doc["impact"] = self.impact
+        if self.grant is not None:
+            doc["grant"] = self.grant
         return doc
 
     @classmethod
@@ -265,4 +271,5 @@ class Alert:
             state=doc.get("state", "new"),
             impact=doc.get("impact"),
             learn=list(doc.get("learn", [])),
+            grant=doc.get("grant"),
         )

@@ -97,6 +97,10 @@ def prepare(opts: DetectOptions) -> Prepared:
         impact = impact_fn(opts.site)
     check = (lambda r, s, d: (r, s, d) in muted) if muted else None  # no mutes: nothing to ask per finding
     detector = Detector(known, opts.site, muted=check, impact=impact)
+    if opts.store and opts.site is not None and opts.site_id is not None:
+        from plantwarden.access.service import stored as stored_grants
+
+        detector.shared.access_grants = stored_grants(opts.db_url, opts.site_id)
     return Prepared(opts, detector, version, notes)
 
 
@@ -113,8 +117,23 @@ def conclude(
                 opts.db_url, run.learned, f"learned from the first {opts.learn_for_s:g} s", opts.site_id
             )
     alerts = record_alerts(opts.db_url, run.alerts, documents, opts.site_id) if opts.store else run.alerts
+    if opts.store:
+        _record_sessions(prepared)
     send(alerts, opts)
     return DetectReport(alerts, run, version, notes)
+
+
+def _record_sessions(prepared: Prepared) -> None:
+    """The remote sessions the access rules held against the grants (for ``access report``)."""
+    from plantwarden.detect.rules.access import AccessRules
+
+    opts, rules = prepared.opts, prepared.detector.rules
+    access = next((r for r in rules if isinstance(r, AccessRules)), None)
+    if access is None or not access.verdicts or opts.site is None or opts.site_id is None:
+        return
+    from plantwarden.access.store_sessions import record_sessions
+
+    record_sessions(opts.db_url, opts.site_id, opts.site, access.grants, access.verdicts)
 
 
 def run_detect(opts: DetectOptions) -> DetectReport:

@@ -19,6 +19,7 @@ NEXT_STEPS = (
     ("plantwarden segmentation examples/dairy/captures/incidents.pcap", "every flow outside the conduits"),
     ("plantwarden assets --site examples/dairy/site.yaml", "the inventory, declared versus observed"),
     ("plantwarden alert ack ID --by you --why 'checked with operations'", "work an alert"),
+    ("plantwarden access report --since 2026-11-01", "vendor remote sessions held against the grants"),
 )
 
 #: What to run next, in the report of a user's own store (``plantwarden report``).

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from plantwarden.site.model_access import AccessPolicy, AccessProtocol, DeclaredGrant, GrantOperations
 from plantwarden.site.model_assets import Asset, AssetRole, Criticality, Service
 from plantwarden.site.model_lines import Dependency, Line, RedundancyGroup
 from plantwarden.site.model_raci import (
@@ -29,6 +30,8 @@ from plantwarden.site.model_zones import Allowed, Conduit, ConduitDirection, Zon
 from plantwarden.site.types import Currency, Frozen, Text, TimeZoneName
 
 __all__ = [
+    "AccessPolicy",
+    "AccessProtocol",
     "Activity",
     "Allowed",
     "Asset",
@@ -37,7 +40,9 @@ __all__ = [
     "ConduitDirection",
     "Contact",
     "Criticality",
+    "DeclaredGrant",
     "Dependency",
+    "GrantOperations",
     "Line",
     "MaintenanceWindow",
     "NthWeekday",
@@ -80,6 +85,9 @@ class SiteModel(Frozen):
     raci: tuple[RaciEntry, ...] = ()
     maintenance_windows: tuple[MaintenanceWindow, ...] = ()
     vendors: tuple[Vendor, ...] = ()
+    access: AccessPolicy = Field(
+        default_factory=AccessPolicy, description="Vendor remote access: the longest grant, standing grants."
+    )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -116,5 +124,5 @@ class SiteModel(Frozen):
 
     def counts(self) -> dict[str, int]:
         """How many of each section, for summaries."""
-        names = [n for n in SiteModel.model_fields if n != "site"]
-        return {n: len(getattr(self, n)) for n in names}
+        names = [n for n in SiteModel.model_fields if n not in ("site", "access")]
+        return {**{n: len(getattr(self, n)) for n in names}, "grants": len(self.access.grants)}

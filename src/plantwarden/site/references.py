@@ -30,6 +30,7 @@ def check_references(model: SiteModel, ignore: frozenset[str] = frozenset()) -> 
         _raci_refs(model, ignore),
         _window_refs(model, ignore),
         _vendor_refs(model, ignore),
+        _access_refs(model, ignore),
     )
     return [found for check in checks for found in check]
 
@@ -170,3 +171,35 @@ def _vendor_refs(m: SiteModel, ignore: frozenset[str]) -> Found:
             yield from _missing(("vendors", i, "assets", j), name, "asset", assets, ignore)
         if v.via is not None:
             yield from _missing(("vendors", i, "via"), v.via, "asset", assets, ignore)
+
+
+def _access_refs(m: SiteModel, ignore: frozenset[str]) -> Found:
+    assets, zones = {a.name for a in m.assets}, {z.name for z in m.zones}
+    vendors = {v.company for v in m.vendors}
+    yield from _unique_grants(m)
+    for i, g in enumerate(m.access.grants):
+        at = ("access", "grants", i)
+        yield from _missing((*at, "vendor"), g.vendor, "vendor", vendors, ignore)
+        for j, name in enumerate(g.assets):
+            yield from _missing((*at, "assets", j), name, "asset", assets, ignore)
+        if g.zone is not None:
+            yield from _missing((*at, "zone"), g.zone, "zone", zones, ignore)
+        known = all(a in assets for a in g.assets) and (g.zone is None or g.zone in zones)
+        if known and not ignore:
+            from plantwarden.access.raci import approval_problem, zone_assets
+
+            targets = list(g.assets) if g.zone is None else zone_assets(m, g.zone)
+            problem = approval_problem(m, g.approved_by, targets)
+            if problem is not None:
+                yield (*at, "approved_by"), problem
+
+
+def _unique_grants(m: SiteModel) -> Found:
+    seen: dict[str, str] = {}
+    for i, g in enumerate(m.access.grants):
+        if g.name in seen:
+            yield (
+                ("access", "grants", i, "name"),
+                f"{g.name!r} is already defined ({seen[g.name]}); names must be unique",
+            )
+        seen.setdefault(g.name, f"access.grants[{i}]")

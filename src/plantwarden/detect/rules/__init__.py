@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plantwarden.detect.model import RuleInfo
+from plantwarden.detect.rules.access import AccessRules
 from plantwarden.detect.rules.anomalies import AnomalyRules
 from plantwarden.detect.rules.base import Rule, Shared
 from plantwarden.detect.rules.commands import CommandRules
@@ -24,6 +25,7 @@ FAMILIES: tuple[type[Rule], ...] = (
     AnomalyRules,
     RemoteRules,
     ZoneRules,
+    AccessRules,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plantwarden.detect.convkey import ConvKey
 from plantwarden.detect.known import Known
@@ -15,6 +15,9 @@ from plantwarden.detect.sitectx import SiteContext
 from plantwarden.net.flows import Flow
 from plantwarden.net.packet import Packet
 from plantwarden.protocols.base import Anomaly, Identity, Operation
+
+if TYPE_CHECKING:
+    from plantwarden.access.grants import Grant
 
 NS = 1e9
 REMOTE_ACCESS = frozenset({"ssh", "rdp", "vnc", "teamviewer", "anydesk", "telnet"})
@@ -35,6 +38,7 @@ class Shared:
     conv: ConvKey | None = None  # the current packet's conversation (client, server, transport, port)
     answered: bool = False  # the packet shows the conversation exists: not a bare SYN, not a RST
     ot_hosts: set[str] = field(default_factory=set)  # hosts seen speaking an industrial protocol
+    access_grants: list[Grant] = field(default_factory=list)  # the site's stored grants (access rules)
 
     def is_ot(self, address: str) -> bool:
         if address in self.ot_hosts or self.site.is_ot_asset(address) or self.site.is_ot_zone(address):
