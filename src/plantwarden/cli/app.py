@@ -26,6 +26,7 @@ from plantwarden.cli import (
     db_cmd,
     demo_cmd,
     detect_cmd,
+    incident_cmd,
     inventory_cmd,
     report_cmd,
     site_cmd,
@@ -81,6 +82,7 @@ sites_cmd.register(app)
 user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
+incident_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

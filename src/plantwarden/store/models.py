@@ -185,5 +185,6 @@ class Anomaly(Base):
     detail: Mapped[str]
 
 
+from plantwarden.incidents import models as _incident_models  # noqa: E402,F401  (registers incident tables)
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
