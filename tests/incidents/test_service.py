@@ -93,9 +93,10 @@ def test_unknown_incident_and_bad_ids(demo_db: str) -> None:
 
 def test_only_legal_moves() -> None:
     assert legal("open", "contained") and legal("contained", "stabilised")
+    assert legal("open", "stabilised")  # a fault: nothing to contain
     assert legal("stabilised", "recovered") and legal("recovered", "closed") and legal("open", "closed")
     for before, after in [
-        ("open", "stabilised"),
+        ("contained", "recovered"),
         ("open", "recovered"),
         ("contained", "open"),
         ("closed", "open"),

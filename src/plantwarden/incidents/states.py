@@ -2,8 +2,9 @@
 
 An incident is ``open`` until its containment is decided (``contained``), then ``stabilised``
 (production continues safely), ``recovered`` (restored against the approved version) and
-``closed`` (after lessons learned). It moves one state forward at a time, or is closed from
-any state (a false alarm is closed while open); a closed incident never changes again.
+``closed`` (after lessons learned). It moves one state forward at a time (an open incident
+may be stabilised without containment: an equipment fault), or is closed from any state (a
+false alarm is closed while open); a closed incident never changes again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 
 #: state -> the states it may move to
 MOVES: dict[str, frozenset[str]] = {
-    "open": frozenset({"contained", "closed"}),
+    "open": frozenset({"contained", "stabilised", "closed"}),  # a fault needs no containment
     "contained": frozenset({"stabilised", "closed"}),
     "stabilised": frozenset({"recovered", "closed"}),
     "recovered": frozenset({"closed"}),
