@@ -66,7 +66,8 @@ def test_plc_stop(demo_db: str, dairy: SiteModel, tmp_path: Path) -> None:
     block = pb.option("containment.block-source")
     assert block is not None and block.device == "fw-cell" and "operations-to-control" in block.text
     tighten = pb.option("containment.tighten-conduit")
-    # operations-to-control allows s7comm, enip, modbus, opcua, jetdirect, vnc; the baseline never saw the last two
+    # operations-to-control allows s7comm, enip, modbus, opcua, jetdirect, vnc;
+    # the baseline never saw the last two
     assert tighten is not None and "stops: jetdirect/9100, vnc/5900" in tighten.text
     target = pb.option("containment.isolate-target")
     assert target is not None and target.approvers == ("plant-manager",)  # RACI: the lines' Accountable

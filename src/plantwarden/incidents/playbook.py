@@ -149,7 +149,9 @@ def _stabilise(ctx: Context) -> Step:
                               "; ".join(partners)))  # fmt: skip
     running = [s for s in stops if s.after_minutes > elapsed]
     shortest = min(running, key=lambda s: s.after_minutes, default=None)
-    left = f"{shortest.line} stops first, in {minutes(shortest.after_minutes - elapsed)}" if shortest else "no buffer"
+    left = "no buffer left"
+    if shortest is not None:
+        left = f"{shortest.line} stops first, in {minutes(shortest.after_minutes - elapsed)}"
     options.append(Option("stabilise.continue", "stabilise", "Continue on the buffers", left))
     return Step("stabilise", "stabilise", "Stabilise and continue", tuple(text) or ("no line depends on it",),
                 owners, tuple(options))  # fmt: skip
