@@ -38,8 +38,17 @@ def refused(db: str, dairy: SiteModel, option: str, by: str, words: str, overrid
 
 def test_d1_the_safety_gate_comes_first(demo_db: str, dairy: SiteModel, stop_incident: IncidentView) -> None:
     refused(demo_db, dairy, "containment.isolate-source", "Anna Keller", "D1: the safety gate is not decided")
-    inc = decide(demo_db, None, "INC-1", "containment.isolate-source", "Anna Keller", "ews-01 is compromised",
-                 dairy, "operator reports smoke: no time to wait for EHS", NOON)  # fmt: skip
+    inc = decide(
+        demo_db,
+        None,
+        "INC-1",
+        "containment.isolate-source",
+        "Anna Keller",
+        "ews-01 is compromised",
+        dairy,
+        "operator reports smoke: no time to wait for EHS",
+        NOON,
+    )
     d = inc.decisions[-1]
     assert (d.option, d.override, d.predicted_cost_per_hour, inc.state) == (
         "containment.isolate-source",
@@ -75,8 +84,17 @@ def test_d4_stopping_running_lines_needs_their_owner(
     refused(
         demo_db, dairy, "containment.isolate-target", "jonas", "D4: stops running line reception-processing"
     )
-    inc = decide(demo_db, None, "INC-1", "containment.isolate-target", "Anna Keller", "the PLC runs foreign code",
-                 dairy, None, NOON)  # fmt: skip
+    inc = decide(
+        demo_db,
+        None,
+        "INC-1",
+        "containment.isolate-target",
+        "Anna Keller",
+        "the PLC runs foreign code",
+        dairy,
+        None,
+        NOON,
+    )
     d = inc.decisions[-1]
     assert (d.by, d.predicted_cost_per_hour, d.currency, d.override) == ("Anna Keller", 30000.0, "EUR", None)
     assert [m["mark"] for m in d.marks] == ["stops-line"]
@@ -101,16 +119,31 @@ def test_d3_cutting_a_host_off_the_sis_needs_an_override(demo_db: str, dairy: Si
         "Anna Keller",
         "D3: cuts scada-a off safety system sis-01",
     )
-    inc = decide(demo_db, None, "INC-1", "containment.isolate-target", "Anna Keller", "ransomware on scada-a", dairy,
-                 "EHS agrees: SIS status read at the panel meanwhile", NOON)  # fmt: skip
+    inc = decide(
+        demo_db,
+        None,
+        "INC-1",
+        "containment.isolate-target",
+        "Anna Keller",
+        "ransomware on scada-a",
+        dairy,
+        "EHS agrees: SIS status read at the panel meanwhile",
+        NOON,
+    )
     assert inc.decisions[-1].override == "EHS agrees: SIS status read at the panel meanwhile"
 
 
 def test_a_safety_system_cannot_be_chosen_even_with_an_override(demo_db: str, dairy: SiteModel) -> None:
     req = OpenRequest(title="odd writes to the SIS", assets=("sis-01",), source="scada-a", by="x", why="y")
     service.open_incident(demo_db, None, req, dairy)
-    refused(demo_db, dairy, "containment.isolate-target", "ehs-officer", "not offered: never isolate or query a safety system",
-            "please")  # fmt: skip
+    refused(
+        demo_db,
+        dairy,
+        "containment.isolate-target",
+        "ehs-officer",
+        "not offered: never isolate or query a safety system",
+        "please",
+    )
 
 
 def test_bad_decisions_store_nothing(demo_db: str, dairy: SiteModel, stop_incident: IncidentView) -> None:

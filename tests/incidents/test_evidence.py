@@ -32,8 +32,13 @@ def frames(path: Path) -> list[tuple[int, bytes]]:
 def test_the_evidence_file_holds_exactly_the_frames_named(
     demo_db: str, dairy: SiteModel, tmp_path: Path
 ) -> None:
-    req = OpenRequest(alerts=(plc_stop(demo_db), program_download(demo_db)), by="jonas", why="two alerts",
-                      evidence_dir=tmp_path / "ev", window_s=2.0)  # fmt: skip
+    req = OpenRequest(
+        alerts=(plc_stop(demo_db), program_download(demo_db)),
+        by="jonas",
+        why="two alerts",
+        evidence_dir=tmp_path / "ev",
+        window_s=2.0,
+    )
     inc = service.open_incident(demo_db, None, req, dairy)
     (ev,) = inc.evidence
     path = Path(ev.path)
@@ -56,10 +61,21 @@ def test_the_evidence_file_holds_exactly_the_frames_named(
     if tshark is None:
         pytest.skip("tshark is not installed")
     out = subprocess.run(
-        [tshark, "-r", str(path), "-Y", "s7comm.param.func == 0x29 || s7comm.param.func == 0x1a",
-         "-T", "fields", "-e", "frame.time_epoch"],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
+        [
+            tshark,
+            "-r",
+            str(path),
+            "-Y",
+            "s7comm.param.func == 0x29 || s7comm.param.func == 0x1a",
+            "-T",
+            "fields",
+            "-e",
+            "frame.time_epoch",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert "1795310933.277703000" in out and "1795310872.165413000" in out
     total = subprocess.run([tshark, "-r", str(path)], capture_output=True, text=True, check=True).stdout
     assert len(total.splitlines()) == len(ev.copied)

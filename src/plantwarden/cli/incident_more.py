@@ -1,13 +1,21 @@
-"""``incident show`` (the incident and its playbook) and ``incident decide``."""
+"""``incident show`` (the incident and its playbook), ``incident decide`` and ``incident export``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plantwarden.cli.console import out
 from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
+from plantwarden.cli.outfile import ForceOption, OutOption, guard
+
+if TYPE_CHECKING:
+    from plantwarden.incidents.playbook import Playbook
+    from plantwarden.incidents.records import IncidentView
+    from plantwarden.site.model import SiteModel
 
 Ref = Annotated[str, typer.Argument(help="Incident id: INC-7 or 7 (see plantwarden incident list).")]
 
@@ -15,6 +23,7 @@ Ref = Annotated[str, typer.Argument(help="Incident id: INC-7 or 7 (see plantward
 def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("decide")(decide)
+    app.command("export")(export)
 
 
 def _print(lines: list[str]) -> None:
@@ -80,3 +89,63 @@ def decide(
         f"{d.predicted_cost_per_hour:,.0f} {d.currency}/h" + (" (override recorded)" if d.override else ""),
         markup=False,
     )
+
+
+def export(
+    ref: Ref,
+    fmt: Annotated[
+        str, typer.Option("--format", help="cacao (OASIS CACAO 2.0 JSON) or html (printable).")
+    ] = "cacao",
+    out_file: OutOption = None,
+    force: ForceOption = False,
+    db: DbOption = None,
+    site_name: SiteNameOption = None,
+) -> None:
+    """The incident's playbook as CACAO 2.0 JSON or as a printable page for the control room."""
+    from plantwarden.cli.incident_cmd import scoped
+
+    write_export(fmt, out_file, force, lambda: _built(scoped(db, site_name), ref))
+
+
+def _built(
+    scope: tuple[str, int | None, SiteModel | None], ref: str
+) -> tuple[Playbook, IncidentView | None, SiteModel]:
+    from plantwarden.incidents.generate import for_incident
+    from plantwarden.incidents.service import get_incident
+
+    url, site_id, model = scope
+    incident = get_incident(url, site_id, ref)
+    pb = for_incident(url, site_id, incident, model)
+    assert model is not None
+    return pb, incident, model
+
+
+def write_export(
+    fmt: str,
+    out_file: Path | None,
+    force: bool,
+    make: Callable[[], tuple[Playbook, IncidentView | None, SiteModel]],
+) -> None:
+    """Check the format and guard --out before any work, then write the page or the CACAO JSON."""
+    from plantwarden.errors import UsageError
+
+    if fmt not in ("cacao", "html"):
+        raise UsageError(f"--format {fmt!r}: expected cacao or html")
+    guard(out_file, force)
+    pb, incident, model = make()
+    if fmt == "html":
+        from plantwarden.incidents.html import page
+
+        text = page(pb, incident)
+    else:
+        from plantwarden import jsonout
+        from plantwarden.incidents.cacao import export as cacao
+        from plantwarden.store.types import utc_now
+
+        created = incident.opened_at if incident is not None else utc_now()
+        text = jsonout.dumps(cacao(pb, model, created, utc_now()))
+    if out_file is None or str(out_file) == "-":
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    out_file.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    out.print(f"wrote {out_file} ({fmt})", markup=False)
