@@ -32,9 +32,10 @@ SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium":
 
 
 def register(root: typer.Typer) -> None:
-    from plantwarden.cli import incident_more
+    from plantwarden.cli import incident_exercise, incident_more
 
     incident_more.register(app)
+    incident_exercise.register(app)
     root.add_typer(app, name="incident")
 
 

@@ -6,6 +6,9 @@
 2. ``contain.tighten-conduit``: let the conduit carry only the flows the stored baseline knows;
    the allowed entries the baseline never saw stop, nothing the model depends on (cost 0).
 3. ``contain.isolate-source``: disconnect the source host: what-if of the source failing.
+   (``contain.separate-it-ot``, only when the source sits at the enterprise level: cut every
+   conduit between the enterprise zones and the plant at their enforcing devices; what-if of
+   every enterprise asset failing, with the buffers the plant has for them.)
 4. ``contain.isolate-target``: disconnect the target: what-if of the target failing; a
    redundant partner carries the load where a group has one to spare.
 
@@ -32,11 +35,11 @@ def ladder(ctx: Context) -> tuple[list[Option], list[tuple[str, str]]]:
     """The rungs offered, and the ones withheld with why."""
     offered: list[Option] = []
     withheld: list[tuple[str, str]] = []
-    for build in (block_source, tighten_conduit, isolate_source, isolate_target):
+    for build in (block_source, tighten_conduit, isolate_source, separate_it_ot, isolate_target):
         option, why = build(ctx)
         if option is not None:
             offered.append(option)
-        if why:
+        if why and build is not separate_it_ot:
             withheld.append((f"{STEP}.{build.__name__.replace('_', '-')}", why))
     return offered, withheld
 
@@ -63,25 +66,12 @@ def priced(ctx: Context, name: str | None) -> tuple[tuple[Stop, ...], tuple[str,
     """Lines stopped if ``name`` fails, the partners that carry a group, and every node down."""
     if name is None or name not in ctx.graph.kinds:
         return (), (), set()
-    result = impact(ctx.graph, [name])
-    stops = []
-    for s in result.stops:
-        window = in_window(ctx, s.line)
-        stops.append(
-            Stop(
-                s.line,
-                s.after_minutes,
-                s.cost_per_hour,
-                window is None,
-                ctx.accountable("line", s.line),
-                window,
-            )
-        )
+    stops, _, down = priced_many(ctx, [name])
     partners = []
     for group in ctx.model.redundancy_groups:
-        if name in group.members and group.name not in result.down:
+        if name in group.members and group.name not in down:
             partners += [f"{m} carries {group.name}" for m in group.members if m != name]
-    return tuple(stops), tuple(partners), set(result.down)
+    return tuple(stops), tuple(partners), down
 
 
 def marks(ctx: Context, name: str | None, stops: tuple[Stop, ...], down: set[str]) -> tuple[Mark, ...]:
@@ -217,3 +207,54 @@ def _isolate(ctx: Context, name: str | None, rung: str, who: str) -> tuple[Optio
         _approvers(ctx, name, stops),
         marks(ctx, name, stops, down),
     ), ""
+
+
+ENTERPRISE = frozenset({"enterprise", 4, 5})
+
+
+def separate_it_ot(ctx: Context) -> tuple[Option | None, str]:
+    zone = ctx.zone_of(ctx.source)
+    if zone is None or zone.level not in ENTERPRISE:
+        return None, ""
+    it_zones = {z.name for z in ctx.model.zones if z.level in ENTERPRISE}
+    cut = [
+        c
+        for c in ctx.model.conduits
+        if (c.from_zone in it_zones) != (c.to_zone in it_zones) and c.enforced_by
+    ]
+    if not cut:
+        return None, ""
+    it_assets = [a.name for a in ctx.model.assets if a.zone in it_zones]
+    stops, partners, down = priced_many(ctx, it_assets)
+    devices = sorted({c.enforced_by for c in cut if c.enforced_by})
+    text = (
+        f"cut {', '.join(c.name for c in cut)} at {', '.join(devices)}: the plant runs without "
+        f"{', '.join(it_assets)} (their buffers: cached logons, orders)"
+    )
+    found = marks(ctx, None, stops, down)
+    return Option(
+        f"{STEP}.separate-it-ot",
+        STEP,
+        "Separate IT from OT",
+        text,
+        None,
+        ", ".join(devices),
+        stops,
+        partners,
+        _approvers(ctx, devices[0], stops),
+        found,
+    ), ""
+
+
+def priced_many(ctx: Context, names: list[str]) -> tuple[tuple[Stop, ...], tuple[str, ...], set[str]]:
+    """Lines stopped if all of ``names`` fail together (the names the model knows), and every node down."""
+    known = [n for n in names if n in ctx.graph.kinds]
+    if not known:
+        return (), (), set()
+    result = impact(ctx.graph, known)
+    stops = []
+    for s in result.stops:
+        window = in_window(ctx, s.line)
+        owners = ctx.accountable("line", s.line)
+        stops.append(Stop(s.line, s.after_minutes, s.cost_per_hour, window is None, owners, window))
+    return tuple(stops), (), set(result.down)
