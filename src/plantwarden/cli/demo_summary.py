@@ -125,3 +125,26 @@ def _legacy(facts: DemoFacts) -> None:
         for zone, z in facts.legacy.items()
     ]
     emit(["zone", "assets", "legacy share", "out of support"], rows)
+
+
+def incident(db_url: str, site: str, model: Any, evidence_dir: Any) -> None:
+    """The incident opened from the PLC STOP alert: its evidence and the top of its playbook."""
+    from plantwarden.incidents.demo import demo_incident
+    from plantwarden.store.sites import choose_site
+
+    found = demo_incident(db_url, choose_site(db_url, site).id, model, evidence_dir)
+    if found is None:
+        return
+    inc, pb = found
+    _title(f"Incident {inc.label}: {inc.title}")
+    for ev in inc.evidence[:1]:
+        out.print(f"evidence: {len(ev.copied)} frames, sha256 {ev.sha256[:16]}... in {ev.path}", markup=False)
+    gate = "; ".join(pb.gate.reasons) or "no safety function involved"
+    out.print(f"safety gate first ({'/'.join(pb.gate.deciders) or 'nobody'} decides): {gate}", markup=False)
+    rows: list[list[Cell]] = []
+    for o in pb.step("containment").options:
+        marked = Styled("marked: " + ", ".join(m.mark for m in o.marks), "red") if o.marks else ""
+        cost = money(o.cost_per_hour, pb.currency) + "/h"
+        rows.append([o.id.removeprefix("containment."), cost, ", ".join(o.approvers), marked])
+    emit(["contain (least disruptive first)", "cost", "approves", ""], rows)
+    out.print(f"the whole playbook: plantwarden incident show {inc.label}", markup=False)
