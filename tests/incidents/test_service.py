@@ -73,6 +73,8 @@ def test_notes_and_close(demo_db: str, dairy: SiteModel, tmp_path: Path) -> None
     assert closed.state == "closed" and closed.closed_at is not None
     assert [e.kind for e in closed.entries][-2:] == ["note", "state"]
     count = len(closed.entries)
+    with pytest.raises(UsageError, match="a note needs its text"):
+        service.note(demo_db, None, inc.label, " ", "lea")
     with pytest.raises(UsageError, match="closed"):
         service.note(demo_db, None, inc.label, "late", "lea")
     with pytest.raises(UsageError, match="closed"):

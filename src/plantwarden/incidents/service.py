@@ -225,7 +225,8 @@ def entry(
 
 def note(db_url: str, site: int | None, ref: str, text: str, by: str) -> IncidentView:
     """Add a note to the timeline (allowed until the incident is closed)."""
-    _need(by, text, "a note")
+    if not by.strip() or not text.strip():
+        raise UsageError("a note needs its text and --by NAME")
     number = parse_ref(ref)
     site_id = resolve(db_url, site)
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
