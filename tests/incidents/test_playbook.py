@@ -89,11 +89,22 @@ def test_plc_stop(demo_db: str, dairy: SiteModel, tmp_path: Path) -> None:
 def test_program_download(demo_db: str, dairy: SiteModel, tmp_path: Path) -> None:
     pb = playbook(demo_db, dairy, tmp_path, program_download(demo_db))
     assert (pb.source, pb.target) == ("qa-ws-01", "plc-recv")
+    # the source is an office PC: separating IT from OT is offered; by hand (test_exercise has the
+    # path): packaging after 530 min (labels), filling after 600 (MES), reception after 720 (logons)
     assert rungs(pb) == {
         "block-source": (0.0, []),
         "isolate-source": (0.0, []),
+        "separate-it-ot": (
+            30000.0,
+            [
+                ("packaging", 530.0, 6500.0),
+                ("filling", 600.0, 14000.0),
+                ("reception-processing", 720.0, 9500.0),
+            ],
+        ),
         "isolate-target": (30000.0, DOWNSTREAM),
     }
+    assert list(rungs(pb)) == ["block-source", "isolate-source", "separate-it-ot", "isolate-target"]
     block = pb.option("containment.block-source")
     # no conduit allows enterprise -> control: blocked at the enterprise zone's boundary device
     assert (
