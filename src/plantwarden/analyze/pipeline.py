@@ -75,9 +75,8 @@ def analyze_capture(
         return _analyze(path, progress, choice, detector, digest)
 
 
-def _analyze(
-    path: str, progress: Progress | None, choice: str, detector: Detector | None, digest: FileHash
-) -> CaptureResult:
+def _analyze(path: str, progress: Progress | None, choice: str, detector: Detector | None,
+             digest: FileHash) -> CaptureResult:
     if choice == "fast":
         from plantwarden.fast.engine import analyze_fast
 

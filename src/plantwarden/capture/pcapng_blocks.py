@@ -120,17 +120,8 @@ def parse_idb(buf: bytes, pos: int, blen: int, endian: str) -> Interface:
 
 def block_name(btype: int) -> str:
     """A short name of a block type, for report details."""
-    names = {
-        BT_SHB: "section header",
-        BT_IDB: "interface description",
-        BT_EPB: "enhanced packet",
-        BT_SPB: "simple packet",
-        BT_PB: "packet",
-        BT_NRB: "name resolution",
-        BT_ISB: "interface statistics",
-        BT_DSB: "decryption secrets",
-        BT_SJE: "systemd journal export",
-        BT_CB: "custom",
-        BT_CB_NOCOPY: "custom (do not copy)",
-    }
+    names = {BT_SHB: "section header", BT_IDB: "interface description", BT_EPB: "enhanced packet",
+             BT_SPB: "simple packet", BT_PB: "packet", BT_NRB: "name resolution",
+             BT_ISB: "interface statistics", BT_DSB: "decryption secrets", BT_SJE: "systemd journal export",
+             BT_CB: "custom", BT_CB_NOCOPY: "custom (do not copy)"}
     return names.get(btype, f"type 0x{btype:08x}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from plantwarden.cli.console import out
 from plantwarden.cli.listing import Cell, Styled, emit
@@ -11,6 +12,9 @@ from plantwarden.continuity.text import minutes, money
 from plantwarden.detect.order import worst_first_docs
 from plantwarden.report.facts import DemoFacts, role_counts
 from plantwarden.report.text import SEVERITIES, names, risk_text, verdict, violation_groups
+
+if TYPE_CHECKING:
+    from plantwarden.site.model import SiteModel
 
 TOP_ALERTS = 12
 
@@ -127,7 +131,7 @@ def _legacy(facts: DemoFacts) -> None:
     emit(["zone", "assets", "legacy share", "out of support"], rows)
 
 
-def incident(db_url: str, site: str, model: Any, evidence_dir: Any) -> None:
+def incident(db_url: str, site: str, model: SiteModel, evidence_dir: Path) -> None:
     """The incident opened from the PLC STOP alert: its evidence and the top of its playbook."""
     from plantwarden.incidents.demo import demo_incident
     from plantwarden.store.sites import choose_site

@@ -127,10 +127,8 @@ class Known:
         for p in ch.get("periods") or ():
             low, high = p.get("low_s"), p.get("high_s")
             self.periods[(key, text(p["symbol"]))] = KnownPeriod(
-                float(p["median_s"]),
-                float(p["mad_s"]),
-                float(low) if low is not None else None,
-                float(high) if high is not None else None,
+                float(p["median_s"]), float(p["mad_s"]),
+                float(low) if low is not None else None, float(high) if high is not None else None,
             )
         if ch.get("sequence_trained"):
             self.transitions[key] = {(text(a), text(b)) for a, b in ch.get("transitions") or ()}

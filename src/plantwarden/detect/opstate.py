@@ -85,17 +85,8 @@ def _median(pf: np.ndarray, p: int, tmp: np.ndarray) -> float:
 
 
 @jit()
-def period_observe(
-    pkeys: np.ndarray,
-    pf: np.ndarray,
-    pi: np.ndarray,
-    clock: np.ndarray,
-    ch: int,
-    sym: np.uint64,
-    ts: int,
-    frame: int,
-    tmp: np.ndarray,
-) -> tuple[int, float]:
+def period_observe(pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray, clock: np.ndarray, ch: int,
+                   sym: np.uint64, ts: int, frame: int, tmp: np.ndarray) -> tuple[int, float]:
     """A request of symbol ``sym`` on channel ``ch`` (rules.polling.PollingRules.on_operation).
 
     Returns (period index, median): index -1 when the symbol has no learned period; the
@@ -114,9 +105,8 @@ def period_of(pkeys: np.ndarray, ch: int, sym: np.uint64) -> int:
 
 
 @jit(inline="always")
-def period_at(
-    pf: np.ndarray, pi: np.ndarray, clock: np.ndarray, p: int, ts: int, frame: int, tmp: np.ndarray
-) -> float:
+def period_at(pf: np.ndarray, pi: np.ndarray, clock: np.ndarray, p: int, ts: int, frame: int,
+              tmp: np.ndarray) -> float:
     """:func:`period_observe` of period ``p``: the median, NaN unless the rule fires."""
     last = clock[p, CL_LAST]
     clock[p, CL_LAST], clock[p, CL_STOPPED] = ts, 0
@@ -165,9 +155,8 @@ def _transition_key(ch: int, sym: np.uint64) -> np.uint64:
 
 
 @jit()
-def sequence_observe(
-    tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, ch: int, sym: np.uint64
-) -> tuple[bool, np.uint64]:
+def sequence_observe(tkeys: np.ndarray, prev: np.ndarray, trained: np.ndarray, ch: int,
+                     sym: np.uint64) -> tuple[bool, np.uint64]:
     """rules.deviation._sequence: the channel's previous symbol becomes ``sym``; returns
     (a transition the trained automaton never learned, the previous symbol)."""
     had, before = prev[ch, 0], np.uint64(prev[ch, 1])
@@ -231,26 +220,15 @@ class OpState:
                 t_b.append(self.key(b))
         self.tkeys = np.zeros((_cap(len(t_ch)), 2), np.uint64)
         g = np.zeros(1, np.int64)
-        _add_transitions(
-            self.tkeys, g, np.array(t_ch, np.int64), np.array(t_a, np.uint64), np.array(t_b, np.uint64)
-        )
-        given = [
-            (ch, ckey, symbol, period)
-            for (ckey, symbol), period in known.periods.items()
-            if (ch := self.channels.get(ckey)) is not None
-        ]
+        _add_transitions(self.tkeys, g, np.array(t_ch, np.int64), np.array(t_a, np.uint64),
+                         np.array(t_b, np.uint64))
+        given = [(ch, ckey, symbol, period) for (ckey, symbol), period in known.periods.items()
+                 if (ch := self.channels.get(ckey)) is not None]
         self.pkeys = np.zeros((_cap(len(given)), 3), np.uint64)  # sym, channel, index
         new = np.zeros(len(given), np.int64)
         g[:] = 0
-        self.count = int(
-            _add_periods(
-                self.pkeys,
-                g,
-                np.array([x[0] for x in given], np.int64),
-                np.array([self.key(x[2]) for x in given], np.uint64),
-                new,
-            )
-        )
+        self.count = int(_add_periods(self.pkeys, g, np.array([x[0] for x in given], np.int64),
+                                      np.array([self.key(x[2]) for x in given], np.uint64), new))
         kept = [x for x, i in zip(given, new.tolist(), strict=True) if i >= 0]  # in period order
         rows = max(self.count, 1)
         self.pf = np.zeros((rows, NPF))
@@ -258,15 +236,10 @@ class OpState:
         self.psym = np.zeros(rows, np.uint64)  # each period's symbol key (texts: its text)
         if self.count:
             nan = float("nan")
-            self.pf[:, :4] = [
-                (
-                    period.median_s,
-                    period.mad_s,
-                    period.low_s if period.low_s is not None else nan,
-                    period.high_s if period.high_s is not None else nan,
-                )
-                for _, _, _, period in kept
-            ]
+            self.pf[:, :4] = [(period.median_s, period.mad_s,
+                               period.low_s if period.low_s is not None else nan,
+                               period.high_s if period.high_s is not None else nan)
+                              for _, _, _, period in kept]
             self.pi[:, PI_CHANNEL] = [ch for ch, _, _, _ in kept]
             self.psym[:] = [self._keys[symbol] for _, _, symbol, _ in kept]
         self.clock = np.zeros((rows, 2), np.int64)
@@ -279,12 +252,8 @@ class OpState:
 
     def info(self, p: int) -> PeriodInfo:
         """What findings say of period ``p`` (read from the arrays: no object per period)."""
-        return PeriodInfo(
-            self.names[int(self.pi[p, PI_CHANNEL])],
-            self.texts[int(self.psym[p])],
-            float(self.pf[p, PF_MEDIAN]),
-            float(self.pf[p, PF_MAD]),
-        )
+        return PeriodInfo(self.names[int(self.pi[p, PI_CHANNEL])], self.texts[int(self.psym[p])],
+                          float(self.pf[p, PF_MEDIAN]), float(self.pf[p, PF_MAD]))
 
     def channels_with_periods(self) -> set[ChannelKey]:
         return {self.names[ch] for ch in set(self.pi[: self.count, PI_CHANNEL].tolist())}

@@ -182,12 +182,8 @@ def detect_in_analysis(
     from plantwarden.analyze.pipeline import analyze_capture
 
     docs = [
-        analyze_capture(
-            path,
-            engine=engine,
-            detector=detector,
-            digest=first if i == 0 and first is not None and first.path == path else None,
-        ).doc
+        analyze_capture(path, engine=engine, detector=detector,
+                        digest=first if i == 0 and first is not None and first.path == path else None).doc
         for i, path in enumerate(paths)
     ]
     return RunResult.of_analyses(docs, detector.finish()), docs

@@ -58,9 +58,8 @@ class FastCollector(Collector):
         if self.kernel_counts is None:
             return super()._conversation_rows()
         names, pairs, labels, counts = self.kernel_counts
-        return conversation_rows(
-            names, pairs, labels, counts, _describe_row, self.conversations, self.conversation_classes
-        )
+        return conversation_rows(names, pairs, labels, counts, _describe_row, self.conversations,
+                                 self.conversation_classes)
 
 
 def _describe_row(label: int) -> tuple[str, str, str]:
@@ -69,16 +68,9 @@ def _describe_row(label: int) -> tuple[str, str, str]:
 
 
 class Bridge:
-    def __init__(
-        self,
-        capture: str,
-        t: Tables,
-        out: FastCollector,
-        engine: FlowEngine,
-        specs: dict[int, ProtocolSpec],
-        emit: Emitter | None = None,
-        detection: FastDetection | None = None,
-    ) -> None:
+    def __init__(self, capture: str, t: Tables, out: FastCollector, engine: FlowEngine,
+                 specs: dict[int, ProtocolSpec], emit: Emitter | None = None,
+                 detection: FastDetection | None = None) -> None:
         self.capture, self.t, self.out, self.engine, self.specs = capture, t, out, engine, specs
         self.emit: Emitter = emit if emit is not None else out  # the collector, and the detector
         self.detection = detection
@@ -108,11 +100,8 @@ class Bridge:
         done = 0  # records owed to the detection (applied when needed: FastDetection.flush)
         nrec = len(recs) if recs is not None and detection is not None else 0
         # before event i come the records :owed[i] (those whose event position is <= i)
-        owed = (
-            np.searchsorted(recs[:, L.RC_EVPOS], np.arange(len(ev)), side="right").tolist()
-            if nrec and recs is not None
-            else None
-        )
+        owed = (np.searchsorted(recs[:, L.RC_EVPOS], np.arange(len(ev)), side="right").tolist()
+                if nrec and recs is not None else None)
         if detection is not None and recs is not None:
             detection.batch(recs)
         k_pkt, k_frame, k_pdu, e_kind = L.K_PKT, L.K_FRAME, L.K_PDU, L.E_KIND
@@ -151,19 +140,9 @@ class Bridge:
     def _flow(self, e: list[int]) -> Flow:
         client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
         cport, sport, first = e[L.E_CPORT], e[L.E_SPORT], e[L.E_FIRST]
-        flow = Flow(
-            flow_id("tcp", client, cport, server, sport, first),
-            "tcp",
-            client,
-            cport,
-            server,
-            sport,
-            first,
-            e[L.E_LAST],
-            syn_seen=bool(e[L.E_SYN]),
-            state=L.STATES[e[L.E_STATE]],
-            fins=e[L.E_FINS],
-        )
+        flow = Flow(flow_id("tcp", client, cport, server, sport, first), "tcp", client, cport, server, sport,
+                    first, e[L.E_LAST], syn_seen=bool(e[L.E_SYN]), state=L.STATES[e[L.E_STATE]],
+                    fins=e[L.E_FINS])
         flow.packets = [e[L.E_PK0], e[L.E_PK1]]
         flow.bytes = [e[L.E_BY0], e[L.E_BY1]]
         flow.spec = self.specs.get(e[L.E_PROTO])
@@ -183,19 +162,10 @@ class Bridge:
         d = e[L.E_DIR]
         c, s = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
         cp, sp = e[L.E_CPORT], e[L.E_SPORT]
-        ctx = PduContext(
-            self.capture,
-            e[L.E_FRAME],
-            e[L.E_TS],
-            fid,
-            Direction.TO_SERVER if d == 0 else Direction.TO_CLIENT,
-            c if d == 0 else s,
-            s if d == 0 else c,
-            cp if d == 0 else sp,
-            sp if d == 0 else cp,
-            "tcp",
-            e[L.E_FRAME],
-        )
+        ctx = PduContext(self.capture, e[L.E_FRAME], e[L.E_TS], fid,
+                         Direction.TO_SERVER if d == 0 else Direction.TO_CLIENT,
+                         c if d == 0 else s, s if d == 0 else c, cp if d == 0 else sp, sp if d == 0 else cp,
+                         "tcp", e[L.E_FRAME])
         try:
             session.on_pdu(pdu, ctx, self.emit)
         except Exception as exc:  # same guard as FlowEngine._deliver
@@ -206,11 +176,8 @@ class Bridge:
         """Tell a session about a kernel-counted request (pairing slot 0 or 1 of the event):
         the one the next PDU answers, or one still pending when Python takes the flow over."""
         proto = e[L.E_PROTO]
-        key, label, aux = (
-            (e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX])
-            if slot == 0
-            else (e[L.E_SKEY2], e[L.E_SLABEL2], e[L.E_SAUX2])
-        )
+        key, label, aux = (e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX]) if slot == 0 else (
+            e[L.E_SKEY2], e[L.E_SLABEL2], e[L.E_SAUX2])
         if key < 0:
             return
         if proto == L.P_MODBUS:

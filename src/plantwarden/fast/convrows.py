@@ -88,16 +88,8 @@ def conversation_rows(
         a, b = starts[j], starts[j + 1]
         op = {sub_cls[a]: sub_n[a]} if b - a == 1 else {sub_cls[i]: sub_n[i] for i in range(a, b)}
         proto, code = pc_sorted[p]
-        append(
-            {
-                "src": addr_sorted[s],
-                "dst": addr_sorted[d],
-                "proto": proto,
-                "code": code,
-                "count": total[j],
-                "first_ts": firsts[j] / NS,
-                "last_ts": lasts[j] / NS,
-                "op_classes": op,
-            }
-        )
+        append({
+            "src": addr_sorted[s], "dst": addr_sorted[d], "proto": proto, "code": code,
+            "count": total[j], "first_ts": firsts[j] / NS, "last_ts": lasts[j] / NS, "op_classes": op,
+        })
     return out

@@ -30,22 +30,9 @@ F_SEQUENCE, F_PERIOD = 1, 2
 
 
 @jit(nogil=True)
-def apply_records(
-    recs: np.ndarray,
-    lo: int,
-    hi: int,
-    tkeys: np.ndarray,
-    prev: np.ndarray,
-    trained: np.ndarray,
-    pkeys: np.ndarray,
-    pf: np.ndarray,
-    pi: np.ndarray,
-    clock: np.ndarray,
-    tmp: np.ndarray,
-    found: np.ndarray,
-    medians: np.ndarray,
-    periods: np.ndarray,
-) -> int:
+def apply_records(recs: np.ndarray, lo: int, hi: int, tkeys: np.ndarray, prev: np.ndarray,
+                  trained: np.ndarray, pkeys: np.ndarray, pf: np.ndarray, pi: np.ndarray, clock: np.ndarray,
+                  tmp: np.ndarray, found: np.ndarray, medians: np.ndarray, periods: np.ndarray) -> int:
     """Records ``lo:hi`` into the sequence and polling state (what ``DeviationRules._sequence``
     and ``PollingRules.on_operation`` do per request); findings go to ``found`` as
     [kind, record, previous symbol or period] (and the median), their count is returned.
@@ -134,22 +121,8 @@ class FastDetection:
         recs = self.recs
         self.detector.kernel["records"] += hi - lo
         s = self.state
-        n = apply_records(
-            recs,
-            lo,
-            hi,
-            s.tkeys,
-            s.prev,
-            s.trained,
-            s.pkeys,
-            s.pf,
-            s.pi,
-            s.clock,
-            s.tmp,
-            self.found,
-            self.medians,
-            self.periods,
-        )
+        n = apply_records(recs, lo, hi, s.tkeys, s.prev, s.trained, s.pkeys, s.pf, s.pi, s.clock, s.tmp,
+                          self.found, self.medians, self.periods)
         for k in range(n):
             kind, q, aux = (int(x) for x in self.found[k])
             frame, ts, ch = int(recs[q, L.RC_FRAME]), int(recs[q, L.RC_TS]), int(recs[q, L.RC_CH])
@@ -179,32 +152,15 @@ class FastDetection:
         self.packets += 1
         self._clock(e[L.E_TS])
         if not e[L.E_FIRST] & ~SILENCE_ONLY:
-            self.detector.observe_known_tcp(
-                e[L.E_FRAME],
-                e[L.E_TS],
-                name(e[L.E_CLIENT]),
-                name(e[L.E_SERVER]),
-                e[L.E_CPORT],
-                e[L.E_SPORT],
-                e[L.E_PROTO],
-            )
+            self.detector.observe_known_tcp(e[L.E_FRAME], e[L.E_TS], name(e[L.E_CLIENT]), name(e[L.E_SERVER]),
+                                            e[L.E_CPORT], e[L.E_SPORT], e[L.E_PROTO])
             return
         t = self.t
         kind = int(t.aval[e[L.E_CLIENT], 2])
-        pkt = Packet(
-            e[L.E_FRAME],
-            e[L.E_TS],
-            e[L.E_ORIG],
-            eth_src=name(e[L.E_DIR]),
-            ip_version=4 if kind == L.A_IPV4 else 6,
-            ip_src=name(e[L.E_CLIENT]),
-            ip_dst=name(e[L.E_SERVER]),
-            ip_proto=IPPROTO_TCP,
-            ttl=e[L.E_LEN],
-            sport=e[L.E_CPORT],
-            dport=e[L.E_SPORT],
-            tcp_flags=e[L.E_PROTO],
-        )
+        pkt = Packet(e[L.E_FRAME], e[L.E_TS], e[L.E_ORIG], eth_src=name(e[L.E_DIR]),
+                     ip_version=4 if kind == L.A_IPV4 else 6, ip_src=name(e[L.E_CLIENT]),
+                     ip_dst=name(e[L.E_SERVER]), ip_proto=IPPROTO_TCP, ttl=e[L.E_LEN],
+                     sport=e[L.E_CPORT], dport=e[L.E_SPORT], tcp_flags=e[L.E_PROTO])
         self.detector.observe_packet(pkt)
 
     def tick(self, e: list[int]) -> None:

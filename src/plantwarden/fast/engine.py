@@ -225,40 +225,15 @@ class Run:
                 mm.madvise(mmap.MADV_DONTNEED, released - released % mmap.PAGESIZE, page - released)
                 released = page
 
-    def _chunk(
-        self, buf: np.ndarray, filled: int, limit: int, batches: list[Batch], pos: int = 0
-    ) -> tuple[int, int]:
+    def _chunk(self, buf: np.ndarray, filled: int, limit: int,
+               batches: list[Batch], pos: int = 0) -> tuple[int, int]:
         """Walk ``buf[pos:filled]``; copies of the events it writes go to ``batches``."""
         t = self.t
         big, mult = self.big, self.mult
         while True:
-            pos, ne, status = walk(
-                buf,
-                pos,
-                filled,
-                big,
-                mult,
-                limit,
-                t.g,
-                t.fkey,
-                t.fl,
-                t.akey,
-                t.aval,
-                t.ckey,
-                t.cval,
-                t.seen,
-                t.svc,
-                t.kport,
-                t.ev,
-                t.r,
-                t.tmp,
-                t.scratch,
-                t.bkey,
-                t.bval,
-                t.ekey,
-                t.edges,
-                t.w,
-            )
+            pos, ne, status = walk(buf, pos, filled, big, mult, limit, t.g, t.fkey, t.fl, t.akey, t.aval,
+                                   t.ckey, t.cval, t.seen, t.svc, t.kport, t.ev,
+                                   t.r, t.tmp, t.scratch, t.bkey, t.bval, t.ekey, t.edges, t.w)
             batches.append(_batch(buf, t.ev[:ne], t))
             if status == L.S_GROW and not t.grow():
                 status = L.S_BAIL  # a table at its limit: the Python engine takes the rest
@@ -327,41 +302,25 @@ class Run:
         self.bridge.merge()
         g, out = self.t.g, self.out
         skipped = self.skipped
-        skipped.add_count(
-            "cut_by_snaplen", int(g[L.G_CUT_FIRST]), int(g[L.G_CUT]), "captured length < original length"
-        )
+        skipped.add_count("cut_by_snaplen", int(g[L.G_CUT_FIRST]), int(g[L.G_CUT]),
+                          "captured length < original length")
         if g[L.G_OVERSNAP]:
-            skipped.add_count(
-                "caplen_over_snaplen",
-                int(g[L.G_OVERSNAP_FIRST]),
-                int(g[L.G_OVERSNAP]),
-                f"{int(g[L.G_OVERSNAP_LEN])} bytes, snaplen {self._limit()}",
-            )
+            skipped.add_count("caplen_over_snaplen", int(g[L.G_OVERSNAP_FIRST]), int(g[L.G_OVERSNAP]),
+                              f"{int(g[L.G_OVERSNAP_LEN])} bytes, snaplen {self._limit()}")
         self._counted(skipped)
         listed = skipped.as_list()
         expired = self.bridge.decoder.defrag.expired
         if expired:
-            listed.append(
-                {
-                    "reason": "ip_fragments_incomplete",
-                    "count": expired,
-                    "first_frame": 0,
-                    "detail": "fragmented datagrams never completed",
-                }
-            )
+            listed.append({"reason": "ip_fragments_incomplete", "count": expired, "first_frame": 0,
+                           "detail": "fragmented datagrams never completed"})
         packets = int(g[L.G_PACKETS])
         self.bridge.hosts()
         sections = out.sections()
         from plantwarden import __version__
 
         return {
-            "name": name,
-            "path": path,
-            "sha256": sha,
-            "size": self.size,
-            "plantwarden": __version__,
-            "packets": packets,
-            "bytes": int(g[L.G_BYTES]),
+            "name": name, "path": path, "sha256": sha, "size": self.size, "plantwarden": __version__,
+            "packets": packets, "bytes": int(g[L.G_BYTES]),
             "first_ts": int(g[L.G_FIRST_TS]) / NS if packets else None,
             "last_ts": int(g[L.G_LAST_TS]) / NS if packets else None,
             "skipped": listed,
@@ -466,9 +425,8 @@ class NgRun(Run):
         blen = int(struct.unpack_from(self.endian + "I", buf[pos + 4 : pos + 8].tobytes())[0])
         return max(nb.SHB_MIN_LEN, min(blen, nb.MAX_BLOCK_LEN))
 
-    def _convert(
-        self, src: np.ndarray, pos: int, end: int, base: int, batches: list[Batch]
-    ) -> tuple[int, bool]:
+    def _convert(self, src: np.ndarray, pos: int, end: int, base: int,
+                 batches: list[Batch]) -> tuple[int, bool]:
         """Walk ``src[pos:end]``: the kernel takes converted records, :meth:`_block` the rest.
         Returns (position of the partial block at the end, reading stops)."""
         t = self.t
@@ -528,18 +486,8 @@ class NgRun(Run):
         self._packet(block, n + 1, iid, tsh, tsl, incl, orig, start, batches)
         return nxt
 
-    def _packet(
-        self,
-        block: bytes,
-        n: int,
-        iid: int,
-        tsh: int,
-        tsl: int,
-        incl: int,
-        orig: int,
-        start: int,
-        batches: list[Batch],
-    ) -> None:
+    def _packet(self, block: bytes, n: int, iid: int, tsh: int, tsl: int, incl: int, orig: int,
+                start: int, batches: list[Batch]) -> None:
         g, st = self.t.g, self.st
         g[L.G_FRAMES] = n
         if iid >= len(self.interfaces):
@@ -573,9 +521,8 @@ class NgRun(Run):
         stop = start + incl if not fcs else start + max(0, min(incl, orig - fcs))
         self._python_frame(n, int(st[ng.ST_LAST_TS]), iface.linktype, block[start:stop], orig, batches)
 
-    def _python_frame(
-        self, n: int, ts: int, linktype: int, data: bytes, orig: int, batches: list[Batch]
-    ) -> None:
+    def _python_frame(self, n: int, ts: int, linktype: int, data: bytes, orig: int,
+                      batches: list[Batch]) -> None:
         """A frame for the Python engine, in capture order; the kernel's flows go first."""
         g = self.t.g
         self.python_frames += 1
@@ -623,12 +570,8 @@ class NgRun(Run):
         i = len(self.interfaces)
         self.interfaces.append(iface)
         if i < ng.MAX_IF:
-            ok = (
-                iface.linktype == LINKTYPE_ETHERNET
-                and not iface.fcs_len
-                and iface.ts_mul * iface.ts_div < 1 << 62
-                and abs(iface.ts_offset_ns) < 1 << 62
-            )
+            ok = (iface.linktype == LINKTYPE_ETHERNET and not iface.fcs_len
+                  and iface.ts_mul * iface.ts_div < 1 << 62 and abs(iface.ts_offset_ns) < 1 << 62)
             if ok:
                 self.ifs[i] = (1, iface.snaplen, iface.ts_mul, iface.ts_div, iface.ts_offset_ns)
             else:
@@ -658,12 +601,8 @@ class NgRun(Run):
 
     def _counted(self, skipped: SkipReport) -> None:
         st = self.st
-        skipped.add_count(
-            "caplen_over_snaplen",
-            int(st[ng.ST_OS_FIRST]),
-            int(st[ng.ST_OS_N]),
-            f"{int(st[ng.ST_OS_LEN])} bytes, snaplen {int(st[ng.ST_OS_SNAP])}",
-        )
+        skipped.add_count("caplen_over_snaplen", int(st[ng.ST_OS_FIRST]), int(st[ng.ST_OS_N]),
+                          f"{int(st[ng.ST_OS_LEN])} bytes, snaplen {int(st[ng.ST_OS_SNAP])}")
 
 
 def _mapped(f: IO[bytes]) -> mmap.mmap | None:
@@ -808,12 +747,9 @@ class Prefixed:
         return self.raw.read(size)
 
 
-def analyze_fast(
-    path: str,
-    progress: Callable[[int], None] | None,
-    detector: Detector | None = None,
-    digest: FileHash | None = None,
-) -> dict[str, Any] | Prefixed | None:
+def analyze_fast(path: str, progress: Callable[[int], None] | None,
+                 detector: Detector | None = None,
+                 digest: FileHash | None = None) -> dict[str, Any] | Prefixed | None:
     """The document, or None when the kernel cannot read this input (Prefixed for stdin).
 
     With a ``detector`` (that has a baseline), detection runs in the same pass. ``digest``:

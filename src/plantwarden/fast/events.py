@@ -19,9 +19,8 @@ def py_frame(ev: np.ndarray, ne: int, frame: int, ts: int, off: int, n: int, ori
 
 
 @jit()
-def flow_event(
-    ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndarray, i: int, frame: int, ts: int
-) -> int:
+def flow_event(ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndarray, i: int,
+               frame: int, ts: int) -> int:
     """An event carrying a snapshot of flow row ``i`` (client/server from the key)."""
     a, bb = np.int64(fkey[i, 0] >> np.uint64(32)), np.int64(fkey[i, 0] & np.uint64(0xFFFFFFFF))
     ports = np.int64(fkey[i, 1] & np.uint64(0xFFFFFFFF))
@@ -35,11 +34,7 @@ def flow_event(
     ev[ne, L.E_SERIAL], ev[ne, L.E_PROTO] = row[L.F_SERIAL], row[L.F_PROTO]
     ev[ne, L.E_FIRST], ev[ne, L.E_LAST] = row[L.F_FIRST], row[L.F_LAST]
     ev[ne, L.E_PK0], ev[ne, L.E_PK1], ev[ne, L.E_BY0], ev[ne, L.E_BY1] = (
-        row[L.F_PK0],
-        row[L.F_PK1],
-        row[L.F_BY0],
-        row[L.F_BY1],
-    )
+        row[L.F_PK0], row[L.F_PK1], row[L.F_BY0], row[L.F_BY1])
     ev[ne, L.E_SYN], ev[ne, L.E_STATE], ev[ne, L.E_FINS] = row[L.F_SYN], row[L.F_STATE], row[L.F_FINS]
     ev[ne, L.E_NSEQ0], ev[ne, L.E_NSEQ1] = row[L.F_NSEQ0], row[L.F_NSEQ1]
     ev[ne, L.E_SKEY], ev[ne, L.E_SLABEL], ev[ne, L.E_SAUX] = row[L.F_SKEY], row[L.F_SLABEL], row[L.F_SAUX]

@@ -26,9 +26,8 @@ _EXT_GENERIC = (0, 43, 60, 135, 139, 140)
 
 
 @jit(inline="always")
-def addr_id(
-    akey: np.ndarray, aval: np.ndarray, g: np.ndarray, kind: int, hi: np.uint64, lo: np.uint64
-) -> int:
+def addr_id(akey: np.ndarray, aval: np.ndarray, g: np.ndarray, kind: int, hi: np.uint64,
+            lo: np.uint64) -> int:
     """Stable id of an address (every address seen is a host); index rows [hi, lo, tag, id]."""
     mask = akey.shape[0] - 1
     tag = np.uint64(kind) | OCCUPIED
@@ -74,9 +73,8 @@ def _tcp(b: np.ndarray, s: int, end: int, r: np.ndarray) -> None:
 
 
 @jit(inline="always")
-def _ipv4(
-    b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray, g: np.ndarray
-) -> None:
+def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
+          g: np.ndarray) -> None:
     if end - o < 20:
         return
     r[R_SRC] = addr_id(akey, aval, g, A_IPV4, _be(b, o + 12, 4), np.uint64(0))
@@ -95,9 +93,8 @@ def _ipv4(
 
 
 @jit(inline="always")
-def _ipv6(
-    b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray, g: np.ndarray
-) -> None:
+def _ipv6(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
+          g: np.ndarray) -> None:
     if end - o < 40:
         return
     r[R_SRC] = addr_id(akey, aval, g, A_IPV6, _be(b, o + 8, 8), _be(b, o + 16, 8))
@@ -127,9 +124,8 @@ def _ipv6(
 
 
 @jit(inline="always")
-def parse(
-    b: np.ndarray, o: int, n: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray, g: np.ndarray
-) -> None:
+def parse(b: np.ndarray, o: int, n: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
+          g: np.ndarray) -> None:
     """Fill ``r`` for the Ethernet frame b[o:o+n]."""
     r[:] = 0
     r[R_KIND] = KIND_PY

@@ -60,9 +60,8 @@ def _u32(b: np.ndarray, o: int, big: bool) -> int:
 
 
 @jit()
-def add_edge(
-    ekey: np.ndarray, edges: np.ndarray, g: np.ndarray, fkey: np.ndarray, row: np.ndarray, i: int
-) -> None:
+def add_edge(ekey: np.ndarray, edges: np.ndarray, g: np.ndarray, fkey: np.ndarray, row: np.ndarray,
+             i: int) -> None:
     """Add the ended flow of row ``i`` to its edge (client, server, server port, protocol)."""
     a, bb = fkey[i, 0] >> np.uint64(32), fkey[i, 0] & np.uint64(0xFFFFFFFF)
     ports = np.int64(fkey[i, 1] & np.uint64(0xFFFFFFFF))
@@ -85,16 +84,8 @@ def add_edge(
 
 
 @jit()
-def end_flow(
-    ev: np.ndarray,
-    ne: int,
-    fl: np.ndarray,
-    fkey: np.ndarray,
-    i: int,
-    g: np.ndarray,
-    ekey: np.ndarray,
-    edges: np.ndarray,
-) -> int:
+def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray,
+             ekey: np.ndarray, edges: np.ndarray) -> int:
     """Forget row ``i``. A flow the kernel still owns goes to the edge table; Python hears of
     its end only when one of its PDUs went to a Python session (to drop that session)."""
     row = fl[i]
@@ -108,19 +99,8 @@ def end_flow(
 
 
 @jit()
-def _new_flow(
-    fl: np.ndarray,
-    i: int,
-    r: np.ndarray,
-    a_is_src: bool,
-    ts: int,
-    svc: np.ndarray,
-    kport: np.ndarray,
-    g: np.ndarray,
-    weird: bool,
-    w: WTables,
-    aval: np.ndarray,
-) -> None:
+def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, svc: np.ndarray,
+              kport: np.ndarray, g: np.ndarray, weird: bool, w: WTables, aval: np.ndarray) -> None:
     flags, sport, dport = r[5], r[R_SPORT], r[R_DPORT]  # frames.R_FLAGS == 5
     syn = flags & 0x12
     if syn == 0x12:
@@ -150,21 +130,9 @@ def _new_flow(
 
 
 @jit(inline="always")
-def _flow_slot(
-    fkey: np.ndarray,
-    fl: np.ndarray,
-    r: np.ndarray,
-    ts: int,
-    ev: np.ndarray,
-    ne: int,
-    svc: np.ndarray,
-    kport: np.ndarray,
-    g: np.ndarray,
-    ekey: np.ndarray,
-    edges: np.ndarray,
-    w: WTables,
-    aval: np.ndarray,
-) -> tuple[int, int, bool]:
+def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.ndarray, ne: int,
+               svc: np.ndarray, kport: np.ndarray, g: np.ndarray, ekey: np.ndarray,
+               edges: np.ndarray, w: WTables, aval: np.ndarray) -> tuple[int, int, bool]:
     """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
     src, dst, sp, dp = r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT]
     a_is_src = (src, sp) <= (dst, dp)
@@ -195,17 +163,8 @@ def _room(ekey: np.ndarray, g: np.ndarray) -> bool:
 
 
 @jit()
-def expire(
-    fkey: np.ndarray,
-    fl: np.ndarray,
-    now: int,
-    ev: np.ndarray,
-    ne: int,
-    g: np.ndarray,
-    limit: int,
-    ekey: np.ndarray,
-    edges: np.ndarray,
-) -> int:
+def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, g: np.ndarray,
+           limit: int, ekey: np.ndarray, edges: np.ndarray) -> int:
     """End flows idle for longer than the timeout (stops when ``limit`` events are used or the
     edge table must grow first; the rest expire at a later chunk or at the end)."""
     i = 0
@@ -219,15 +178,8 @@ def expire(
 
 
 @jit()
-def finish(
-    fkey: np.ndarray,
-    fl: np.ndarray,
-    ev: np.ndarray,
-    g: np.ndarray,
-    kernel_only: bool,
-    ekey: np.ndarray,
-    edges: np.ndarray,
-) -> tuple[int, bool]:
+def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool,
+           ekey: np.ndarray, edges: np.ndarray) -> tuple[int, bool]:
     """End every flow row (capture over, or handing everything to Python).
 
     Returns (events written, more to do): it stops early when the event table is full or the
@@ -249,9 +201,8 @@ def finish(
 
 
 @jit(inline="always")
-def _wants_packet(
-    w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bkey: np.ndarray, bval: np.ndarray, g: np.ndarray
-) -> int:
+def _wants_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bkey: np.ndarray, bval: np.ndarray,
+                  g: np.ndarray) -> int:
     """Detection: why the packet rules need this packet of a kept flow (P_* bits), or 0.
 
     Connection attempts and resets (rules.silence, rules.scans), a packet from a host that was
@@ -282,9 +233,8 @@ def _wants_packet(
 
 
 @jit(inline="always")
-def _seen_packet(
-    w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bval: np.ndarray, j: int, want: int
-) -> None:
+def _seen_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bval: np.ndarray, j: int,
+                 want: int) -> None:
     if want & P_SILENT:
         w[W_SYNP][r[R_SRC]] = 0
     if want & P_ZONE:
@@ -305,33 +255,11 @@ def _retract(ev: np.ndarray, mark: int, ne: int) -> int:
 
 
 @jit(nogil=True)
-def walk(
-    buf: np.ndarray,
-    pos: int,
-    end: int,
-    big: bool,
-    mult: int,
-    limit: int,
-    g: np.ndarray,
-    fkey: np.ndarray,
-    fl: np.ndarray,
-    akey: np.ndarray,
-    aval: np.ndarray,
-    ckey: np.ndarray,
-    cval: np.ndarray,
-    seen: np.ndarray,
-    svc: np.ndarray,
-    kport: np.ndarray,
-    ev: np.ndarray,
-    r: np.ndarray,
-    tmp: np.ndarray,
-    scratch: np.ndarray,
-    bkey: np.ndarray,
-    bval: np.ndarray,
-    ekey: np.ndarray,
-    edges: np.ndarray,
-    w: WTables,
-) -> tuple[int, int, int]:
+def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, g: np.ndarray,
+         fkey: np.ndarray, fl: np.ndarray, akey: np.ndarray, aval: np.ndarray, ckey: np.ndarray,
+         cval: np.ndarray, seen: np.ndarray, svc: np.ndarray, kport: np.ndarray,
+         ev: np.ndarray, r: np.ndarray, tmp: np.ndarray, scratch: np.ndarray, bkey: np.ndarray,
+         bval: np.ndarray, ekey: np.ndarray, edges: np.ndarray, w: WTables) -> tuple[int, int, int]:
     """Walk records from ``pos``; returns (position reached, events written, status).
 
     Compiled without the numba runtime (``_nrt=False``): no reference counting on the array
@@ -350,14 +278,9 @@ def walk(
         nxt = pos + 16 + incl
         if nxt > end:
             break
-        if not g[L.G_ALLPY] and (
-            g[L.G_FLOWS] * 2 > fkey.shape[0]
-            or g[L.G_CONVS] * 2 > ckey.shape[0]
-            or g[L.G_ADDRS] * 2 > akey.shape[0]
-            or g[L.G_ADDRS] + 8 > aval.shape[0]
-            or g[L.G_BINDS] * 2 > bkey.shape[0]
-            or not _room(ekey, g)
-        ):
+        if not g[L.G_ALLPY] and (g[L.G_FLOWS] * 2 > fkey.shape[0] or g[L.G_CONVS] * 2 > ckey.shape[0]
+                                 or g[L.G_ADDRS] * 2 > akey.shape[0] or g[L.G_ADDRS] + 8 > aval.shape[0]
+                                 or g[L.G_BINDS] * 2 > bkey.shape[0] or not _room(ekey, g)):
             return pos, ne, L.S_GROW
         ts = _u32(buf, pos, big) * 1_000_000_000 + _u32(buf, pos + 4, big) * mult
         if not g[L.G_ALLPY]:
@@ -391,28 +314,8 @@ def walk(
                 want = _wants_packet(w, fl[i], r, ts, bkey, bval, g)
                 if want:
                     ne = pkt_event(ev, ne, frame, ts, r, r[R_TTL], orig, want)
-            ne = tcp_packet(
-                buf,
-                pos + 16,
-                incl,
-                orig,
-                frame,
-                ts,
-                r,
-                i,
-                a_is_src,
-                fkey,
-                fl,
-                ckey,
-                cval,
-                seen,
-                g,
-                ev,
-                ne,
-                tmp,
-                scratch,
-                w,
-            )
+            ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
+                            cval, seen, g, ev, ne, tmp, scratch, w)
             if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding
                 j = count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
                 if want:

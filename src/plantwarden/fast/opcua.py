@@ -226,3 +226,4 @@ def body_offset(b: np.ndarray, p: int, end: int) -> int:
     enc = np.int64(b[p]) & 0x3F
     step = 2 if enc == 0 else 4 if enc == 1 else 7 if enc == 2 else -1
     return p + step if step > 0 and p + step <= end else -1
+

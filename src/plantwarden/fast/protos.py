@@ -76,9 +76,8 @@ def sampled(g: np.ndarray, which: int, write: bool) -> bool:
 
 
 @jit()
-def content_seen(
-    seen: np.ndarray, g: np.ndarray, gcount: int, b: np.ndarray, o: int, n: int, src: int
-) -> bool:
+def content_seen(seen: np.ndarray, g: np.ndarray, gcount: int, b: np.ndarray, o: int, n: int,
+                 src: int) -> bool:
     """True when the same bytes came from the same address before (deduplicates identity answers)."""
     h = np.uint64(1469598103934665603)
     for k in range(o, o + n):
@@ -89,7 +88,6 @@ def content_seen(
 
 
 # -- Modbus/TCP ([MB-TCP] 3.1.3; checks of plantwarden.protocols.modbus.decode/responses) ---
-
 
 @jit()
 def modbus_frame(b: np.ndarray, off: int, n: int) -> int:
@@ -147,18 +145,8 @@ def _modbus_response_ok(b: np.ndarray, o: int, n: int, fc: int, qty: int) -> boo
 
 
 @jit()
-def modbus_pdu(
-    b: np.ndarray,
-    o: int,
-    n: int,
-    request: bool,
-    tmp: np.ndarray,
-    g: np.ndarray,
-    seen: np.ndarray,
-    gseen: int,
-    src: int,
-    dedup: bool,
-) -> tuple[int, int]:
+def modbus_pdu(b: np.ndarray, o: int, n: int, request: bool, tmp: np.ndarray, g: np.ndarray,
+               seen: np.ndarray, gseen: int, src: int, dedup: bool) -> tuple[int, int]:
     if n <= 7:
         return A_ROUTE, 0
     raw = np.int64(b[o + 7])
@@ -192,7 +180,6 @@ def modbus_pdu(
 
 
 # -- TPKT / COTP / S7comm (RFC 1006 §6, ISO 8073 §13; plantwarden.protocols.s7comm) --------
-
 
 @jit()
 def tpkt_frame(b: np.ndarray, off: int, n: int) -> int:
@@ -249,7 +236,6 @@ def s7_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tup
 
 
 # -- OPC UA binary (OPC 10000-6 7.1.2, 6.7.2; plantwarden.protocols.opcua.session) ---------
-
 
 @jit()
 def opcua_type(b: np.ndarray, off: int) -> int:
@@ -321,9 +307,8 @@ def _hello_ok(b: np.ndarray, o: int, n: int) -> bool:
 
 
 @jit()
-def _known_identity(
-    b: np.ndarray, o: int, n: int, sid: int, seen: np.ndarray, g: np.ndarray, src: int
-) -> bool:
+def _known_identity(b: np.ndarray, o: int, n: int, sid: int, seen: np.ndarray, g: np.ndarray,
+                    src: int) -> bool:
     """A CreateSession request or response whose identity-bearing bytes (fast.opcua) came
     from ``src`` before and that the Python decoder reads without an anomaly."""
     body = body_offset(b, o + 24, o + n)
@@ -337,9 +322,8 @@ def _known_identity(
 
 
 @jit()
-def opcua_pdu(
-    b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, seen: np.ndarray, src: int, dedup: bool
-) -> tuple[int, int]:
+def opcua_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray, seen: np.ndarray,
+              src: int, dedup: bool) -> tuple[int, int]:
     kind = opcua_type(b, o)
     if u32le(b, o + 4) != n or b[o + 3] != 0x46:
         if kind == 5:  # a chunk of a longer message: the session pairs the chunks from now on
@@ -370,10 +354,7 @@ def opcua_pdu(
             tmp[T_SAMPLED] = -1
             return A_ROUTE, 0
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
-    if (
-        sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE)
-        and dedup
-        and _known_identity(b, o, n, sid, seen, g, src)
-    ):
+    if sid in (CREATE_SESSION, CREATE_SESSION_RESPONSE) and dedup and _known_identity(
+            b, o, n, sid, seen, g, src):
         return A_COUNT, (P_OPCUA << 24) | (5 << 20) | sid
     return A_ROUTE, 0

@@ -93,20 +93,8 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
 
 
 @jit(inline="always")
-def _judge(
-    b: np.ndarray,
-    o: int,
-    n: int,
-    proto: int,
-    r: np.ndarray,
-    d: int,
-    tmp: np.ndarray,
-    g: np.ndarray,
-    seen: np.ndarray,
-    scratch: np.ndarray,
-    row: np.ndarray,
-    w: WTables,
-) -> int:
+def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp: np.ndarray,
+           g: np.ndarray, seen: np.ndarray, scratch: np.ndarray, row: np.ndarray, w: WTables) -> int:
     """Frame and classify every PDU of the segment into ``scratch``; -1 = hand over.
 
     Scratch rows: action, label, offset, length, the pairing slot before the PDU (3), and for
@@ -161,17 +149,8 @@ def _judge(
 
 
 @jit(inline="always")
-def count(
-    ckey: np.ndarray,
-    cval: np.ndarray,
-    g: np.ndarray,
-    src: int,
-    dst: int,
-    label: int,
-    ts: int,
-    frame: int,
-    gcount: int,
-) -> int:
+def count(ckey: np.ndarray, cval: np.ndarray, g: np.ndarray, src: int, dst: int, label: int,
+          ts: int, frame: int, gcount: int) -> int:
     """One (src, dst, label) at ``ts`` in a counter table: conversations (label = operation),
     or MAC-IP bindings (src = MAC id, dst = IP id, label 0). Returns the slot."""
     k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
@@ -198,24 +177,9 @@ def _state(row: np.ndarray, flags: int) -> None:
 
 
 @jit(inline="always")
-def _emit(
-    scratch: np.ndarray,
-    k: int,
-    b_src: int,
-    b_dst: int,
-    ts: int,
-    frame: int,
-    d: int,
-    fl: np.ndarray,
-    fkey: np.ndarray,
-    i: int,
-    ckey: np.ndarray,
-    cval: np.ndarray,
-    g: np.ndarray,
-    ev: np.ndarray,
-    ne: int,
-    w: WTables,
-) -> int:
+def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
+          fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
+          g: np.ndarray, ev: np.ndarray, ne: int, w: WTables) -> int:
     for q in range(k):
         act = scratch[q, 0]
         if act == L.A_COUNT:
@@ -252,17 +216,8 @@ def _account(row: np.ndarray, d: int, orig: int, ts: int) -> None:
 
 
 @jit(inline="always")
-def _segment(
-    b: np.ndarray,
-    row: np.ndarray,
-    r: np.ndarray,
-    d: int,
-    tmp: np.ndarray,
-    g: np.ndarray,
-    seen: np.ndarray,
-    scratch: np.ndarray,
-    w: WTables,
-) -> int:
+def _segment(b: np.ndarray, row: np.ndarray, r: np.ndarray, d: int, tmp: np.ndarray, g: np.ndarray,
+             seen: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
     """PDUs of an in-order segment (scratch rows), 0 for nothing to frame, -1 to hand over."""
     seq, poff, plen = r[R_SEQ], r[R_POFF], r[R_PLEN]
     ns = row[L.F_NSEQ0 + d]
@@ -298,28 +253,10 @@ def _segment(
 
 
 @jit(inline="always")
-def tcp_packet(
-    b: np.ndarray,
-    off: int,
-    incl: int,
-    orig: int,
-    frame: int,
-    ts: int,
-    r: np.ndarray,
-    i: int,
-    a_is_src: bool,
-    fkey: np.ndarray,
-    fl: np.ndarray,
-    ckey: np.ndarray,
-    cval: np.ndarray,
-    seen: np.ndarray,
-    g: np.ndarray,
-    ev: np.ndarray,
-    ne: int,
-    tmp: np.ndarray,
-    scratch: np.ndarray,
-    w: WTables,
-) -> int:
+def tcp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
+               i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
+               cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,
+               tmp: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
     """One TCP packet of flow row ``i``; returns the event count."""
     row = fl[i]
     d = 0 if a_is_src == (row[L.F_CLIENT_IS_A] == 1) else 1

@@ -51,14 +51,8 @@ from plantwarden.fast.watchk import (
 from plantwarden.protocols.opcua.codes import SERVICE_INFO
 from plantwarden.protocols.s7comm import codes as s7_codes
 
-PROTOS = {
-    L.P_MODBUS: "modbus",
-    L.P_S7: "s7comm",
-    L.P_COTP: "cotp",
-    L.P_OPCUA: "opcua",
-    L.P_ENIP: "enip",
-    L.P_CIP: "cip",
-}
+PROTOS = {L.P_MODBUS: "modbus", L.P_S7: "s7comm", L.P_COTP: "cotp", L.P_OPCUA: "opcua", L.P_ENIP: "enip",
+          L.P_CIP: "cip"}
 _COTP_REQUEST = {0xE0: True, 0x80: True, 0xD0: False, 0xC0: False}
 _OPCUA_REQUESTS = (631, 673, 554, 527, 467, 470, 473, 476, 634, 676, 557, 530, 461, 464)
 
@@ -139,9 +133,8 @@ def _put(keys: np.ndarray, g: np.ndarray, k0: np.uint64, k1: np.uint64) -> int:
 
 
 @jit()
-def _put_many(
-    keys: np.ndarray, g: np.ndarray, k0: np.ndarray, k1: np.ndarray, slots: np.ndarray, ids: np.ndarray
-) -> None:
+def _put_many(keys: np.ndarray, g: np.ndarray, k0: np.ndarray, k1: np.ndarray, slots: np.ndarray,
+              ids: np.ndarray) -> None:
     """``_put`` of each (k0[i], k1[i]) in order: its slot, and the count of entries before it."""
     for i in range(k0.shape[0]):
         ids[i] = g[0]
@@ -175,22 +168,9 @@ class Watch:
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The tables in the order of fast.watchk.W_*."""
-        return (
-            self.baddr,
-            self.chan_keys,
-            self.chan,
-            self.conv_keys,
-            self.conv,
-            self.code_keys,
-            self.code_idx,
-            self.units,
-            self.ranges_at,
-            self.ranges,
-            self.label_keys,
-            self.labels,
-            self.text,
-            self.area_text,
-        )
+        return (self.baddr, self.chan_keys, self.chan, self.conv_keys, self.conv, self.code_keys,
+                self.code_idx, self.units, self.ranges_at, self.ranges, self.label_keys, self.labels,
+                self.text, self.area_text)
 
     @classmethod
     def build(cls, known: Known, state: OpState, site: SiteContext) -> Watch:
@@ -272,14 +252,8 @@ class Watch:
         if code_chs:  # keyed in one call; a code's index: the number of codes put before it
             n = len(code_chs)
             code_slots, code_ids = np.zeros(n, np.int64), np.zeros(n, np.int64)
-            _put_many(
-                code_keys,
-                g3,
-                np.array(code_chs, np.uint64),
-                np.array(code_texts, np.uint64),
-                code_slots,
-                code_ids,
-            )
+            _put_many(code_keys, g3, np.array(code_chs, np.uint64), np.array(code_texts, np.uint64),
+                      code_slots, code_ids)
             code_idx[code_slots] = code_ids
             units[code_ids] = np.array(unit_rows, np.uint64)
             ranges_at[code_ids] = range_rows
@@ -292,36 +266,16 @@ class Watch:
             _proto, code_text, _name, op_class = describe(label)
             slot = _put(label_keys, g4, np.uint64(label), np.uint64(0))
             raw = code_text.encode()
-            linfo[slot] = (
-                label >> 24,
-                _request_mode(label),
-                op_class.value == "write",
-                text_key(code_text) >> 1,
-                len(pool),
-                len(raw),
-            )
+            linfo[slot] = (label >> 24, _request_mode(label), op_class.value == "write",
+                           text_key(code_text) >> 1, len(pool), len(raw))
             pool += raw
         areas = np.zeros((256, 16), np.uint8)
         for area in range(256):
             name = (s7_codes.AREAS.get(area) or s7_codes.unknown(area)).encode()[:16]
             areas[area, : len(name)] = np.frombuffer(name, np.uint8)
-        return cls(
-            baddr,
-            chan_keys,
-            chan,
-            conv_keys,
-            conv,
-            code_keys,
-            code_idx,
-            units,
-            ranges_at,
-            np.array(rows or [(0, 0)], np.int64).reshape(-1, 2),
-            label_keys,
-            linfo,
-            np.frombuffer(bytes(pool) or b"\0", np.uint8).copy(),
-            areas,
-            names,
-        )
+        return cls(baddr, chan_keys, chan, conv_keys, conv, code_keys, code_idx, units, ranges_at,
+                   np.array(rows or [(0, 0)], np.int64).reshape(-1, 2), label_keys, linfo,
+                   np.frombuffer(bytes(pool) or b"\0", np.uint8).copy(), areas, names)
 
 
 def _unit_words(units: set[int]) -> tuple[int, int, int, int]:
@@ -338,3 +292,4 @@ def _zones_differ(site: SiteContext, client: str, server: str) -> bool:
         return False
     cz, sz = site.zone(client), site.zone(server)
     return cz is not None and sz is not None and cz.name != sz.name
+

@@ -51,30 +51,9 @@ def baseline_id(baddr: np.ndarray, hi: np.uint64, lo: np.uint64, kind: int) -> i
     return -1
 
 
-(
-    W_BADDR,
-    W_CHANK,
-    W_CHAN,
-    W_CONVK,
-    W_CONV,
-    W_CODEK,
-    W_CODEI,
-    W_UNITS,
-    W_RAT,
-    W_RANGES,
-    W_LABK,
-    W_LAB,
-    W_TEXT,
-    W_AREA,
-    W_SYNP,
-    W_REC,
-    W_SKEY,
-    W_SVAL,
-    W_SPOOL,
-    W_WG,
-    W_SBUF,
-    W_MEMO,
-) = range(22)
+
+(W_BADDR, W_CHANK, W_CHAN, W_CONVK, W_CONV, W_CODEK, W_CODEI, W_UNITS, W_RAT, W_RANGES, W_LABK, W_LAB,
+ W_TEXT, W_AREA, W_SYNP, W_REC, W_SKEY, W_SVAL, W_SPOOL, W_WG, W_SBUF, W_MEMO) = range(22)
 
 WTables = tuple[np.ndarray, ...]  # the W_* arrays
 MEMO_LABELS = 1 << 24  # label rows a memo key has room for (fast.watchk.modbus_symbol)
@@ -184,21 +163,9 @@ def _s7_items(b: np.ndarray, pos: int, m: int, sbuf: np.ndarray, n: int, area: n
 
 
 @jit()
-def symbol(
-    sbuf: np.ndarray,
-    text: np.ndarray,
-    info: np.ndarray,
-    area: np.ndarray,
-    skey: np.ndarray,
-    sval: np.ndarray,
-    spool: np.ndarray,
-    wg: np.ndarray,
-    b: np.ndarray,
-    pos: int,
-    m: int,
-    label: int,
-    lrow: int,
-) -> np.uint64:
+def symbol(sbuf: np.ndarray, text: np.ndarray, info: np.ndarray, area: np.ndarray, skey: np.ndarray,
+           sval: np.ndarray, spool: np.ndarray, wg: np.ndarray, b: np.ndarray, pos: int, m: int,
+           label: int, lrow: int) -> np.uint64:
     """The request's symbol key: FNV-1a over the text ``ops.symbol`` gives the Python
     operation (code, ``u<unit>``, ``@<first>+<count>`` or ``@<items>``), registered with its text."""
     n = 0
@@ -221,15 +188,8 @@ def symbol(
 
 
 @jit()
-def _register(
-    wg: np.ndarray,
-    skey: np.ndarray,
-    sval: np.ndarray,
-    spool: np.ndarray,
-    sbuf: np.ndarray,
-    h: np.uint64,
-    n: int,
-) -> None:
+def _register(wg: np.ndarray, skey: np.ndarray, sval: np.ndarray, spool: np.ndarray, sbuf: np.ndarray,
+              h: np.uint64, n: int) -> None:
     """Keep the text of a symbol key the first time it is seen (for the findings' texts)."""
     if (wg[L.WG_NSYM] + 1) * 2 > skey.shape[0] or wg[L.WG_POOL] + n > spool.shape[0]:
         return
@@ -283,9 +243,8 @@ def _any_unit(w: WTables, cslot: int, unit: int) -> bool:
 
 
 @jit(inline="always")
-def judge_op(
-    w: WTables, b: np.ndarray, pos: int, m: int, label: int, modbus_req: bool, d: int, row: np.ndarray
-) -> tuple[bool, int, np.uint64]:
+def judge_op(w: WTables, b: np.ndarray, pos: int, m: int, label: int, modbus_req: bool, d: int,
+             row: np.ndarray) -> tuple[bool, int, np.uint64]:
     """A PDU the kernel would count on a kept flow: (keep counting it, channel for a record or -1,
     symbol key). False hands the flow to the Python engine before this segment."""
     lslot = find(w[W_LABK], np.uint64(label), OCCUPIED)
@@ -313,25 +272,8 @@ def judge_op(
         return True, -1, np.uint64(0)
     if label >> 24 == L.P_MODBUS and pos >= 0 and lslot < MEMO_LABELS:
         return True, ch, modbus_symbol(w, b, pos, m, label, lslot)
-    return (
-        True,
-        ch,
-        symbol(
-            w[W_SBUF],
-            w[W_TEXT],
-            info,
-            w[W_AREA],
-            w[W_SKEY],
-            w[W_SVAL],
-            w[W_SPOOL],
-            w[W_WG],
-            b,
-            pos,
-            m,
-            label,
-            lslot,
-        ),
-    )
+    return True, ch, symbol(w[W_SBUF], w[W_TEXT], info, w[W_AREA], w[W_SKEY], w[W_SVAL], w[W_SPOOL],
+                            w[W_WG], b, pos, m, label, lslot)
 
 
 @jit(inline="always")
@@ -343,30 +285,13 @@ def modbus_symbol(w: WTables, b: np.ndarray, pos: int, m: int, label: int, lslot
     if label & 0x7F != 43:
         address, qty = _modbus_points(b, pos, label & 0x7F)
     memo, wg = w[W_MEMO], w[W_WG]
-    mk = (
-        (np.uint64(lslot) << np.uint64(40))
-        | (np.uint64(b[pos + 6]) << np.uint64(32))
-        | (np.uint64(address) << np.uint64(16))
-        | np.uint64(qty)
-    )
+    mk = ((np.uint64(lslot) << np.uint64(40)) | (np.uint64(b[pos + 6]) << np.uint64(32))
+          | (np.uint64(address) << np.uint64(16)) | np.uint64(qty))
     slot = find(memo, mk, OCCUPIED)
     if slot >= 0:
         return memo[slot, 2]
-    h = symbol(
-        w[W_SBUF],
-        w[W_TEXT],
-        w[W_LAB],
-        w[W_AREA],
-        w[W_SKEY],
-        w[W_SVAL],
-        w[W_SPOOL],
-        wg,
-        b,
-        pos,
-        m,
-        label,
-        lslot,
-    )
+    h = symbol(w[W_SBUF], w[W_TEXT], w[W_LAB], w[W_AREA], w[W_SKEY], w[W_SVAL], w[W_SPOOL], wg, b, pos, m,
+               label, lslot)
     if (wg[L.WG_NMEMO] + 1) * 2 <= memo.shape[0]:
         slot = find_or_add(memo, mk, OCCUPIED, wg, L.WG_NMEMO)
         memo[-slot - 1, 2] = h
@@ -383,9 +308,8 @@ def record(w: WTables, frame: int, ts: int, ch: int, sym: np.uint64, evpos: int)
 
 
 @jit(inline="always")
-def pkt_event(
-    ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int, want: int
-) -> int:
+def pkt_event(ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int,
+              want: int) -> int:
     """A packet the packet rules need (layout.K_PKT); ``want``: why (the P_* bits)."""
     ev[ne, L.E_KIND], ev[ne, L.E_FRAME], ev[ne, L.E_TS] = L.K_PKT, frame, ts
     ev[ne, L.E_CLIENT], ev[ne, L.E_SERVER] = r[1], r[2]  # frames.R_SRC, R_DST
@@ -406,34 +330,17 @@ def state_arrays(detecting: bool) -> tuple[np.ndarray, ...]:
     symbol texts it registered, counters, the text buffer, the Modbus symbol memo (one row
     each when not detecting)."""
     n = L.ADDR_CAP if detecting else 1
-    return (
-        np.zeros(n, np.uint8),
-        np.zeros((L.REC_CAP if detecting else 1, L.NR), np.int64),
-        np.zeros((L.SYM_CAP if detecting else 2, 2), np.uint64),
-        np.zeros((L.SYM_CAP if detecting else 2, 2), np.int64),
-        np.zeros(L.SYM_POOL if detecting else 1, np.uint8),
-        np.zeros(8, np.int64),
-        np.zeros(512, np.uint8),
-        np.zeros((L.MEMO_CAP if detecting else 2, 3), np.uint64),
-    )
+    return (np.zeros(n, np.uint8), np.zeros((L.REC_CAP if detecting else 1, L.NR), np.int64),
+            np.zeros((L.SYM_CAP if detecting else 2, 2), np.uint64),
+            np.zeros((L.SYM_CAP if detecting else 2, 2), np.int64),
+            np.zeros(L.SYM_POOL if detecting else 1, np.uint8), np.zeros(8, np.int64),
+            np.zeros(512, np.uint8), np.zeros((L.MEMO_CAP if detecting else 2, 3), np.uint64))
 
 
 def empty_tables() -> tuple[np.ndarray, ...]:
     """Baseline tables of no baseline (the kernel never reads them without detection)."""
     k = np.zeros((2, 2), np.uint64)
-    return (
-        np.zeros((2, 4), np.uint64),
-        k,
-        np.zeros((2, 6), np.int64),
-        k.copy(),
-        np.zeros(2, np.int64),
-        k.copy(),
-        np.zeros(2, np.int64),
-        np.zeros((1, 5), np.uint64),
-        np.zeros((1, 2), np.int64),
-        np.zeros((1, 2), np.int64),
-        k.copy(),
-        np.zeros((2, NL), np.int64),
-        np.zeros(1, np.uint8),
-        np.zeros((256, 16), np.uint8),
-    )
+    return (np.zeros((2, 4), np.uint64), k, np.zeros((2, 6), np.int64), k.copy(), np.zeros(2, np.int64),
+            k.copy(), np.zeros(2, np.int64), np.zeros((1, 5), np.uint64), np.zeros((1, 2), np.int64),
+            np.zeros((1, 2), np.int64), k.copy(), np.zeros((2, NL), np.int64), np.zeros(1, np.uint8),
+            np.zeros((256, 16), np.uint8))

@@ -65,13 +65,7 @@ class Rule:
         s.report(Finding(info, src, dst, s.capture, frame, ts_ns / NS, detail, severity, learn))
 
     def fire_series(
-        self,
-        info: RuleInfo,
-        src: str,
-        dst: str,
-        capture: str,
-        ts: list[float],
-        frames: list[int],
+        self, info: RuleInfo, src: str, dst: str, capture: str, ts: list[float], frames: list[int],
         detail: Callable[[int], str],
     ) -> None:
         """``fire`` once per frame (``frames[i]`` at ``ts[i]`` seconds, in time order, detail

@@ -121,9 +121,8 @@ class PollingRules(Rule):
         for lo, hi in zip([0, *cut.tolist()], [*cut.tolist(), len(order)], strict=True):
             client, server = self.pair_names[pairs[lo]]
             said = _StopDetails(symbols, quiet_s, medians, lo)
-            self.fire_series(
-                STOPPED, client, server, log.captures[captures[lo]], ts[lo:hi], frame[lo:hi], said.detail
-            )
+            self.fire_series(STOPPED, client, server, log.captures[captures[lo]], ts[lo:hi], frame[lo:hi],
+                             said.detail)
 
     def finish(self) -> None:
         if self.shared.now_ns:

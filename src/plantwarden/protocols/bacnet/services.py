@@ -259,17 +259,10 @@ def error(buf: bytes, pos: int, out: Decoded) -> None:
 
 Handler = Callable[[bytes, int, Decoded], None]
 HANDLERS: dict[tuple[int, int], Handler] = {
-    (0, 12): read_property,
-    (3, 12): read_property_ack,
-    (0, 15): write_property,
-    (0, 14): lambda b, p, o: access_list(b, p, o, 0),
-    (3, 14): lambda b, p, o: access_list(b, p, o, 2),
-    (0, 16): lambda b, p, o: access_list(b, p, o, 0),
-    (0, 5): subscribe_cov,
-    (0, 1): cov_notification,
-    (1, 2): cov_notification,
-    (1, 0): i_am,
-    (1, 8): who_is,
+    (0, 12): read_property, (3, 12): read_property_ack, (0, 15): write_property,
+    (0, 14): lambda b, p, o: access_list(b, p, o, 0), (3, 14): lambda b, p, o: access_list(b, p, o, 2),
+    (0, 16): lambda b, p, o: access_list(b, p, o, 0), (0, 5): subscribe_cov,
+    (0, 1): cov_notification, (1, 2): cov_notification, (1, 0): i_am, (1, 8): who_is,
     (1, 1): lambda b, p, o: app_values(b, p, o, ("device", "object", "object_name")),
     (1, 6): lambda b, p, o: app_values(b, p, o, ("date", "time")),
     (1, 9): lambda b, p, o: app_values(b, p, o, ("date", "time")),

@@ -68,12 +68,5 @@ def identity_attributes(data: bytes) -> dict[str, int | str] | None:
     vendor, dtype, code, major, minor, status, serial = _IDENTITY.unpack_from(data)
     size = data[_IDENTITY.size]
     name = data[_IDENTITY.size + 1 : _IDENTITY.size + 1 + size].decode("latin-1")
-    return {
-        "vendor_id": vendor,
-        "device_type": dtype,
-        "product_code": code,
-        "revision": f"{major}.{minor}",
-        "status": status,
-        "serial": serial,
-        "product_name": name,
-    }
+    return {"vendor_id": vendor, "device_type": dtype, "product_code": code,
+            "revision": f"{major}.{minor}", "status": status, "serial": serial, "product_name": name}

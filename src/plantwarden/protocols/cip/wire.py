@@ -203,20 +203,10 @@ def forward_open(data: bytes, large: bool) -> dict[str, object] | None:
     to_params = int.from_bytes(data[pos : pos + psize], "little")
     transport, path_words = data[pos + psize], data[pos + psize + 1]
     path = data[pos + psize + 2 : pos + psize + 2 + 2 * path_words]
-    return {
-        "o_t_connection_id": ot_id,
-        "t_o_connection_id": to_id,
-        "connection_serial": serial,
-        "originator_vendor": vendor,
-        "originator_serial": orig_serial,
-        "timeout_multiplier": mult,
-        "o_t_rpi_us": ot_rpi,
-        "t_o_rpi_us": to_rpi,
-        "o_t_params": ot_params,
-        "t_o_params": to_params,
-        "transport_trigger": transport,
-        "connection_path": path.hex(),
-    }
+    return {"o_t_connection_id": ot_id, "t_o_connection_id": to_id, "connection_serial": serial,
+            "originator_vendor": vendor, "originator_serial": orig_serial, "timeout_multiplier": mult,
+            "o_t_rpi_us": ot_rpi, "t_o_rpi_us": to_rpi, "o_t_params": ot_params,
+            "t_o_params": to_params, "transport_trigger": transport, "connection_path": path.hex()}
 
 
 def forward_open_reply(data: bytes) -> dict[str, object] | None:
@@ -224,15 +214,9 @@ def forward_open_reply(data: bytes) -> dict[str, object] | None:
     if len(data) < 26:
         return None
     ot_id, to_id, serial, vendor, orig_serial, ot_api, to_api = struct.unpack_from("<IIHHIII", data)
-    return {
-        "o_t_connection_id": ot_id,
-        "t_o_connection_id": to_id,
-        "connection_serial": serial,
-        "originator_vendor": vendor,
-        "originator_serial": orig_serial,
-        "o_t_api_us": ot_api,
-        "t_o_api_us": to_api,
-    }
+    return {"o_t_connection_id": ot_id, "t_o_connection_id": to_id, "connection_serial": serial,
+            "originator_vendor": vendor, "originator_serial": orig_serial, "o_t_api_us": ot_api,
+            "t_o_api_us": to_api}
 
 
 def forward_close(data: bytes) -> dict[str, object] | None:

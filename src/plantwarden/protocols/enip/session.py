@@ -71,11 +71,8 @@ class EnipSession:
             _anomaly(out, ctx, "invalid_length", f"I/O datagram without sequenced address ({len(pdu)} B)")
             return
         data = _find(items, 0x00B1)
-        details: dict[str, object] = {
-            "connection_id": seq[0],
-            "encap_sequence": seq[1],
-            "data_length": len(data.data) if data is not None else 0,
-        }
+        details: dict[str, object] = {"connection_id": seq[0], "encap_sequence": seq[1],
+                                      "data_length": len(data.data) if data is not None else 0}
         out.operation(Operation("cipio", "io", "Class 1 I/O", OpClass.IO_DATA, ctx, None, details))
 
     def _encapsulated(self, pdu: bytes, ctx: PduContext, out: Emitter) -> None:
@@ -132,17 +129,10 @@ class EnipSession:
                 _anomaly(out, ctx, "invalid_length", "truncated CIP Identity item")
             if ident is None:
                 continue
-            fields = identity_fields(
-                {
-                    "vendor_id": ident.vendor_id,
-                    "device_type": ident.device_type,
-                    "product_code": ident.product_code,
-                    "product_name": ident.product_name,
-                    "revision": f"{ident.revision[0]}.{ident.revision[1]}",
-                    "serial": ident.serial_number,
-                    "status": ident.status,
-                }
-            )
+            fields = identity_fields({"vendor_id": ident.vendor_id, "device_type": ident.device_type,
+                                      "product_code": ident.product_code, "product_name": ident.product_name,
+                                      "revision": f"{ident.revision[0]}.{ident.revision[1]}",
+                                      "serial": ident.serial_number, "status": ident.status})
             if ident.state is not None:
                 fields["state"] = str(ident.state)
             address = ident.socket_ip if ident.socket_ip not in ("0.0.0.0", "") else ctx.src

@@ -132,16 +132,5 @@ def identity_item(data: bytes) -> IdentityItem | None:
     state_pos = pos + 1 + name_len
     state = data[state_pos] if state_pos < len(data) else None
     ip = ".".join(str(b) for b in addr)
-    return IdentityItem(
-        version,
-        ip,
-        int.from_bytes(port, "big"),
-        vendor,
-        dtype,
-        code,
-        (major, minor),
-        status,
-        serial,
-        name,
-        state,
-    )
+    return IdentityItem(version, ip, int.from_bytes(port, "big"), vendor, dtype, code, (major, minor),
+                        status, serial, name, state)

@@ -125,11 +125,8 @@ class Iec104Session:
     def _describe(self, op: Operation, head: wire.AsduHeader) -> None:
         op.request = _is_request(head)
         op.details.update(
-            cause=codes.cause_name(head.cause),
-            common_address=head.common_address,
-            originator=head.originator,
-            objects=head.number,
-            sq=head.sq,
+            cause=codes.cause_name(head.cause), common_address=head.common_address,
+            originator=head.originator, objects=head.number, sq=head.sq,
         )
         if head.negative:
             op.details["negative"] = True
@@ -158,14 +155,8 @@ class Iec104Session:
             detail = f"{codes.type_name(head.type_id)} {codes.cause_name(head.cause)} ioa {ioa}"
             out.anomaly(Anomaly("iec104.response_without_request", ctx, detail))
 
-    def _values(
-        self,
-        asdu: bytes,
-        head: wire.AsduHeader,
-        objects: list[tuple[int, int]],
-        ctx: PduContext,
-        out: Emitter,
-    ) -> None:
+    def _values(self, asdu: bytes, head: wire.AsduHeader, objects: list[tuple[int, int]],
+                ctx: PduContext, out: Emitter) -> None:
         command = codes.is_command(head.type_id)
         if command and head.cause != codes.COT_ACT:
             return

@@ -39,12 +39,8 @@ def application(r: Reader) -> dict[str, str]:
     r.string()
     for _ in range(r.count()):
         r.string()
-    found = {
-        "application_uri": uri,
-        "product_uri": product,
-        "name": app_name,
-        "application_type": name(APPLICATION_TYPE, app_type),
-    }
+    found = {"application_uri": uri, "product_uri": product, "name": app_name,
+             "application_type": name(APPLICATION_TYPE, app_type)}
     return {k: v for k, v in found.items() if v}
 
 
@@ -65,13 +61,8 @@ def endpoints(r: Reader, out: Decoded) -> None:
         r.string()
         r.u8()
         if len(listed) < MAX_LISTED:
-            listed.append(
-                {
-                    "url": url,
-                    "security_mode": name(SECURITY_MODE, mode),
-                    "security_policy": POLICY.get(policy, policy),
-                }
-            )
+            listed.append({"url": url, "security_mode": name(SECURITY_MODE, mode),
+                           "security_policy": POLICY.get(policy, policy)})
     out.details["endpoints"] = listed
 
 
@@ -205,16 +196,8 @@ def service_fault(r: Reader, out: Decoded) -> None:
 
 
 HANDLERS: dict[int, Callable[[Reader, Decoded], None]] = {
-    461: create_session,
-    464: create_session_response,
-    428: get_endpoints,
-    431: get_endpoints_response,
-    467: activate_session,
-    631: read,
-    634: read_response,
-    673: write,
-    712: call,
-    527: browse,
+    461: create_session, 464: create_session_response, 428: get_endpoints, 431: get_endpoints_response,
+    467: activate_session, 631: read, 634: read_response, 673: write, 712: call, 527: browse,
     397: service_fault,
 }
 

@@ -52,14 +52,8 @@ class OpcuaSession:
         if len(pdu) < HEADER or mtype not in MESSAGE_TYPE:
             out.anomaly(Anomaly("opcua.unknown_message_type", ctx, repr(mtype)))
             return
-        op = Operation(
-            "opcua",
-            mtype.decode(),
-            MESSAGE_TYPE[mtype],
-            MESSAGE_CLASS.get(mtype, OpClass.OTHER),
-            ctx,
-            ctx.direction == "to_server",
-        )
+        op = Operation("opcua", mtype.decode(), MESSAGE_TYPE[mtype], MESSAGE_CLASS.get(mtype, OpClass.OTHER),
+                       ctx, ctx.direction == "to_server")
         chunk = pdu[3]
         op.details["chunk"] = CHUNK_TYPE.get(chunk, f"unknown-{chunk}")
         try:
@@ -86,23 +80,13 @@ class OpcuaSession:
     def _message(self, mtype: bytes, chunk: int, pdu: bytes, op: Operation, out: Emitter) -> None:
         if mtype == b"HEL":
             r = Reader(pdu, HEADER)
-            op.details.update(
-                protocol_version=r.u32(),
-                receive_buffer_size=r.u32(),
-                send_buffer_size=r.u32(),
-                max_message_size=r.u32(),
-                max_chunk_count=r.u32(),
-                endpoint_url=r.string(),
-            )
+            op.details.update(protocol_version=r.u32(), receive_buffer_size=r.u32(),
+                              send_buffer_size=r.u32(), max_message_size=r.u32(), max_chunk_count=r.u32(),
+                              endpoint_url=r.string())
         elif mtype == b"ACK":
             r = Reader(pdu, HEADER)
-            op.details.update(
-                protocol_version=r.u32(),
-                receive_buffer_size=r.u32(),
-                send_buffer_size=r.u32(),
-                max_message_size=r.u32(),
-                max_chunk_count=r.u32(),
-            )
+            op.details.update(protocol_version=r.u32(), receive_buffer_size=r.u32(),
+                              send_buffer_size=r.u32(), max_message_size=r.u32(), max_chunk_count=r.u32())
             op.request = False
         elif mtype == b"ERR":
             r = Reader(pdu, HEADER)
@@ -121,11 +105,8 @@ class OpcuaSession:
         the policy is None) gives the requested security mode (OPC 10000-4 5.5.2)."""
         sh = secure_header(pdu, b"OPN")
         policy = POLICY.get(sh.security_policy_uri or "", sh.security_policy_uri or "")
-        op.details.update(
-            secure_channel_id=sh.secure_channel_id,
-            security_policy=policy,
-            sender_certificate=sh.sender_certificate,
-        )
+        op.details.update(secure_channel_id=sh.secure_channel_id, security_policy=policy,
+                          sender_certificate=sh.sender_certificate)
         self.mode = PLAIN if policy == "None" else UNKNOWN
         if policy != "None":
             op.details["encrypted"] = True
@@ -222,11 +203,8 @@ class OpcuaSpec:
     def probe(self, payload: bytes, transport: str) -> bool:
         """A known message type, chunk type F/C/A and a plausible MessageSize."""
         return (
-            transport == "tcp"
-            and len(payload) >= HEADER
-            and bytes(payload[:3]) in MESSAGE_TYPE
-            and payload[3] in (0x46, 0x43, 0x41)
-            and HEADER <= message_size(payload) <= MAX_MESSAGE
+            transport == "tcp" and len(payload) >= HEADER and bytes(payload[:3]) in MESSAGE_TYPE
+            and payload[3] in (0x46, 0x43, 0x41) and HEADER <= message_size(payload) <= MAX_MESSAGE
         )
 
     def pdu_length(self, buf: bytes) -> int:

@@ -193,16 +193,8 @@ class Reader:
 
 
 _SCALARS: dict[int, struct.Struct] = {
-    2: struct.Struct("<b"),
-    3: struct.Struct("<B"),
-    4: struct.Struct("<h"),
-    5: _U16,
-    6: _I32,
-    7: _U32,
-    8: _I64,
-    9: struct.Struct("<Q"),
-    10: _F32,
-    11: _F64,
+    2: struct.Struct("<b"), 3: struct.Struct("<B"), 4: struct.Struct("<h"), 5: _U16, 6: _I32, 7: _U32,
+    8: _I64, 9: struct.Struct("<Q"), 10: _F32, 11: _F64,
 }
 
 
@@ -217,3 +209,4 @@ def secure_header(buf: bytes, mtype: bytes) -> SecureHeader:
         r.bytestring()
         return SecureHeader(channel, None, policy, bool(cert), r.pos)
     return SecureHeader(channel, r.u32(), None, False, r.pos)
+

@@ -39,56 +39,27 @@ PI_SERVICES: dict[str, tuple[str, OpClass]] = {
 }
 
 FUNCTION_GROUPS: dict[int, str] = {
-    0: "mode transition",
-    1: "programmer commands",
-    2: "cyclic data",
-    3: "block functions",
-    4: "CPU functions",
-    5: "security",
-    6: "PBC BSEND/BRECV",
-    7: "time functions",
+    0: "mode transition", 1: "programmer commands", 2: "cyclic data", 3: "block functions",
+    4: "CPU functions", 5: "security", 6: "PBC BSEND/BRECV", 7: "time functions",
     15: "NC programming",
 }
 
 _GROUP_CLASS: dict[int, OpClass] = {
-    0: OpClass.MODE_CHANGE,
-    1: OpClass.DIAGNOSTICS,
-    2: OpClass.READ,
-    3: OpClass.DIAGNOSTICS,
-    4: OpClass.DIAGNOSTICS,
-    5: OpClass.SESSION,
-    6: OpClass.IO_DATA,
-    7: OpClass.TIME_SYNC,
+    0: OpClass.MODE_CHANGE, 1: OpClass.DIAGNOSTICS, 2: OpClass.READ, 3: OpClass.DIAGNOSTICS,
+    4: OpClass.DIAGNOSTICS, 5: OpClass.SESSION, 6: OpClass.IO_DATA, 7: OpClass.TIME_SYNC,
 }
 
 SUBFUNCTIONS: dict[tuple[int, int], str] = {
-    (1, 0x01): "request diag data",
-    (1, 0x02): "VarTab",
-    (1, 0x0C): "read diag data",
-    (1, 0x0E): "remove diag data",
-    (1, 0x0F): "erase",
-    (1, 0x10): "forces",
+    (1, 0x01): "request diag data", (1, 0x02): "VarTab", (1, 0x0C): "read diag data",
+    (1, 0x0E): "remove diag data", (1, 0x0F): "erase", (1, 0x10): "forces",
     (1, 0x13): "request diag data (type 2)",
-    (2, 0x01): "cyclic memory",
-    (2, 0x04): "unsubscribe",
-    (2, 0x05): "cyclic memory 2",
-    (3, 0x01): "list blocks",
-    (3, 0x02): "list blocks of type",
-    (3, 0x03): "get block info",
-    (4, 0x01): "read SZL",
-    (4, 0x02): "message service",
-    (4, 0x03): "diagnostic message",
-    (4, 0x05): "ALARM_8 indication",
-    (4, 0x06): "NOTIFY indication",
-    (4, 0x0B): "alarm ack",
-    (4, 0x11): "ALARM_SQ indication",
-    (4, 0x12): "ALARM_S indication",
-    (4, 0x13): "alarm query",
-    (5, 0x01): "PLC password",
-    (5, 0x02): "clear PLC password",
-    (7, 0x01): "read clock",
-    (7, 0x02): "set clock",
-    (7, 0x03): "read clock (following)",
+    (2, 0x01): "cyclic memory", (2, 0x04): "unsubscribe", (2, 0x05): "cyclic memory 2",
+    (3, 0x01): "list blocks", (3, 0x02): "list blocks of type", (3, 0x03): "get block info",
+    (4, 0x01): "read SZL", (4, 0x02): "message service", (4, 0x03): "diagnostic message",
+    (4, 0x05): "ALARM_8 indication", (4, 0x06): "NOTIFY indication", (4, 0x0B): "alarm ack",
+    (4, 0x11): "ALARM_SQ indication", (4, 0x12): "ALARM_S indication", (4, 0x13): "alarm query",
+    (5, 0x01): "PLC password", (5, 0x02): "clear PLC password",
+    (7, 0x01): "read clock", (7, 0x02): "set clock", (7, 0x03): "read clock (following)",
     (7, 0x04): "set clock (UTC)",
 }
 
@@ -96,94 +67,42 @@ SUBFUNCTIONS: dict[tuple[int, int], str] = {
 _WRITE_SUBS = frozenset({(1, 0x02), (1, 0x10)})
 
 BLOCK_TYPES: dict[str, str] = {
-    "08": "OB",
-    "0A": "DB",
-    "0B": "SDB",
-    "0C": "FC",
-    "0D": "SFC",
-    "0E": "FB",
-    "0F": "SFB",
+    "08": "OB", "0A": "DB", "0B": "SDB", "0C": "FC", "0D": "SFC", "0E": "FB", "0F": "SFB",
 }
-BLOCK_TYPES_UD: dict[int, str] = {
-    0x38: "OB",
-    0x41: "DB",
-    0x42: "SDB",
-    0x43: "FC",
-    0x44: "SFC",
-    0x45: "FB",
-    0x46: "SFB",
-}
+BLOCK_TYPES_UD: dict[int, str] = {0x38: "OB", 0x41: "DB", 0x42: "SDB", 0x43: "FC", 0x44: "SFC",
+                                  0x45: "FB", 0x46: "SFB"}
 
 AREAS: dict[int, str] = {
-    0x03: "SYS200",
-    0x05: "SYSFLAGS200",
-    0x06: "AI200",
-    0x07: "AQ200",
-    0x1C: "C",
-    0x1D: "T",
-    0x1E: "IEC_C",
-    0x1F: "IEC_T",
-    0x80: "P",
-    0x81: "I",
-    0x82: "Q",
-    0x83: "M",
-    0x84: "DB",
-    0x85: "DI",
-    0x86: "L",
-    0x87: "V",
+    0x03: "SYS200", 0x05: "SYSFLAGS200", 0x06: "AI200", 0x07: "AQ200", 0x1C: "C", 0x1D: "T",
+    0x1E: "IEC_C", 0x1F: "IEC_T", 0x80: "P", 0x81: "I", 0x82: "Q", 0x83: "M", 0x84: "DB",
+    0x85: "DI", 0x86: "L", 0x87: "V",
 }
 
 SZL_NAMES: dict[int, str] = {
-    0x0000: "SZL list",
-    0x0011: "module identification",
-    0x0111: "module identification record",
-    0x001C: "component identification",
-    0x011C: "component identification record",
-    0x0424: "CPU mode",
-    0x0131: "communication capability",
-    0x0132: "communication status",
-    0x0013: "memory areas",
-    0x0074: "status LEDs",
-    0x00A0: "diagnostic buffer",
+    0x0000: "SZL list", 0x0011: "module identification", 0x0111: "module identification record",
+    0x001C: "component identification", 0x011C: "component identification record",
+    0x0424: "CPU mode", 0x0131: "communication capability", 0x0132: "communication status",
+    0x0013: "memory areas", 0x0074: "status LEDs", 0x00A0: "diagnostic buffer",
 }
 
 # SZL 0x001C record indexes (component identification) -> Identity field.
 COMPONENT_FIELDS: dict[int, str] = {
-    1: "name",
-    2: "module_name",
-    3: "plant_id",
-    4: "copyright",
-    5: "serial",
-    7: "module_type",
-    8: "memory_card_serial",
-    9: "vendor",
-    11: "location",
+    1: "name", 2: "module_name", 3: "plant_id", 4: "copyright", 5: "serial",
+    7: "module_type", 8: "memory_card_serial", 9: "vendor", 11: "location",
 }
 
 ERROR_CLASSES: dict[int, str] = {
-    0x00: "no error",
-    0x81: "application relationship",
-    0x82: "object definition",
-    0x83: "no resources",
-    0x84: "service processing",
-    0x85: "supplies",
-    0x87: "access",
+    0x00: "no error", 0x81: "application relationship", 0x82: "object definition",
+    0x83: "no resources", 0x84: "service processing", 0x85: "supplies", 0x87: "access",
 }
 
 COTP_TYPES: dict[int, str] = {
-    0xE0: "CR",
-    0xD0: "CC",
-    0x80: "DR",
-    0xC0: "DC",
-    0xF0: "DT",
-    0x10: "ED",
-    0x60: "AK",
-    0x20: "EA",
-    0x50: "RJ",
-    0x70: "ER",
+    0xE0: "CR", 0xD0: "CC", 0x80: "DR", 0xC0: "DC", 0xF0: "DT", 0x10: "ED", 0x60: "AK",
+    0x20: "EA", 0x50: "RJ", 0x70: "ER",
 }
 
-PLUS_OPCODES: dict[int, str] = {0x31: "Request", 0x32: "Response", 0x33: "Notification", 0x02: "Response2"}
+PLUS_OPCODES: dict[int, str] = {0x31: "Request", 0x32: "Response", 0x33: "Notification",
+                                0x02: "Response2"}
 PLUS_FUNCTIONS: dict[int, tuple[str, OpClass]] = {
     0x04B1: ("Error", OpClass.OTHER),
     0x04BB: ("Explore", OpClass.DIAGNOSTICS),

@@ -50,17 +50,8 @@ def _data(pdu: bytes, off: int, details: dict[str, object], ctx: PduContext, out
     if opcode == 0x33 or len(pdu) < off + _OP.size:
         if opcode != 0x33:
             out.anomaly(Anomaly("s7comm-plus.invalid_length", ctx, "data part shorter than its header"))
-        out.operation(
-            Operation(
-                PROTO,
-                f"0x{opcode:02x}",
-                op_name,
-                OpClass.IO_DATA if opcode == 0x33 else OpClass.OTHER,
-                ctx,
-                None,
-                details,
-            )
-        )
+        out.operation(Operation(PROTO, f"0x{opcode:02x}", op_name, OpClass.IO_DATA if opcode == 0x33 else
+                                OpClass.OTHER, ctx, None, details))
         return
     _, _, function, _, seq = _OP.unpack_from(pdu, off)
     details["seq"] = seq
@@ -73,8 +64,5 @@ def _data(pdu: bytes, off: int, details: dict[str, object], ctx: PduContext, out
         out.anomaly(Anomaly("s7comm-plus.unknown_function", ctx, f"function 0x{function:04x}"))
     name, op_class = known or (codes.unknown(function), OpClass.OTHER)
     request = True if opcode == 0x31 else False if opcode in (0x32, 0x02) else None
-    out.operation(
-        Operation(
-            PROTO, f"0x{opcode:02x}:0x{function:04x}", f"{op_name} {name}", op_class, ctx, request, details
-        )
-    )
+    out.operation(Operation(PROTO, f"0x{opcode:02x}:0x{function:04x}", f"{op_name} {name}", op_class, ctx,
+                            request, details))

@@ -83,11 +83,8 @@ def _job(state: S7State, head: wire.S7Header, ctx: PduContext, out: Emitter) -> 
 
 def _job_details(func: int, param: bytes, details: dict[str, object], op_class: OpClass) -> OpClass:
     if func == 0xF0 and len(param) >= 8:
-        details.update(
-            max_amq_calling=wire.unpack_u16(param, 2),
-            max_amq_called=wire.unpack_u16(param, 4),
-            pdu_size=wire.unpack_u16(param, 6),
-        )
+        details.update(max_amq_calling=wire.unpack_u16(param, 2), max_amq_called=wire.unpack_u16(param, 4),
+                       pdu_size=wire.unpack_u16(param, 6))
     elif func in (0x1A, 0x1B, 0x1C, 0x1D):
         details.update(_block(wire.file_name(param)))
     elif func in (0x1E, 0x1F) and len(param) >= 8:
@@ -106,9 +103,8 @@ def _block(name: str) -> dict[str, object]:
     """Block file name ``_<type hex><number 5 digits><filesystem>`` (e.g. ``_0A00001P``)."""
     if len(name) < 8 or not (name[3:8].isascii() and name[3:8].isdigit()):
         return {"file": name}
-    kind = codes.BLOCK_TYPES.get(name[1:3].upper()) or codes.unknown(
-        int(name[1:3], 16) if _is_hex(name[1:3]) else 0
-    )
+    kind = codes.BLOCK_TYPES.get(name[1:3].upper()) or codes.unknown(int(name[1:3], 16) if
+                                                                    _is_hex(name[1:3]) else 0)
     return {"file": name, "block": f"{kind}{int(name[3:8])}", "filesystem": name[8:9]}
 
 
@@ -144,7 +140,6 @@ def _ack(state: S7State, head: wire.S7Header, ctx: PduContext, out: Emitter) -> 
             out.value(_point(ctx, ctx.src, point, value, "read"))
 
 
-def _point(
-    ctx: PduContext, device: str, point: str, value: float | int | bool | str, access: str
-) -> PointValue:
+def _point(ctx: PduContext, device: str, point: str, value: float | int | bool | str,
+           access: str) -> PointValue:
     return PointValue(PROTO, ctx, device, point, value, access)

@@ -113,10 +113,7 @@ def _opaque(payload: bytes, ctx: PduContext, out: Emitter) -> None:
     tls = len(payload) >= 3 and 0x14 <= payload[0] <= 0x17 and payload[1] == 0x03
     code = "DT:tls" if tls else "DT:opaque"
     details: dict[str, object] = {"length": len(payload), "encrypted": tls}
-    out.operation(
-        Operation(
-            "cotp", code, "TLS record" if tls else "unknown user data", OpClass.OTHER, ctx, None, details
-        )
-    )
+    out.operation(Operation("cotp", code, "TLS record" if tls else "unknown user data", OpClass.OTHER, ctx,
+                            None, details))
     if not tls:
         out.anomaly(Anomaly("s7comm.unknown_protocol", ctx, f"COTP user data starts with 0x{payload[0]:02x}"))

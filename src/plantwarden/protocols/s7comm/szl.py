@@ -16,17 +16,8 @@ from plantwarden.protocols.s7comm import codes
 from plantwarden.protocols.s7comm.wire import unpack_u16
 
 MODES: dict[int, str] = {
-    0x01: "STOP",
-    0x02: "STOP",
-    0x03: "STOP",
-    0x04: "STOP",
-    0x05: "STARTUP",
-    0x06: "STARTUP",
-    0x07: "STARTUP",
-    0x08: "RUN",
-    0x09: "RUN",
-    0x0A: "HOLD",
-    0x0D: "DEFECT",
+    0x01: "STOP", 0x02: "STOP", 0x03: "STOP", 0x04: "STOP", 0x05: "STARTUP", 0x06: "STARTUP",
+    0x07: "STARTUP", 0x08: "RUN", 0x09: "RUN", 0x0A: "HOLD", 0x0D: "DEFECT",
 }
 # Position order of 0x001C records when a server leaves their index at zero.
 _COMPONENT_ORDER = (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12)

@@ -14,21 +14,12 @@ from plantwarden.protocols.s7comm import codes, szl, wire
 
 PROTO = "s7comm"
 _MAX_SZL = 1 << 16
-_IDENTITY_SZL = {
-    0x0011: (28, "module"),
-    0x0111: (28, "module"),
-    0x001C: (34, "component"),
-    0x011C: (34, "component"),
-}
+_IDENTITY_SZL = {0x0011: (28, "module"), 0x0111: (28, "module"), 0x001C: (34, "component"),
+                 0x011C: (34, "component")}
 
 
-def on_userdata(
-    requests: dict[int, tuple[int, int]],
-    szl_bufs: dict[Direction, bytearray],
-    head: wire.S7Header,
-    ctx: PduContext,
-    out: Emitter,
-) -> None:
+def on_userdata(requests: dict[int, tuple[int, int]], szl_bufs: dict[Direction, bytearray],
+                head: wire.S7Header, ctx: PduContext, out: Emitter) -> None:
     ud = wire.parse_userdata(head.param)
     details: dict[str, object] = {"pdu_ref": head.pdu_ref}
     if ud is None:
@@ -55,27 +46,15 @@ def on_userdata(
     if ud.group == 0:
         details["mode"] = ud.sub
     name = codes.userdata_name(ud.group, ud.sub)
-    out.operation(
-        Operation(
-            PROTO,
-            f"7:{ud.group}/{ud.sub}",
-            name,
-            codes.userdata_class(ud.group, ud.sub),
-            ctx,
-            request,
-            details,
-        )
-    )
+    out.operation(Operation(PROTO, f"7:{ud.group}/{ud.sub}", name, codes.userdata_class(ud.group, ud.sub),
+                            ctx, request, details))
 
 
 def _request_details(key: tuple[int, int], payload: bytes, details: dict[str, object]) -> None:
     if key == (4, 1) and len(payload) >= 4:
         szl_id = wire.unpack_u16(payload, 0)
-        details.update(
-            szl_id=f"0x{szl_id:04x}",
-            szl_index=f"0x{wire.unpack_u16(payload, 2):04x}",
-            szl_name=codes.SZL_NAMES.get(szl_id) or codes.unknown(szl_id),
-        )
+        details.update(szl_id=f"0x{szl_id:04x}", szl_index=f"0x{wire.unpack_u16(payload, 2):04x}",
+                       szl_name=codes.SZL_NAMES.get(szl_id) or codes.unknown(szl_id))
     elif key in ((3, 2), (3, 3)) and len(payload) >= 2:
         kind = codes.BLOCK_TYPES.get(payload[:2].decode("latin-1").upper())
         number = payload[2:7].decode("latin-1")
@@ -97,14 +76,8 @@ def _bcd_time(ts: bytes) -> str:
     return f"{year:04d}-{d[3]:02d}-{d[4]:02d}T{d[5]:02d}:{d[6]:02d}:{d[7]:02d}"
 
 
-def _szl_answer(
-    szl_bufs: dict[Direction, bytearray],
-    more: bool,
-    payload: bytes,
-    details: dict[str, object],
-    ctx: PduContext,
-    out: Emitter,
-) -> None:
+def _szl_answer(szl_bufs: dict[Direction, bytearray], more: bool, payload: bytes,
+                details: dict[str, object], ctx: PduContext, out: Emitter) -> None:
     buf = szl_bufs.get(ctx.direction)
     if buf is not None and len(buf) + len(payload) <= _MAX_SZL:
         buf += payload

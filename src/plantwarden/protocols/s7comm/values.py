@@ -29,14 +29,8 @@ def point_name(item: wire.Item) -> str:
 def item_details(item: wire.Item | None) -> dict[str, object]:
     if item is None:
         return {"syntax": "other"}
-    return {
-        "area": area_name(item),
-        "db": item.db,
-        "byte": item.byte,
-        "bit": item.bit,
-        "transport": item.transport,
-        "length": item.length,
-    }
+    return {"area": area_name(item), "db": item.db, "byte": item.byte, "bit": item.bit,
+            "transport": item.transport, "length": item.length}
 
 
 def decode(transport: int, raw: bytes) -> float | int | bool | str:

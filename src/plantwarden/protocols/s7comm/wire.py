@@ -122,16 +122,8 @@ def var_items(param: bytes) -> list[Item | None]:
         spec = param[off + 2 : off + 2 + size]
         if len(spec) >= 10 and spec[0] == 0x10:
             address = (spec[7] << 16) | (spec[8] << 8) | spec[9]
-            items.append(
-                Item(
-                    spec[1],
-                    _H.unpack_from(spec, 2)[0],
-                    _H.unpack_from(spec, 4)[0],
-                    spec[6],
-                    address >> 3,
-                    address & 7,
-                )
-            )
+            items.append(Item(spec[1], _H.unpack_from(spec, 2)[0], _H.unpack_from(spec, 4)[0],
+                              spec[6], address >> 3, address & 7))
         else:
             items.append(None)
         off += 2 + size
