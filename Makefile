@@ -36,4 +36,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache plantwarden.db demo-report.html
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache plantwarden.db demo-report.html plantwarden-evidence

@@ -105,6 +105,9 @@ def test_the_demo_command_prints_the_answer_first(demo: Demo) -> None:
     ):
         assert section in text
     assert "plantwarden impact --fail lblprt-1 lblprt-2" in text
+    # the incident opened from the PLC STOP alert, the top of its playbook (tests/incidents)
+    assert "Incident INC-1: Controller operating mode change: ews-01 -> plc-proc" in text
+    assert text.index("safety gate first (ehs-officer decides)") < text.index("isolate-target")
 
 
 @pytest.mark.parametrize("incident", INCIDENTS, ids=[i["id"] for i in INCIDENTS])

@@ -28,6 +28,7 @@ from plantwarden.cli import (
     db_cmd,
     demo_cmd,
     detect_cmd,
+    incident_cmd,
     inventory_cmd,
     report_cmd,
     sensor_cmd,
@@ -91,6 +92,7 @@ sensor_cmd.register(app)
 serve_cmd.register(app)
 vulns_cmd.register(app)
 access_cmd.register(app)
+incident_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

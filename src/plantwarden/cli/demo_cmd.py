@@ -39,10 +39,11 @@ def demo(
     force: ForceOption = False,
 ) -> None:
     """The dairy demo plant: store, analyse, learn, detect; what it means for production."""
-    from plantwarden.cli.demo_summary import summary, vulns_summary
+    from plantwarden.cli.demo_summary import incident, summary, vulns_summary
     from plantwarden.report.html import write_report
     from plantwarden.report.run import DemoPaths, run_demo
     from plantwarden.report.text import NEXT_STEPS
+    from plantwarden.site.use import read_site
 
     guard(out_dir / "demo-report.html", force)  # before any work: never over a file not ours
     settings = Settings.load(db)
@@ -54,6 +55,7 @@ def demo(
         out.print(f"[dim]{note}[/]")
     summary(facts)
     vulns_summary(run.vulns)
+    incident(settings.db_url, facts.site, read_site(paths.site)[0], out_dir / "plantwarden-evidence")
     out_dir.mkdir(parents=True, exist_ok=True)
     report = write_report(facts, out_dir / "demo-report.html")
     out.rule("stored")

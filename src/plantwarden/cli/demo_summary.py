@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from plantwarden.cli.console import out
@@ -12,6 +13,9 @@ from plantwarden.continuity.text import minutes, money
 from plantwarden.detect.order import worst_first_docs
 from plantwarden.report.facts import DemoFacts, role_counts
 from plantwarden.report.text import SEVERITIES, names, risk_text, verdict, violation_groups
+
+if TYPE_CHECKING:
+    from plantwarden.site.model import SiteModel
 
 TOP_ALERTS = 12
 TOP_VULNS = 6
@@ -177,3 +181,26 @@ def vulns_summary(body: Mapping[str, Any]) -> None:
             ]
         )
     emit(["decision", "asset", "vulnerability", "at risk/h", "lines it stops", "advisory"], rows)
+
+
+def incident(db_url: str, site: str, model: SiteModel, evidence_dir: Path) -> None:
+    """The incident opened from the PLC STOP alert: its evidence and the top of its playbook."""
+    from plantwarden.incidents.demo import demo_incident
+    from plantwarden.store.sites import choose_site
+
+    found = demo_incident(db_url, choose_site(db_url, site).id, model, evidence_dir)
+    if found is None:
+        return
+    inc, pb = found
+    _title(f"Incident {inc.label}: {inc.title}")
+    for ev in inc.evidence[:1]:
+        out.print(f"evidence: {len(ev.copied)} frames, sha256 {ev.sha256[:16]}... in {ev.path}", markup=False)
+    gate = "; ".join(pb.gate.reasons) or "no safety function involved"
+    out.print(f"safety gate first ({'/'.join(pb.gate.deciders) or 'nobody'} decides): {gate}", markup=False)
+    rows: list[list[Cell]] = []
+    for o in pb.step("containment").options:
+        marked = Styled("marked: " + ", ".join(m.mark for m in o.marks), "red") if o.marks else ""
+        cost = money(o.cost_per_hour, pb.currency) + "/h"
+        rows.append([o.id.removeprefix("containment."), cost, ", ".join(o.approvers), marked])
+    emit(["contain (least disruptive first)", "cost", "approves", ""], rows)
+    out.print(f"the whole playbook: plantwarden incident show {inc.label}", markup=False)
