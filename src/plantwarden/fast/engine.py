@@ -45,6 +45,8 @@ from plantwarden.protocols.registry import SPECS
 
 if TYPE_CHECKING:
     from plantwarden.detect.engine import Detector
+    from plantwarden.fast.detecting import FastDetection
+    from plantwarden.fast.learning import FastLearning, KernelLearner
 
 SAMPLING = {
     "read_pairs_every": L.SAMPLE_READ_EVERY,
@@ -70,15 +72,21 @@ NO_RECORDS = np.empty((0, L.NR), np.int64)
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]  # events, the bytes they point at, request records
 
 
+def records(t: Tables) -> np.ndarray:
+    """The records detection or learning wrote since the last call (fast.watchk), copied out."""
+    wg = t.w[W_WG]
+    if not wg[L.WG_NREC]:
+        return NO_RECORDS
+    recs = t.w[W_REC][: wg[L.WG_NREC]].copy()
+    wg[L.WG_NREC] = 0
+    return recs
+
+
 def _batch(buf: np.ndarray, ev: np.ndarray, t: Tables) -> Batch:
     """A copy of kernel events with the bytes they point at (``events.gather``), and the
-    request records detection wrote with them (fast.watchk)."""
+    records detection or learning wrote with them (fast.watchk)."""
     ev = ev.copy()
-    wg = t.w[W_WG]
-    recs = NO_RECORDS
-    if wg[L.WG_NREC]:
-        recs = t.w[W_REC][: wg[L.WG_NREC]].copy()
-        wg[L.WG_NREC] = 0
+    recs = records(t)
     if not len(ev):
         return ev, NO_BYTES, recs
     carries = (ev[:, L.E_KIND] == L.K_FRAME) | (ev[:, L.E_KIND] == L.K_PDU)
@@ -94,12 +102,14 @@ def nbytes(batches: list[Batch]) -> int:
 class Run:
     """One capture through the kernel."""
 
-    def __init__(self, name: str, src: Opened, detector: Detector | None = None) -> None:
+    def __init__(self, name: str, src: Opened, detector: Detector | None = None,
+                 learner: KernelLearner | None = None) -> None:
         self.f, self.stream, self.t = src.f, src.stream, Tables()
         head = src.head
         index = ProtocolIndex(SPECS)
         self.out = FastCollector()
-        self.detection = None
+        self.detection: FastDetection | None = None
+        self.learning: FastLearning | None = None
         emit: Emitter = self.out
         if detector is not None:
             from plantwarden.detect.emit import Tee
@@ -107,8 +117,17 @@ class Run:
 
             self.detection = FastDetection(detector, self.t)
             emit = Tee(self.out, self.detection.emitter)
+        elif learner is not None:
+            from plantwarden.detect.emit import Tee
+            from plantwarden.fast.learning import FastLearning
+
+            self.learning = FastLearning(learner, self.t)
+            emit = Tee(self.out, self.learning.emitter)
         self.engine = FlowEngine(name, index, emit, on_end=self.out.flow_ended)
-        self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index), emit, self.detection)
+        self.bridge = Bridge(name, self.t, self.out, self.engine, _setup(self.t, index), emit,
+                             self.detection or self.learning)
+        if self.learning is not None:
+            self.learning.name = self.bridge.addr
         self.hdr = parse_header(head) if src.kind == "pcap" else None
         self.big, self.mult = self.hdr is not None and self.hdr.endian == ">", 1
         if self.hdr is not None and not self.hdr.nanos:
@@ -229,8 +248,9 @@ class Run:
             elif status not in (L.S_EVENTS, L.S_GROW):
                 break
         if status == L.S_MORE and not t.g[L.G_ALLPY]:
-            ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2, t.ekey, t.edges)
-            batches.append((t.ev[:ne].copy(), NO_BYTES, NO_RECORDS))
+            ne = expire(t.fkey, t.fl, int(t.g[L.G_LAST_TS]), t.ev, 0, t.g, t.ev.shape[0] - 2, t.ekey, t.edges,
+                        t.w)
+            batches.append((t.ev[:ne].copy(), NO_BYTES, records(t)))
         return pos, status
 
     def _drain(self, kernel_only: bool, batches: list[Batch]) -> None:
@@ -238,8 +258,8 @@ class Run:
         t = self.t
         more = True
         while more:
-            ne, more = finish(t.fkey, t.fl, t.ev, t.g, kernel_only, t.ekey, t.edges)
-            batches.append((t.ev[:ne].copy(), NO_BYTES, NO_RECORDS))  # these events carry no bytes
+            ne, more = finish(t.fkey, t.fl, t.ev, t.g, kernel_only, t.ekey, t.edges, t.w)
+            batches.append((t.ev[:ne].copy(), NO_BYTES, records(t)))  # these events carry no bytes
             if more and not t.grow():
                 raise RuntimeError("kernel edge table full")
 
@@ -268,6 +288,21 @@ class Run:
 
     def _counted(self, skipped: SkipReport) -> None:
         """Skip counts kept outside the kernel's globals (pcapng: NgRun)."""
+
+    def learned(self) -> None:
+        """Learning: the capture's end (its flows' runs closed, the Python flows ended), and
+        the MACs of the kernel's packets, into the learner."""
+        assert self.learning is not None
+        batches: list[Batch] = []
+        self._drain(True, batches)
+        for ev, blob, recs in batches:
+            self.bridge.events(blob, ev, recs)
+        self.engine.finish()
+        self.learning.flush()
+        self.learning.bindings()
+        g = self.t.g
+        if g[L.G_PACKETS]:
+            self.learning.learner.ended(int(g[L.G_LAST_TS]))
 
     def release(self) -> None:
         """Let go of the kernel's tables (tens of MiB of arrays) once the document is made.
