@@ -23,21 +23,21 @@ from tests.fast.test_learnrec import _learn
 class Counting(KernelLearner):
     """Counts the kernel's request records and runs, to show the kernel did the learning."""
 
-    def __init__(self, index: ProtocolIndex) -> None:
-        super().__init__(index)
+    def __init__(self, index: ProtocolIndex, batch: int) -> None:
+        super().__init__(index, batch)
         self.kernel_requests = self.kernel_runs = 0
 
-    def requests(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
+    def defer(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
         self.kernel_requests += len(recs)
-        super().requests(recs, name, text)
+        super().defer(recs, name, text)
 
     def open_run(self, *args: Any) -> None:
         self.kernel_runs += 1
         super().open_run(*args)
 
 
-def _fast(paths: list[Path]) -> tuple[dict[str, object], Counting]:
-    learner = Counting(ProtocolIndex(SPECS))
+def _fast(paths: list[Path], batch: int = 1 << 18) -> tuple[dict[str, object], Counting]:
+    learner = Counting(ProtocolIndex(SPECS), batch)
     for path in paths:
         learn_one(learner, str(path))
     return learner.baseline(None).to_json(), learner
@@ -60,6 +60,7 @@ def test_kernel_learns_the_same_baseline_over_several_captures() -> None:
     pure = _learn(Learner(ProtocolIndex(SPECS)), CAPTURES)
     fast, learner = _fast(CAPTURES)
     assert fast == pure
+    assert _fast(CAPTURES, batch=5)[0] == pure  # settled every few records
     assert learner.runs == {}  # every run was closed
     assert learner.kernel_requests > 1000 and learner.kernel_runs > 100
 
@@ -73,3 +74,4 @@ def test_kernel_learns_the_same_baseline_with_small_tables(capture: Path,
     monkeypatch.setattr(layout, "REC_CAP", 1 << 8)
     pure = _learn(Learner(ProtocolIndex(SPECS)), [capture])
     assert _fast([capture])[0] == pure
+    assert _fast([capture], batch=3)[0] == pure

@@ -299,6 +299,7 @@ class Run:
             self.bridge.events(blob, ev, recs)
         self.engine.finish()
         self.learning.flush()
+        self.learning.learner.settle()  # the run's names are needed for its records
         self.learning.bindings()
         g = self.t.g
         if g[L.G_PACKETS]:

@@ -40,24 +40,69 @@ _M64 = (1 << 64) - 1
 
 
 class KernelLearner(RunLearner):
-    """The learner fed the kernel's request records as well (codes, units, ranges, timing)."""
+    """The learner fed the kernel's request records as well (codes, units, ranges, timing).
 
-    def requests(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
+    Records are kept as they come (:meth:`defer`) and mapped to channels and symbols, counted
+    into codes and folded in one go per :attr:`batch` records (:meth:`settle`), in order with
+    the requests the Python decoders saw between them; a run's address and symbol names are
+    only valid during the run, so the run settles before it ends."""
+
+    def __init__(self, index: ProtocolIndex, batch: int = 1 << 18) -> None:
+        super().__init__(index, batch)
+        self.parts: list[tuple[bool, np.ndarray]] = []  # (from the kernel, records) in order
+        self.pending = 0
+        self.names: tuple[Callable[[int], str], Callable[[int], str]] = (str, str)
+
+    def defer(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
         """LK_REQ records, in capture order, after everything the learner was told before."""
+        if self.records:
+            self.parts.append((False, np.array(self.records, np.int64).reshape(-1, 3)))
+            self.records.clear()
+        self.parts.append((True, recs))
+        self.names = (name, text)
+        self.pending += len(recs)
+        if self.pending >= self.batch:
+            self.settle()
+
+    def _flush(self) -> None:
+        if self.parts:
+            self.settle()
+        else:
+            super()._flush()
+
+    def settle(self) -> None:
+        """Every deferred record into codes and timing, with the Python decoders' in order."""
+        if self.records:
+            self.parts.append((False, np.array(self.records, np.int64).reshape(-1, 3)))
+            self.records.clear()
+        kernel = [p for k, p in self.parts if k]
+        if kernel:  # mapped in one go, then put back in place
+            cuts = np.cumsum([len(p) for p in kernel])[:-1]
+            mapped = iter(np.split(self._map(np.concatenate(kernel)), cuts))
+            self.parts = [(False, next(mapped) if k else p) for k, p in self.parts]
+        if self.parts:
+            both = np.concatenate([p for _, p in self.parts])
+            self.folded.add(both[:, 0], both[:, 1], both[:, 2], len(self.channel_ids))
+        self.parts.clear()
+        self.pending = 0
+
+    def _map(self, recs: np.ndarray) -> np.ndarray:
+        """(channel id, symbol id, ts) of each record; its code counted with its unit and range."""
+        name, text = self.names
         labels = recs[:, L.RC_PB]
-        protos = labels >> 24
-        pairs, inverse = np.unique(np.stack([recs[:, L.RC_A], recs[:, L.RC_B], protos], axis=1), axis=0,
+        pairs, inverse = np.unique(np.stack([recs[:, L.RC_A], recs[:, L.RC_B], labels >> 24], axis=1), axis=0,
                                    return_inverse=True)
+        inverse = inverse.reshape(-1)
         chan_of = np.empty(len(pairs), np.int64)
         keys = []
         for j, (c, s, p) in enumerate(pairs.tolist()):
             key = (name(c), name(s), PROTOS[p])
             keys.append(key)
             chan_of[j] = self.channel_ids.setdefault(key, len(self.channel_ids))
-        chans = chan_of[inverse.reshape(-1)]
+        chans = chan_of[inverse]
         # codes, units and ranges (order does not matter to them)
-        rows, counts = np.unique(np.stack([inverse.reshape(-1), labels, recs[:, L.RC_X], recs[:, L.RC_Y],
-                                           recs[:, L.RC_Z]], axis=1), axis=0, return_counts=True)
+        shapes = np.stack([inverse, labels, recs[:, L.RC_X], recs[:, L.RC_Y], recs[:, L.RC_Z]], axis=1)
+        rows, counts = np.unique(shapes, axis=0, return_counts=True)
         for (j, label, unit, lo, hi), n in zip(rows.tolist(), counts.tolist(), strict=True):
             _, code, op_name, op_class = describe(label)
             entry = self.channels[keys[j]].codes.setdefault(code, _Code(op_name, op_class.value))
@@ -66,7 +111,6 @@ class KernelLearner(RunLearner):
                 entry.units.add(unit)
             if hi >= 0:
                 entry.ranges.add((lo, hi))
-        # timing: (channel, symbol) ids, after the Python decoders' requests so far
         syms, sinv = np.unique(np.stack([chans, recs[:, L.RC_SYM]], axis=1), axis=0, return_inverse=True)
         sym_of = np.empty(len(syms), np.int64)
         for j, (k, h) in enumerate(syms.tolist()):
@@ -76,8 +120,7 @@ class KernelLearner(RunLearner):
                 sid = self.symbol_ids[(k, label_text)] = len(self.texts)
                 self.texts.append(label_text)
             sym_of[j] = sid
-        self._flush()
-        self.folded.add(chans, sym_of[sinv.reshape(-1)], recs[:, L.RC_TS], len(self.channel_ids))
+        return np.stack([chans, sym_of[sinv.reshape(-1)], recs[:, L.RC_TS]], axis=1)
 
     def first_request(self, client: str, server: str, port: int, label: int) -> None:
         """A flow's first request of a protocol: its conversation's protocol, if not set yet
@@ -149,7 +192,7 @@ class FastLearning:
                 learner.first_request(name(a), name(b), pa, pb)
         reqs = recs[kind == L.LK_REQ]
         if len(reqs):
-            learner.requests(reqs, name, self.text)
+            learner.defer(reqs, name, self.text)
 
     def text(self, key: int) -> str:
         found = self.texts.get(key)
