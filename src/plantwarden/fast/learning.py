@@ -87,23 +87,34 @@ class KernelLearner(RunLearner):
         self.pending = 0
 
     def _map(self, recs: np.ndarray) -> np.ndarray:
-        """(channel id, symbol id, ts) of each record; its code counted with its unit and range."""
+        """(channel id, symbol id, ts) of each record; its code counted with its unit and range.
+
+        Rows are grouped by one int64 key each (address ids < 2^22, labels < 2^32, units
+        < 2^8, points < 2^20): sorting one column is several times faster than ``np.unique``
+        over rows."""
         name, text = self.names
         labels = recs[:, L.RC_PB]
-        pairs, inverse = np.unique(np.stack([recs[:, L.RC_A], recs[:, L.RC_B], labels >> 24], axis=1), axis=0,
+        pairs, inverse = np.unique((recs[:, L.RC_A] << 25) | (recs[:, L.RC_B] << 3) | (labels >> 24),
                                    return_inverse=True)
         inverse = inverse.reshape(-1)
         chan_of = np.empty(len(pairs), np.int64)
         keys = []
-        for j, (c, s, p) in enumerate(pairs.tolist()):
-            key = (name(c), name(s), PROTOS[p])
+        for j, pair in enumerate(pairs.tolist()):
+            key = (name(pair >> 25), name((pair >> 3) & 0x3FFFFF), PROTOS[pair & 7])
             keys.append(key)
             chan_of[j] = self.channel_ids.setdefault(key, len(self.channel_ids))
         chans = chan_of[inverse]
         # codes, units and ranges (order does not matter to them)
-        shapes = np.stack([inverse, labels, recs[:, L.RC_X], recs[:, L.RC_Y], recs[:, L.RC_Z]], axis=1)
-        rows, counts = np.unique(shapes, axis=0, return_counts=True)
-        for (j, label, unit, lo, hi), n in zip(rows.tolist(), counts.tolist(), strict=True):
+        code_key = (inverse << 32) | (labels & 0xFFFFFFFF)
+        shape_key = ((recs[:, L.RC_X] + 1) << 42) | ((recs[:, L.RC_Y] + 1) << 21) | (recs[:, L.RC_Z] + 1)
+        order = np.lexsort((shape_key, code_key))
+        ck, sk = code_key[order], shape_key[order]
+        starts = np.flatnonzero(np.r_[True, (ck[1:] != ck[:-1]) | (sk[1:] != sk[:-1])])
+        counts = np.diff(np.r_[starts, len(ck)])
+        rows = recs[order[starts]]
+        for j, label, unit, lo, hi, n in zip(inverse[order[starts]].tolist(), rows[:, L.RC_PB].tolist(),
+                                             rows[:, L.RC_X].tolist(), rows[:, L.RC_Y].tolist(),
+                                             rows[:, L.RC_Z].tolist(), counts.tolist(), strict=True):
             _, code, op_name, op_class = describe(label)
             entry = self.channels[keys[j]].codes.setdefault(code, _Code(op_name, op_class.value))
             entry.count += n
@@ -111,10 +122,12 @@ class KernelLearner(RunLearner):
                 entry.units.add(unit)
             if hi >= 0:
                 entry.ranges.add((lo, hi))
-        syms, sinv = np.unique(np.stack([chans, recs[:, L.RC_SYM]], axis=1), axis=0, return_inverse=True)
+        hashes, hinv = np.unique(recs[:, L.RC_SYM], return_inverse=True)
+        syms, sinv = np.unique((chans << 32) | hinv.reshape(-1), return_inverse=True)
         sym_of = np.empty(len(syms), np.int64)
-        for j, (k, h) in enumerate(syms.tolist()):
-            label_text = text(h & _M64)
+        hash_list = hashes.tolist()
+        for j, ks in enumerate(syms.tolist()):
+            k, label_text = ks >> 32, text(hash_list[ks & 0xFFFFFFFF] & _M64)
             sid = self.symbol_ids.get((k, label_text))
             if sid is None:
                 sid = self.symbol_ids[(k, label_text)] = len(self.texts)
