@@ -279,6 +279,7 @@ def learn_one(learner: KernelLearner, path: str) -> None:
     finally:
         opened.close()
     run.learned()
+    run.release()  # the kernel's tables go before the next capture or the baseline's document
 
 
 def learn_fast(paths: list[str], site_name: str | None = None) -> Baseline:
