@@ -9,13 +9,14 @@ loopback: needs root and tcpdump; about a minute), scales it to each size, then 
 tool on every size and prints packets/s, MB/s and peak RSS (GNU time's maximum resident
 set size) side by side; each command runs once more for the summed PSS of its processes
 (sampling slows the run it samples, so that run is not timed). With detection (unless
-``--no-detect``) it learns a baseline from the 10 M capture once (detection's Python pass,
-6-14 minutes on this machine) and adds the lines of ``analyze --detect`` and ``detect`` against it; the
-equality check then compares the alerts of both engines too. Unless ``--no-formats``, the
-same packets also run as pcapng (``editcap -F pcapng``; file and stdin, and tshark on it) and
-as gzip'd pcap, and the script prints each one's time as a ratio to the same packets as pcap
-(the equality check runs on the pcapng too). For sizes up to ``--learn-max`` (1 M), the
-``baseline learn`` line and its time as a ratio to ``analyze`` (issue 19 asks for at most 2x).
+``--no-detect``) it learns a baseline from the 10 M capture once (``baseline learn``, in the
+fast engine's pass since issue 19; it took 6-14 minutes in detection's Python pass) and adds
+the lines of ``analyze --detect`` and ``detect`` against it; the equality check then compares
+the alerts of both engines too. Unless ``--no-formats``, the same packets also run as pcapng
+(``editcap -F pcapng``; file and stdin, and tshark on it) and as gzip'd pcap, and the script
+prints each one's time as a ratio to the same packets as pcap (the equality check runs on
+the pcapng too). For sizes up to ``--learn-max`` (1 M), the ``baseline learn`` line and its
+time as a ratio to ``analyze`` (issue 19 asks for at most 2x).
 Captures and the baseline's store live in bench/out/ (not committed).
 """
 
@@ -135,11 +136,11 @@ LEARN_N = 10_000_000  # the baseline: learned once from the 10 M capture (steady
 
 
 def baseline_db(console: Console) -> Path:
-    """A store holding the baseline learned from the 10 M capture (made once: detection's
-    Python learning pass, 6-14 minutes here)."""
+    """A store holding the baseline learned from the 10 M capture (made once, by ``baseline
+    learn``: the fast engine's pass; detection's Python pass took 6-14 minutes here)."""
     path = OUT / f"baseline-{LEARN_N}.db"
     if not path.exists():
-        console.print(f"learning the baseline from {LEARN_N:,} packets once (Python pass, ~10 min)")
+        console.print(f"learning the baseline from {LEARN_N:,} packets once (baseline learn)")
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         subprocess.run([str(BIN / "plantwarden"), "baseline", "learn", "--db", f"sqlite:///{tmp}",

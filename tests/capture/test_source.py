@@ -144,7 +144,7 @@ def test_frames_twice_goes_on_where_the_first_stopped() -> None:
 
 class Generous:
     """A raw input whose first read hands out more than asked, as the fast engine's stdin
-    wrapper did with the 24 bytes it had already read (``fast.engine.Prefixed``)."""
+    wrapper did with the 24 bytes it had already read (``fast.inputs.Prefixed``)."""
 
     def __init__(self, data: bytes, first: int) -> None:
         self.data, self.first = data, first
@@ -159,7 +159,7 @@ class Generous:
 @pytest.mark.parametrize("first", [24, 5000])
 def test_gzip_from_an_input_that_hands_out_more_than_asked(first: int) -> None:
     from plantwarden.capture.source import CaptureSource
-    from plantwarden.fast.engine import Prefixed
+    from plantwarden.fast.inputs import Prefixed
 
     packed = gzip.compress(DNP3.read_bytes())
     source = CaptureSource("<stdin>", Generous(packed, first))

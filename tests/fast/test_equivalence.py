@@ -12,7 +12,7 @@ import pytest
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.capture.pcap import parse_header, pcap_magic
 from plantwarden.capture.pcapng_blocks import SHB_MAGIC
-from plantwarden.fast import backlog, engine, layout, tables
+from plantwarden.fast import backlog, inputs, layout, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = sorted(
@@ -67,7 +67,7 @@ def test_fast_equals_python(capture: Path) -> None:
     _same(fast, python)
     head = capture.read_bytes()[:24]
     ethernet_pcap = pcap_magic(head) is not None and parse_header(head).linktype == 1
-    kernel_input = ethernet_pcap or head[:4] == SHB_MAGIC  # pcapng: every link type (fast.engine.NgRun)
+    kernel_input = ethernet_pcap or head[:4] == SHB_MAGIC  # pcapng: every link type (fast.ngrun.NgRun)
     assert fast["sampling"]["engine"] == ("fast" if kernel_input else "python")
 
 
@@ -101,7 +101,7 @@ def test_fast_equals_python_when_every_table_grows(capture: Path, monkeypatch: p
 def test_stream_in_small_chunks_equals_python(capture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same through a stream that cannot be mapped (a pipe, stdin): read into a buffer."""
     _small(monkeypatch)
-    monkeypatch.setattr(engine, "_mapped", lambda f: None)
+    monkeypatch.setattr(inputs, "map_file", lambda f: None)
     fast = analyze_capture(capture, engine="fast").doc
     python = _python(capture)
     assert fast["sampling"]["engine"] == "fast"

@@ -1,4 +1,4 @@
-"""pcapng and gzip through the fast engine (fast.pcapng, fast.engine.NgRun), equal to the
+"""pcapng and gzip through the fast engine (fast.pcapng, fast.ngrun.NgRun), equal to the
 pure-Python engine field for field.
 
 Every capture the project has is converted with ``editcap -F pcapng`` (and merged with
@@ -27,7 +27,7 @@ from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.pcap import parse_header, pcap_magic
 from plantwarden.detect.engine import Detector
 from plantwarden.detect.stream import detect_captures, learn_captures
-from plantwarden.fast import engine
+from plantwarden.fast import engine, inputs, ngrun
 from plantwarden.fast import layout as L
 from plantwarden.site.loader import load_site
 from tests.capture import ngbuild as b
@@ -66,7 +66,7 @@ def _fast(path: Path) -> tuple[dict[str, Any], int]:
     Python as frames of their own link type)."""
     opened = engine.open_input(str(path))
     assert isinstance(opened, engine.Opened), "the kernel refused the input"
-    walker = engine.NgRun if opened.kind == "pcapng" else engine.Run
+    walker = ngrun.NgRun if opened.kind == "pcapng" else engine.Run
     r = walker(path.name, opened)
     try:
         r.run(None)
@@ -117,7 +117,7 @@ def test_pcapng_in_small_chunks_equals_python(
     python = _python(ng)
     _small(monkeypatch)
     if not mapped:
-        monkeypatch.setattr(engine, "_mapped", lambda f: None)
+        monkeypatch.setattr(inputs, "map_file", lambda f: None)
     fast, handed = _fast(ng)
     _same(fast, python)
     assert handed == 0
@@ -342,7 +342,7 @@ def test_sections_across_small_chunks_equal_python(
     python = _python(path)
     _small(monkeypatch)
     if not mapped:
-        monkeypatch.setattr(engine, "_mapped", lambda f: None)
+        monkeypatch.setattr(inputs, "map_file", lambda f: None)
     fast, handed = _fast(path)
     _same(fast, python)
     assert handed == _python(parts[2])["packets"]  # the MS/TP packets (the rest the kernel walked)

@@ -189,8 +189,17 @@ def detect_in_analysis(
     return RunResult.of_analyses(docs, detector.finish()), docs
 
 
-def learn_captures(paths: list[str], site_name: str | None = None) -> Baseline:
-    """A baseline learned from whole captures of known-good traffic."""
+def learn_captures(paths: list[str], site_name: str | None = None, engine: str | None = None) -> Baseline:
+    """A baseline learned from whole captures of known-good traffic.
+
+    ``engine`` (or ``PLANTWARDEN_ENGINE``) as in ``analyze_capture``: ``fast`` (default)
+    learns in the fast engine's pass (fast.learning: the same baseline), ``python`` in this
+    module's own pass. Raises CaptureError on the first input that is not a capture."""
+    choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
+    if choice == "fast":
+        from plantwarden.fast.learning import learn_fast
+
+        return learn_fast(paths, site_name)
     runner = Runner(None, Learner(ProtocolIndex(SPECS)), None, site_name)
     for path in paths:
         runner.run(path)

@@ -37,6 +37,7 @@ from plantwarden.protocols.modbus.decode import Pending
 
 if TYPE_CHECKING:
     from plantwarden.fast.detecting import FastDetection
+    from plantwarden.fast.learning import FastLearning
 
 
 class FastCollector(Collector):
@@ -70,7 +71,7 @@ def _describe_row(label: int) -> tuple[str, str, str]:
 class Bridge:
     def __init__(self, capture: str, t: Tables, out: FastCollector, engine: FlowEngine,
                  specs: dict[int, ProtocolSpec], emit: Emitter | None = None,
-                 detection: FastDetection | None = None) -> None:
+                 detection: FastDetection | FastLearning | None = None) -> None:
         self.capture, self.t, self.out, self.engine, self.specs = capture, t, out, engine, specs
         self.emit: Emitter = emit if emit is not None else out  # the collector, and the detector
         self.detection = detection

@@ -45,7 +45,9 @@ from plantwarden.fast.watchk import (
     W_SYNP,
     W_WG,
     WTables,
+    close_run,
     flow_watch,
+    learn_record,
     pkt_event,
     tick_event,
 )
@@ -85,10 +87,12 @@ def add_edge(ekey: np.ndarray, edges: np.ndarray, g: np.ndarray, fkey: np.ndarra
 
 @jit()
 def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, g: np.ndarray,
-             ekey: np.ndarray, edges: np.ndarray) -> int:
+             ekey: np.ndarray, edges: np.ndarray, w: WTables) -> int:
     """Forget row ``i``. A flow the kernel still owns goes to the edge table; Python hears of
     its end only when one of its PDUs went to a Python session (to drop that session)."""
     row = fl[i]
+    if g[L.G_LEARN]:
+        close_run(w, fkey, row, i, g[L.G_FRAMES], g[L.G_LAST_TS], ne)
     if row[L.F_MODE] == L.MODE_KERNEL:
         add_edge(ekey, edges, g, fkey, row, i)
         if row[L.F_ROUTED]:
@@ -147,13 +151,19 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
         st = fl[i, L.F_STATE]
         restart = (r[5] & 0x12) == 0x02 and st in (L.ST_CLOSING, L.ST_CLOSED, L.ST_RESET)
         if ts - fl[i, L.F_LAST] > L.IDLE_NS or restart:
-            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges)
+            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges, w)
             i = -1
     if i >= 0:
         return i, ne, a_is_src
     j = -find_or_add(fkey, k0, k1, g, L.G_FLOWS) - 1
     _new_flow(fl, j, r, a_is_src, ts, svc, kport, g, r[R_WEIRD] != 0, w, aval)
     return j, ne, a_is_src
+
+
+@jit(inline="always")
+def _recs_full(w: WTables) -> bool:
+    """The record table has no room left for a flow's closing record (learning)."""
+    return w[W_WG][L.WG_NREC] + 2 > w[W_REC].shape[0]
 
 
 @jit()
@@ -164,14 +174,14 @@ def _room(ekey: np.ndarray, g: np.ndarray) -> bool:
 
 @jit()
 def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, g: np.ndarray,
-           limit: int, ekey: np.ndarray, edges: np.ndarray) -> int:
+           limit: int, ekey: np.ndarray, edges: np.ndarray, w: WTables) -> int:
     """End flows idle for longer than the timeout (stops when ``limit`` events are used or the
     edge table must grow first; the rest expire at a later chunk or at the end)."""
     i = 0
     cap = fkey.shape[0]
-    while i < cap and ne < limit and _room(ekey, g):
+    while i < cap and ne < limit and _room(ekey, g) and not (g[L.G_LEARN] and _recs_full(w)):
         if fkey[i, 1] != 0 and now - fl[i, L.F_LAST] > L.IDLE_NS:
-            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges)
+            ne = end_flow(ev, ne, fl, fkey, i, g, ekey, edges, w)
             continue  # backward shift may have moved another row into slot i
         i += 1
     return ne
@@ -179,7 +189,7 @@ def expire(fkey: np.ndarray, fl: np.ndarray, now: int, ev: np.ndarray, ne: int, 
 
 @jit()
 def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kernel_only: bool,
-           ekey: np.ndarray, edges: np.ndarray) -> tuple[int, bool]:
+           ekey: np.ndarray, edges: np.ndarray, w: WTables) -> tuple[int, bool]:
     """End every flow row (capture over, or handing everything to Python).
 
     Returns (events written, more to do): it stops early when the event table is full or the
@@ -187,8 +197,10 @@ def finish(fkey: np.ndarray, fl: np.ndarray, ev: np.ndarray, g: np.ndarray, kern
     ne = 0
     limit = ev.shape[0] - 2
     for i in range(fkey.shape[0]):
-        if ne >= limit or not _room(ekey, g):
+        if ne >= limit or not _room(ekey, g) or (g[L.G_LEARN] and _recs_full(w)):
             return ne, True
+        if g[L.G_LEARN] and fkey[i, 1] != 0:
+            close_run(w, fkey, fl[i], i, g[L.G_FRAMES], g[L.G_LAST_TS], ne)
         if fkey[i, 1] != 0 and fl[i, L.F_MODE] == L.MODE_KERNEL:
             if not kernel_only:
                 ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, 0, 0)
@@ -245,6 +257,37 @@ def _seen_packet(w: WTables, row: np.ndarray, r: np.ndarray, ts: int, bval: np.n
         bval[j, 5] = 1
 
 
+@jit(inline="always")
+def _open_run(w: WTables, fkey: np.ndarray, row: np.ndarray, i: int, r: np.ndarray, frame: int, ts: int,
+              a_is_src: bool, ne: int) -> int:
+    """Learning, before a packet of a kernel flow: a run of its address-port pair starts here
+    (its first packet in the row, a SYN, a SYN-ACK); the record's index, or -1."""
+    syn = r[5] & 0x12
+    if row[L.F_LRUN] != 0 and syn != 0x02 and syn != 0x12:
+        return -1
+    close_run(w, fkey, row, i, frame, ts, ne)
+    at = w[W_WG][L.WG_NREC]
+    learn_record(w, L.LK_OPEN, frame, ts, r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT], r[5], r[12], 0, 0, 0,
+                 ne)
+    row[L.F_LRUN] = 1 if a_is_src else 2
+    return at
+
+
+@jit(inline="always")
+def _ran(w: WTables, fkey: np.ndarray, row: np.ndarray, i: int, r: np.ndarray, frame: int, ts: int,
+         a_is_src: bool, mark: int, opened: int) -> None:
+    """Learning, after the packet: counted in its run, or (the packet went to Python, which
+    sees it itself) its run ends before it."""
+    if not r[13]:  # frames.R_HANDED
+        if opened < 0:
+            row[L.F_LN0 if a_is_src else L.F_LN1] += 1
+    elif opened >= 0:  # the packet opened the run: no run then (nothing was written after it)
+        w[W_WG][L.WG_NREC] = opened
+        row[L.F_LRUN] = 0
+    else:
+        close_run(w, fkey, row, i, frame, ts, mark)
+
+
 @jit()
 def _retract(ev: np.ndarray, mark: int, ne: int) -> int:
     """Remove event ``mark`` (a K_PKT whose packet went to Python); later ones move up."""
@@ -269,7 +312,7 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
     evlimit = ev.shape[0] - L.EVENT_MARGIN
     reclimit = w[W_REC].shape[0] - 3 * L.MAX_SEG_PDUS
     while pos + 16 <= end:
-        if ne >= evlimit or (g[L.G_DETECT] and w[W_WG][L.WG_NREC] >= reclimit):
+        if ne >= evlimit or ((g[L.G_DETECT] or g[L.G_LEARN]) and w[W_WG][L.WG_NREC] >= reclimit):
             return pos, ne, L.S_EVENTS
         incl, orig = _u32(buf, pos + 8, big), _u32(buf, pos + 12, big)
         if incl > L.MAX_CAPLEN:
@@ -314,8 +357,13 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
                 want = _wants_packet(w, fl[i], r, ts, bkey, bval, g)
                 if want:
                     ne = pkt_event(ev, ne, frame, ts, r, r[R_TTL], orig, want)
+            opened = -2
+            if g[L.G_LEARN] and fl[i, L.F_MODE] == L.MODE_KERNEL:
+                opened = _open_run(w, fkey, fl[i], i, r, frame, ts, a_is_src, ne)
             ne = tcp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey,
                             cval, seen, g, ev, ne, tmp, scratch, w)
+            if opened != -2:
+                _ran(w, fkey, fl[i], i, r, frame, ts, a_is_src, mark, opened)
             if not r[13]:  # frames.R_HANDED: the kernel consumed it, so it records the binding
                 j = count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
                 if want:

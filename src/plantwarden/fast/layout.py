@@ -40,7 +40,10 @@ F_ROUTED = 23  # 1 once a PDU of the flow went to a Python session (which must b
 # detection (fast.watch): baseline ids of client and server, conversation flags, two cached
 # (label proto + 1, channel lookup) pairs, the time of the last event for the zone rules
 F_BC, F_BS, F_WATCH, F_CHP0, F_CH0, F_CHP1, F_CH1, F_ZTS = range(24, 32)
-NF = 32
+# learning (fast.learning): the open run of the flow's address-port pair (0 none, 1 opened by
+# side A, 2 by side B), its packets since from side A and B, the label protocols it requested
+F_LRUN, F_LN0, F_LN1, F_LPROTOS = range(32, 36)
+NF = 36
 MODE_KERNEL, MODE_PY_FRESH, MODE_PY_HANDED = 1, 2, 3
 # TCP states, as plantwarden.net.flows names them
 STATES = ("active", "syn_sent", "established", "closing", "closed", "reset")
@@ -57,7 +60,8 @@ G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
 G_BINDS, G_EDGES = 28, 29  # entries of the binding and edge tables
 G_DETECT, G_NEXT_TICK = 30, 31  # detection on (1, 2 with a site model); next clock event (ns)
 TICK_NS = 1_000_000_000  # the clock events' period: the polling rules' stop check (rules.polling)
-NG = 32
+G_LEARN = 32  # learning a baseline (fast.learning): runs of packets and every request as records
+NG = 33
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
 E_KIND, E_FRAME, E_TS, E_OFF, E_LEN, E_ORIG, E_DIR, E_SERIAL = range(8)
@@ -73,7 +77,17 @@ K_LFRAME = 8  # a frame of link type E_DIR for Python, made by the engine, not t
 # records of requests (detection, int64 rec[REC_CAP, NR]): frame, ts, channel, symbol key, and
 # the index of the event they come before
 RC_FRAME, RC_TS, RC_CH, RC_SYM, RC_EVPOS = range(5)
-NR = 5
+# learning writes records of three kinds (RC_KIND) in the same table, in capture order:
+# LK_OPEN a run's first packet: RC_A src, RC_B dst, RC_PA sport, RC_PB dport, RC_X TCP flags,
+#   RC_Y source MAC id;
+# LK_CLOSE the run ends: RC_A/RC_B/RC_PA/RC_PB as it opened, RC_X and RC_Y its further packets
+#   from RC_A and from RC_B;
+# LK_REQ a request the kernel counted: RC_A client, RC_B server, RC_PA server port, RC_PB label,
+#   RC_SYM symbol key, RC_X unit (-1: none), RC_Y and RC_Z the point range (RC_Z -1: none),
+#   RC_CH 1 when it is the flow's first of its protocol (its conversation's protocol may be unset)
+RC_KIND, RC_A, RC_B, RC_PA, RC_PB, RC_X, RC_Y, RC_Z = range(5, 13)
+LK_OPEN, LK_CLOSE, LK_REQ = 1, 2, 3
+NR = 13
 REC_CAP = 1 << 16
 SYM_CAP = 1 << 16  # symbol texts the kernel registers (key -> text), for what findings say
 SYM_POOL = 1 << 22

@@ -86,7 +86,10 @@ class Folded:
         has = before >= 0
         ch, a, b, at = c[has], before[has], y[has], pos[has]
         if len(ch):
-            _, first = np.unique(np.stack([ch, a, b], axis=1), axis=0, return_index=True)
+            if max(int(ch.max()), int(a.max()), int(b.max())) < 1 << 21:  # one key: a 1-D sort
+                _, first = np.unique((ch << 42) | (a << 21) | b, return_index=True)
+            else:
+                _, first = np.unique(np.stack([ch, a, b], axis=1), axis=0, return_index=True)
             for i in first.tolist():
                 k, pair = int(ch[i]), (int(a[i]), int(b[i]))
                 seen = self.transitions[k]

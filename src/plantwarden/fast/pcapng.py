@@ -14,7 +14,7 @@ FCS whose lengths are sane and whose timestamp fits a pcap record; the Name Reso
 Interface Statistics and Decryption Secrets blocks are passed over as the Python reader
 does. It stops (``NG_BLOCK``) before everything else: a Section Header Block, an Interface
 Description Block, a damaged or unknown block, a packet of another link type or one the
-Python reader would skip or count. :class:`plantwarden.fast.engine.NgRun` handles that one
+Python reader would skip or count. :class:`plantwarden.fast.ngrun.NgRun` handles that one
 block in Python with :mod:`plantwarden.capture.pcapng_blocks` (the same rules as
 :class:`plantwarden.capture.pcapng.PcapngReader`) and calls :func:`convert` again.
 """

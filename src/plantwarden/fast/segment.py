@@ -37,7 +37,7 @@ from plantwarden.fast.protos import (
     u32le,
 )
 from plantwarden.fast.tables import OCCUPIED, find_or_add
-from plantwarden.fast.watchk import CV_ASK, WTables, judge_op, record
+from plantwarden.fast.watchk import CV_ASK, WTables, judge_op, learn_op, learn_record, record
 
 R_FLAGS = 5
 _ENIP_COMMANDS = (0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070, 0x0072, 0x0073)
@@ -134,6 +134,8 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
             if not ok:
                 return -1
             scratch[k, 8], scratch[k, 9] = ch, np.int64(sym)
+        elif g[L.G_LEARN] and act == L.A_COUNT:
+            learn_op(w, b, pos, m, label, req, d, scratch, k)
         k += 1
         for extra in (extra1, extra2):  # more operations of the same PDU (CIP services)
             if extra:
@@ -143,6 +145,8 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
                     if not ok:
                         return -1
                     scratch[k, 8], scratch[k, 9] = ch, np.int64(sym)
+                elif g[L.G_LEARN]:
+                    learn_op(w, b, -1, 0, extra, req, d, scratch, k)
                 k += 1
         pos += m
     return k
@@ -177,6 +181,21 @@ def _state(row: np.ndarray, flags: int) -> None:
 
 
 @jit(inline="always")
+def _learned(scratch: np.ndarray, q: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
+             row: np.ndarray, fkey: np.ndarray, i: int, ne: int, w: WTables) -> None:
+    """Learning: the record of a request the kernel counts (layout.LK_REQ)."""
+    label = scratch[q, 1]
+    client, server = (b_src, b_dst) if d == 0 else (b_dst, b_src)
+    ports = np.int64(fkey[i, 1] & np.uint64(0xFFFFFFFF))
+    port = ports & 0xFFFF if row[L.F_CLIENT_IS_A] else ports >> 16
+    bit = np.int64(1) << (label >> 24)
+    first = 0 if row[L.F_LPROTOS] & bit else 1
+    row[L.F_LPROTOS] |= bit
+    learn_record(w, L.LK_REQ, frame, ts, client, server, port, label, scratch[q, 10], scratch[q, 11],
+                 scratch[q, 12], scratch[q, 9], first, ne)
+
+
+@jit(inline="always")
 def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: int, d: int,
           fl: np.ndarray, fkey: np.ndarray, i: int, ckey: np.ndarray, cval: np.ndarray,
           g: np.ndarray, ev: np.ndarray, ne: int, w: WTables) -> int:
@@ -184,7 +203,9 @@ def _emit(scratch: np.ndarray, k: int, b_src: int, b_dst: int, ts: int, frame: i
         act = scratch[q, 0]
         if act == L.A_COUNT:
             count(ckey, cval, g, b_src, b_dst, scratch[q, 1], ts, frame, L.G_CONVS)
-            if scratch[q, 8] >= 0:  # detection: the request's record, before the next event
+            if scratch[q, 8] >= 0 and g[L.G_LEARN]:  # learning: every request's record
+                _learned(scratch, q, b_src, b_dst, ts, frame, d, fl[i], fkey, i, ne, w)
+            elif scratch[q, 8] >= 0:  # detection: the request's record, before the next event
                 record(w, frame, ts, scratch[q, 8], np.uint64(scratch[q, 9]), ne)
         elif act == L.A_ROUTE or act == L.A_PRIME_ROUTE:
             fl[i, L.F_ROUTED] = 1

@@ -26,6 +26,7 @@ from plantwarden.fast.layout import (
     G_DETECT,
     G_EDGES,
     G_FLOWS,
+    G_LEARN,
     MAX_SEG_PDUS,
     NE,
     NF,
@@ -158,7 +159,7 @@ class Tables:
         self.kport = np.zeros(65536, np.int64)  # TCP server port -> kernel protocol id
         self.r = np.zeros(16, np.int64)  # work arrays of the kernel: parsed frame, pairing slot,
         self.tmp = np.zeros(8, np.int64)  # PDUs of the segment being judged
-        self.scratch = np.zeros((MAX_SEG_PDUS, 10), np.int64)  # see segment._judge
+        self.scratch = np.zeros((MAX_SEG_PDUS, 13), np.int64)  # see segment._judge
         from plantwarden.fast.watchk import empty_tables, state_arrays
 
         self.w = empty_tables() + state_arrays(False)  # detection (fast.watchk.W_*); see watch()
@@ -177,6 +178,14 @@ class Tables:
 
         self.w = tables + state_arrays(True)
         self.g[G_DETECT] = 2 if site else 1
+
+    def learn(self, labels: tuple[np.ndarray, ...]) -> None:
+        """Learning on: the label tables (fast.watch.label_tables) and the kernel's record state."""
+        from plantwarden.fast.watchk import W_LABK, empty_tables, state_arrays
+
+        empty = empty_tables()
+        self.w = empty[:W_LABK] + labels + state_arrays(True)
+        self.g[G_LEARN] = 1
 
     def grow(self) -> bool:
         """Double every table that is more than half full; False when one is at its limit."""

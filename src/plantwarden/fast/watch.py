@@ -257,25 +257,32 @@ class Watch:
             code_idx[code_slots] = code_ids
             units[code_ids] = np.array(unit_rows, np.uint64)
             ranges_at[code_ids] = range_rows
-        labels_list = kernel_labels()
-        label_keys = np.zeros((_cap(len(labels_list)), 2), np.uint64)
-        linfo = np.zeros((label_keys.shape[0], NL), np.int64)
-        pool = bytearray()
-        g4 = np.zeros(1, np.int64)
-        for label in labels_list:
-            _proto, code_text, _name, op_class = describe(label)
-            slot = _put(label_keys, g4, np.uint64(label), np.uint64(0))
-            raw = code_text.encode()
-            linfo[slot] = (label >> 24, _request_mode(label), op_class.value == "write",
-                           text_key(code_text) >> 1, len(pool), len(raw))
-            pool += raw
-        areas = np.zeros((256, 16), np.uint8)
-        for area in range(256):
-            name = (s7_codes.AREAS.get(area) or s7_codes.unknown(area)).encode()[:16]
-            areas[area, : len(name)] = np.frombuffer(name, np.uint8)
+        label_keys, linfo, text, areas = label_tables()
         return cls(baddr, chan_keys, chan, conv_keys, conv, code_keys, code_idx, units, ranges_at,
-                   np.array(rows or [(0, 0)], np.int64).reshape(-1, 2), label_keys, linfo,
-                   np.frombuffer(bytes(pool) or b"\0", np.uint8).copy(), areas, names)
+                   np.array(rows or [(0, 0)], np.int64).reshape(-1, 2), label_keys, linfo, text, areas,
+                   names)
+
+
+def label_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The kernel's label table (every label it counts: proto, request mode, write class,
+    code key, code text), the code texts and the S7 area names (fast.watchk.W_LABK .. W_AREA)."""
+    labels_list = kernel_labels()
+    label_keys = np.zeros((_cap(len(labels_list)), 2), np.uint64)
+    linfo = np.zeros((label_keys.shape[0], NL), np.int64)
+    pool = bytearray()
+    g4 = np.zeros(1, np.int64)
+    for label in labels_list:
+        _proto, code_text, _name, op_class = describe(label)
+        slot = _put(label_keys, g4, np.uint64(label), np.uint64(0))
+        raw = code_text.encode()
+        linfo[slot] = (label >> 24, _request_mode(label), op_class.value == "write",
+                       text_key(code_text) >> 1, len(pool), len(raw))
+        pool += raw
+    areas = np.zeros((256, 16), np.uint8)
+    for area in range(256):
+        name = (s7_codes.AREAS.get(area) or s7_codes.unknown(area)).encode()[:16]
+        areas[area, : len(name)] = np.frombuffer(name, np.uint8)
+    return label_keys, linfo, np.frombuffer(bytes(pool) or b"\0", np.uint8).copy(), areas
 
 
 def _unit_words(units: set[int]) -> tuple[int, int, int, int]:

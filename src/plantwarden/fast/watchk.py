@@ -308,6 +308,62 @@ def record(w: WTables, frame: int, ts: int, ch: int, sym: np.uint64, evpos: int)
 
 
 @jit(inline="always")
+def learn_op(w: WTables, b: np.ndarray, pos: int, m: int, label: int, modbus_req: bool, d: int,
+             scratch: np.ndarray, k: int) -> None:
+    """Learning: a PDU the kernel counts. A request (``ops.is_request``: request not False)
+    gets its symbol key, unit and point range into scratch row ``k`` (columns 8-12, see
+    segment._judge); anything else, column 8 = -1 (no record)."""
+    scratch[k, 8] = -1
+    lslot = find(w[W_LABK], np.uint64(label), OCCUPIED)
+    if lslot < 0:
+        return
+    mode = w[W_LAB][lslot, LI_REQ]
+    if not (modbus_req if mode == REQ_MODBUS else (d == 0 if mode == REQ_TO_SERVER else mode != REQ_NO)):
+        return
+    unit, lo, hi = -1, 0, -1
+    modbus = label >> 24 == L.P_MODBUS and pos >= 0
+    if modbus:
+        unit = np.int64(b[pos + 6])
+        if label & 0x7F != 43:
+            lo, qty = _modbus_points(b, pos, label & 0x7F)
+            hi = lo + qty - 1
+    if modbus and lslot < MEMO_LABELS:
+        sym = modbus_symbol(w, b, pos, m, label, lslot)
+    else:
+        sym = symbol(w[W_SBUF], w[W_TEXT], w[W_LAB], w[W_AREA], w[W_SKEY], w[W_SVAL], w[W_SPOOL], w[W_WG],
+                     b, pos, m, label, lslot)
+    scratch[k, 8], scratch[k, 9] = 0, np.int64(sym)
+    scratch[k, 10], scratch[k, 11], scratch[k, 12] = unit, lo, hi
+
+
+@jit(inline="always")
+def learn_record(w: WTables, kind: int, frame: int, ts: int, a: int, b: int, pa: int, pb: int, x: int,
+                 y: int, z: int, sym: int, first: int, evpos: int) -> None:
+    """A learning record (layout.LK_*), before event ``evpos``."""
+    rec, wg = w[W_REC], w[W_WG]
+    n = wg[L.WG_NREC]
+    rec[n, L.RC_FRAME], rec[n, L.RC_TS], rec[n, L.RC_CH], rec[n, L.RC_SYM] = frame, ts, first, sym
+    rec[n, L.RC_EVPOS], rec[n, L.RC_KIND], rec[n, L.RC_A], rec[n, L.RC_B] = evpos, kind, a, b
+    rec[n, L.RC_PA], rec[n, L.RC_PB], rec[n, L.RC_X], rec[n, L.RC_Y], rec[n, L.RC_Z] = pa, pb, x, y, z
+    wg[L.WG_NREC] = n + 1
+
+
+@jit(inline="always")
+def close_run(w: WTables, fkey: np.ndarray, row: np.ndarray, i: int, frame: int, ts: int, evpos: int) -> None:
+    """Learning: the flow's open run ends (layout.LK_CLOSE) with the packets it held since."""
+    if row[L.F_LRUN] == 0:
+        return
+    a, bb = np.int64(fkey[i, 0] >> np.uint64(32)), np.int64(fkey[i, 0] & np.uint64(0xFFFFFFFF))
+    ports = np.int64(fkey[i, 1] & np.uint64(0xFFFFFFFF))
+    pa, pb = ports >> 16, ports & 0xFFFF
+    if row[L.F_LRUN] == 1:
+        learn_record(w, L.LK_CLOSE, frame, ts, a, bb, pa, pb, row[L.F_LN0], row[L.F_LN1], 0, 0, 0, evpos)
+    else:
+        learn_record(w, L.LK_CLOSE, frame, ts, bb, a, pb, pa, row[L.F_LN1], row[L.F_LN0], 0, 0, 0, evpos)
+    row[L.F_LRUN], row[L.F_LN0], row[L.F_LN1] = 0, 0, 0
+
+
+@jit(inline="always")
 def pkt_event(ev: np.ndarray, ne: int, frame: int, ts: int, r: np.ndarray, ttl: int, orig: int,
               want: int) -> int:
     """A packet the packet rules need (layout.K_PKT); ``want``: why (the P_* bits)."""
