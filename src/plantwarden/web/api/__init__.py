@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import answer, audit, me, sites
+from plantwarden.web.api import alerts, answer, audit, me, sites
 
 ROUTERS: list[APIRouter] = [
     me.router,
     sites.router,
     answer.router,
     audit.router,
+    alerts.router,
 ]
