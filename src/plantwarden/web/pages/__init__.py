@@ -12,12 +12,13 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import audit, home, login, root
+from plantwarden.web.pages import alerts, audit, home, login, root
 
 PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    alerts,
     audit,
 ]
 
