@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plantwarden.web.api import alerts, answer, audit, me, sites
+from plantwarden.web.api import alerts, answer, audit, captures, me, sites
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -16,4 +16,5 @@ ROUTERS: list[APIRouter] = [
     answer.router,
     audit.router,
     alerts.router,
+    captures.router,
 ]

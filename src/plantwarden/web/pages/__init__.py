@@ -12,13 +12,14 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from plantwarden.web.pages import alerts, audit, home, login, root
+from plantwarden.web.pages import alerts, audit, captures, home, login, root
 
 PAGES: list[ModuleType] = [
     login,
     root,
     home,
     alerts,
+    captures,
     audit,
 ]
 
