@@ -172,25 +172,27 @@ def timed(call: Callable[[], Any], n: int) -> list[float]:
 
 
 def floor(url: str, site_id: int, n: int, cursors: list[str]) -> dict[str, list[float]]:
-    """The same keyset queries straight through SQLAlchemy: the database's share."""
-    from plantwarden.detect.listing import ORDER, QueueFilter, queue_select
+    """The same keyset queries straight through SQLAlchemy: the database's share. Deep pages
+    both ways: as the API asks (one index range per key, web/api/keyset_union.py) and as one
+    OR of the keys (web/paging.keyset), to show why the API does not use the latter here."""
+    from plantwarden.detect.listing import QueueFilter, queue_select
     from plantwarden.detect.store_alerts import AlertQuery
     from plantwarden.web import paging
     from plantwarden.web.api.alerts import KEYS
+    from plantwarden.web.api.keyset_union import keyset_union
 
     engine = create_engine(url)
-    flt = QueueFilter(AlertQuery())
+    base = queue_select(site_id, QueueFilter(AlertQuery()))
     out: dict[str, list[float]] = {}
     with engine.connect() as conn:
-        first = paging.keyset(queue_select(site_id, flt), KEYS, paging.PageRequest(50, None))
+        first = keyset_union(base, KEYS, paging.PageRequest(50, None))
         out["first page"] = timed(lambda: list(conn.execute(first)), n)
-        deep = []
-        for c in cursors[:n]:
-            after = paging.decode(c)
-            q = queue_select(site_id, flt).where(ORDER[0][0] <= after[0])
-            query = paging.keyset(q, KEYS, paging.PageRequest(50, after))
-            deep += timed(lambda query=query: list(conn.execute(query)), 1)  # type: ignore[misc]
-        out["deep pages"] = deep
+        for label, make in (("deep pages", keyset_union), ("deep pages, one OR", paging.keyset)):
+            times: list[float] = []
+            for c in cursors[:n]:
+                query = make(base, KEYS, paging.PageRequest(50, paging.decode(c)))
+                times += timed(lambda query=query: list(conn.execute(query)), 1)  # type: ignore[misc]
+            out[label] = times
     engine.dispose()
     return out
 

@@ -225,3 +225,39 @@ def test_bulk_acknowledge(client: TestClient, world: World) -> None:
     assert_error(
         client.post(ALERTS + "/ack", headers=headers(world, "ana"), json={"ids": ["x"], "why": "x"}), 422
     )
+
+
+def test_the_union_of_ranges_reads_what_the_or_reads(world: World) -> None:
+    """web/api/keyset_union.py against web/paging.keyset, from every row as cursor, filtered or not."""
+    from sqlalchemy import create_engine
+
+    from plantwarden.detect.listing import QueueFilter, queue_select
+    from plantwarden.detect.store_alerts import AlertQuery
+    from plantwarden.web import paging
+    from plantwarden.web.api.alerts import KEYS
+    from plantwarden.web.api.keyset_union import keyset_union
+
+    site = choose_site(world.url, DAIRY)
+    assert site.id is not None
+    engine = create_engine(world.url)
+    with engine.connect() as conn:
+        for flt in (QueueFilter(AlertQuery()), QueueFilter(AlertQuery(states=frozenset({"new"}))),
+                    QueueFilter(AlertQuery(severity=Severity.HIGH))):  # fmt: skip
+            start = paging.PageRequest(500, None)
+            everything = list(conn.execute(paging.keyset(queue_select(site.id, flt), KEYS, start)))
+            assert everything
+            for row in everything:
+                after = (
+                    row.severity_rank,
+                    row.at_risk_per_hour,
+                    row.last_ts,
+                    row.rule,
+                    row.src,
+                    row.dst,
+                    row.id,
+                )
+                page = paging.PageRequest(5, after)
+                ors = [r.id for r in conn.execute(paging.keyset(queue_select(site.id, flt), KEYS, page))]
+                ranges = [r.id for r in conn.execute(keyset_union(queue_select(site.id, flt), KEYS, page))]
+                assert ranges == ors
+    engine.dispose()

@@ -19,6 +19,7 @@ from plantwarden.detect.listing import ORDER, QueueFilter, parse_filter, queue_s
 from plantwarden.web import paging
 from plantwarden.web.api.alert_view import AlertDetail, AlertOut, detail_of, out_of, site_view
 from plantwarden.web.api.common import ERRORS, SITE
+from plantwarden.web.api.keyset_union import keyset_union
 from plantwarden.web.changes import record
 from plantwarden.web.deps import SiteCtx, require, state
 from plantwarden.web.errors import ApiError
@@ -75,10 +76,7 @@ Filter = Annotated[QueueFilter, Depends(queue_filter)]
 
 def alert_page(request: Request, ctx: SiteCtx, flt: QueueFilter, page: PageRequest) -> Paged[AlertOut]:
     """A page of the site's alerts the filter keeps, worst first."""
-    query = queue_select(ctx.site_id, flt)
-    if page.after is not None and isinstance(page.after[0], int):
-        query = query.where(ORDER[0][0] <= page.after[0])  # lets the index start at the cursor
-    query = paging.keyset(query, KEYS, page)
+    query = keyset_union(queue_select(ctx.site_id, flt), KEYS, page)
     web = state(request)
     with web.reading() as session:
         rows = list(session.execute(query))
