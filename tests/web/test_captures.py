@@ -98,6 +98,18 @@ def test_refused_files_store_nothing(
     assert get(client, world, "lab", site_url(LAB))["captures"] == before
 
 
+def test_damage_after_some_packets_is_named(client: TestClient, world: World) -> None:
+    body = bytearray(MODBUS.read_bytes())
+    offset = 24  # the pcap header, then records of 16 bytes of header and their captured bytes
+    for _ in range(5):
+        offset += 16 + int.from_bytes(body[offset + 8 : offset + 12], "little")
+    body[offset + 8 : offset + 12] = (0x7FFFFFFF).to_bytes(4, "little")  # the 6th record's length
+    answer = send(client, world, "lab", bytes(body), "cut.pcap")
+    job = wait(client, world, answer.json()["id"])
+    assert job["state"] == "done" and job["packets"] == 5, job
+    assert "after frame 5" in job["message"] and "stopped reading" in job["message"]
+
+
 def test_the_upload_page_and_its_progress(client: TestClient, world: World, tmp_path: Path) -> None:
     sign_in(client, "admin")
     page = f"/sites/{quote(LAB, safe='')}/captures"

@@ -33,8 +33,9 @@ Done = Callable[["Job"], None]
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One upload's analysis: ``queued``, ``running``, ``done`` (``capture_id``) or ``failed``
-    (``message``); ``progress`` 0..1 of the file read."""
+    """One upload's analysis: ``queued``, ``running``, ``done`` (``capture_id``; ``message``:
+    what the readers skipped, if anything) or ``failed`` (``message``: why); ``progress`` 0..1
+    of the file read."""
 
     id: str
     site_id: int
@@ -112,8 +113,10 @@ class Jobs:
             result = analyze_capture(path, progress=progress)
             capture_id = record_capture(self.db_url, result.doc, job.site_id)
             packets = result.doc.get("packets")
+            skipped = [str(x["detail"]) for x in result.doc.get("skipped") or [] if x.get("detail")]
             job = self._set(
                 job_id,
+                message="; ".join(skipped),  # what the readers passed over, naming the frame
                 state="done",
                 progress=1.0,
                 capture_id=capture_id,
