@@ -56,6 +56,9 @@ class DetectAlert(Base):
             "id",
             "state",
         ),
+        # the queue's asset, zone and line filters: alerts from or to these addresses (0009)
+        Index("ix_detect_alerts_site_id_src", "site_id", "src"),
+        Index("ix_detect_alerts_site_id_dst", "site_id", "dst"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
