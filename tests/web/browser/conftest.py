@@ -59,7 +59,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     users.add_user(url, "chief", PASSWORDS["chief"], is_admin=True, actor="setup")
     users.add_user(url, "anna", PASSWORDS["anna"], is_admin=False, actor="setup")
     users.grant(url, "anna", choose_site(url, DAIRY), "analyst", actor="setup")
-    with serving(url) as served:
+    with serving(url, timeout_s=120) as served:  # a loaded CI machine starts it slowly
         yield Console(served, url)
 
 
