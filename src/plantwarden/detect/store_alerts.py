@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from plantwarden.detect.alerts import ACTIONS
 from plantwarden.detect.model import Alert, Severity, merge_window_s
+from plantwarden.detect.order import at_risk_per_hour
 from plantwarden.errors import NotFoundError, UsageError
 from plantwarden.sensors.records import queue_alerts
 from plantwarden.store.detect_models import DetectAlert, DetectAlertEvent, DetectMute
@@ -71,6 +72,8 @@ class NewRow:
     last_ts: float = 0.0
     count: int = 0
     document: dict[str, Any] = field(default_factory=dict)
+    severity_rank: int = 0
+    at_risk_per_hour: float = 0.0
 
 
 Key = tuple[str, str, str]
@@ -146,6 +149,8 @@ def _columns(row: NewRow, site_id: int) -> dict[str, Any]:
         "last_ts": row.last_ts,
         "count": row.count,
         "document": row.document,
+        "severity_rank": row.severity_rank,
+        "at_risk_per_hour": row.at_risk_per_hour,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
@@ -165,6 +170,7 @@ def _write(row: Row, alert: Alert, document: dict[str, Any] | None = None) -> No
     row.rule, row.src, row.dst = alert.rule, alert.src, alert.dst
     row.severity, row.state = alert.severity.label, alert.state
     row.first_ts, row.last_ts, row.count = alert.first_ts, alert.last_ts, alert.count
+    row.severity_rank, row.at_risk_per_hour = int(alert.severity), at_risk_per_hour(alert.impact)
     row.document = document if document is not None else alert.to_json()
 
 

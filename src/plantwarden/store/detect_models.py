@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plantwarden.store.models import Base, site_fk
@@ -42,6 +42,23 @@ class DetectAlert(Base):
         CheckConstraint("count >= 1", name="count_positive"),
         Index("ix_detect_alerts_site_id_rule_src_dst", "site_id", "rule", "src", "dst"),
         UniqueConstraint("site_id", "alert_id"),
+        # worst first (detect/order.py), walked in order by the alert list's keyset pages
+        # (revision 0009; the web console's GET /api/v1/sites/{site}/alerts, docs/web.md)
+        Index(
+            "ix_detect_alerts_worst_first",
+            "site_id",
+            text("severity_rank DESC"),
+            text("at_risk_per_hour DESC"),
+            text("last_ts DESC"),
+            "rule",
+            "src",
+            "dst",
+            "id",
+            "state",
+        ),
+        # the queue's asset, zone and line filters: alerts from or to these addresses (0009)
+        Index("ix_detect_alerts_site_id_src", "site_id", "src"),
+        Index("ix_detect_alerts_site_id_dst", "site_id", "dst"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -56,6 +73,9 @@ class DetectAlert(Base):
     last_ts: Mapped[float]
     count: Mapped[int]
     document: Mapped[dict[str, Any]]  # the alert JSON (docs/detection.md)
+    # the first two keys of worst first, copied from the document when it is written (0009)
+    severity_rank: Mapped[int] = mapped_column(Integer, server_default="0")  # Severity: 0 info .. 4 critical
+    at_risk_per_hour: Mapped[float] = mapped_column(server_default="0")  # impact.cost_per_hour
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

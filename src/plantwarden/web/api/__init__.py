@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from plantwarden.web.api import (
+    alerts,
     answer,
     assets,
     audit,
     baselines,
+    captures,
     conversations,
     governance,
     impact,
@@ -26,6 +28,8 @@ ROUTERS: list[APIRouter] = [
     sites.router,
     answer.router,
     audit.router,
+    alerts.router,
+    captures.router,
     assets.router,
     conversations.router,
     impact.router,

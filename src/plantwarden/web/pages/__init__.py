@@ -13,8 +13,10 @@ from types import ModuleType
 from fastapi import APIRouter
 
 from plantwarden.web.pages import (
+    alerts,
     assets,
     audit,
+    captures,
     home,
     lifecycle,
     login,
@@ -30,6 +32,7 @@ PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    alerts,
     zonemap,
     assets,
     whatif,
@@ -37,6 +40,7 @@ PAGES: list[ModuleType] = [
     segmentation,
     raci,
     lifecycle,
+    captures,
     audit,
 ]
 
