@@ -27,7 +27,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
 
 #: Every revision in ``migrations/versions``, oldest first (add a new one here).
-REVISIONS = ("0001", "0002", "0003", "0004", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0007", "0012")
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:

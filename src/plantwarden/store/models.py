@@ -185,6 +185,7 @@ class Anomaly(Base):
     detail: Mapped[str]
 
 
+from plantwarden.compliance import models as _compliance_models  # noqa: E402,F401  (registers the compliance table)
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.sensors import models as _sensor_models  # noqa: E402,F401  (registers the sensors' tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
