@@ -22,6 +22,7 @@ from plantwarden.cli import (
     analyze_cmd,
     audit_cmd,
     baseline_cmd,
+    compliance_cmd,
     continuity_cmd,
     db_cmd,
     demo_cmd,
@@ -83,6 +84,7 @@ user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)
 sensor_cmd.register(app)
+compliance_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -110,7 +110,7 @@ def weakest(assessment: Assessment, n: int = 3) -> list[dict[str, Any]]:
     for r in assessment.results:
         if r.status not in (Status.NOT_ASSESSED, Status.NOT_ENOUGH):
             groups.setdefault(r.requirement.group, []).append(r)
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for group, results in groups.items():
         score = sum(
             1.0 if r.status is Status.SATISFIED else 0.5 if r.status is Status.PARTLY else 0.0

@@ -18,7 +18,9 @@ from plantwarden.compliance.rules import all_rules
 @cache
 def mapping() -> dict[str, dict[str, tuple[str, ...]]]:
     """framework -> requirement id -> rule ids."""
-    text = resources.files("plantwarden.compliance").joinpath("data", "mapping.yaml").read_text(encoding="utf-8")
+    text = (
+        resources.files("plantwarden.compliance").joinpath("data", "mapping.yaml").read_text(encoding="utf-8")
+    )
     raw = yaml.safe_load(text)
     rules = all_rules()
     out: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plantwarden import __version__
+from plantwarden.cli.outfile import GENERATOR_MARK
 from plantwarden.compliance.assess import Assessment, Result
 from plantwarden.compliance.evidence import DAY, Evidence, Status
 
@@ -113,11 +114,12 @@ def _finding(a: Assessment, r: Result, observed: list[str]) -> Any:
 def build(a: Assessment, newest: float) -> Any:
     """The trestle ``AssessmentResults`` of an assessment; ``newest``: the newest record's time."""
     from trestle.oscal import OSCAL_VERSION
-    from trestle.oscal.assessment_results import AssessmentResults, ImportAp, Result as ArResult
+    from trestle.oscal.assessment_results import AssessmentResults, ImportAp
+    from trestle.oscal.assessment_results import Result as ArResult
     from trestle.oscal.common import (
         ControlSelections,
         Metadata,
-        Party,
+        Parties,
         ReviewedControls,
         SelectControlById,
     )
@@ -160,8 +162,8 @@ def build(a: Assessment, newest: float) -> Any:
         last_modified=when(newest),
         version=__version__,
         oscal_version=OSCAL_VERSION,
-        parties=[Party(uuid=uid("party", p), type="person", name=p) for p in people] or None,
-        remarks=f"Catalogue: {c.source.rstrip('.')}. Licence: {c.licence}",
+        parties=[Parties(uuid=uid("party", p), type="person", name=p) for p in people] or None,
+        remarks=f"{GENERATOR_MARK} {__version__}. Catalogue: {c.source.rstrip('.')}. Licence: {c.licence}",
     )
     return AssessmentResults(
         uuid=uid(a.site, c.framework, a.zone, "assessment-results"),
