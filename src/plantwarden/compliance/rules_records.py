@@ -16,6 +16,7 @@ from plantwarden.compliance.sources import AuditRecord
 from plantwarden.compliance.state import State
 from plantwarden.continuity.observed_edges import as_ip, hosts_of
 from plantwarden.continuity.zoning import is_unicast
+from plantwarden.detect.model import Severity
 
 CAPTURE_DAYS = 30.0
 MODEL_DAYS = 365.0
@@ -135,9 +136,9 @@ def alerts(state: State) -> list[Evidence]:
     found = state.get("alerts")
     newest = max((a.last_ts for a in found), default=None)
     fresh = [a for a in found if a.state == "new"]
-    serious = [a for a in fresh if str(a.severity) in ("high", "critical")]
+    serious = [a for a in fresh if a.severity >= Severity.HIGH]
     items = tuple(
-        {"id": a.id, "rule": a.rule, "severity": str(a.severity), "state": a.state}
+        {"id": a.id, "rule": a.rule, "severity": a.severity.label, "state": a.state}
         for a in (serious or fresh)[:20]
     )
     if serious:
@@ -158,8 +159,8 @@ def raci(state: State) -> list[Evidence]:
     rows = matrix.matrix(site.model, build_graph(site.model))
     gray = matrix.gray_areas(rows)
     items = tuple(r.as_dict() for r in gray[:20])
-    if not rows:
-        status, said = Status.NOT_SATISFIED, "the site model assigns no responsibilities"
+    if not rows or len(gray) == len(rows):
+        status, said = Status.NOT_SATISFIED, f"no RACI row of {len(rows)} has a Responsible and one Accountable"
     elif gray:
         status, said = Status.PARTLY, f"{len(gray)} of {len(rows)} RACI rows are gray areas"
     else:
@@ -206,6 +207,9 @@ def remote(state: State) -> list[Evidence]:
     items = tuple(
         {"vendor": v.company, "remote_access": str(v.remote_access), "via": v.via} for v in (weak or vendors)
     )
+    if not site.model.vendors:
+        said = "the site model declares no vendors (remote access unknown)"
+        return [Evidence("remote.declared", Status.NOT_ENOUGH, said, "site", site.loaded_at, MODEL_DAYS)]
     if weak:
         status, said = (
             Status.NOT_SATISFIED,
@@ -213,10 +217,8 @@ def remote(state: State) -> list[Evidence]:
             + ", ".join(v.company for v in weak),
         )
     else:
-        status, said = (
-            Status.SATISFIED,
-            f"{len(vendors)} vendors with remote access, each through a declared managed path",
-        )
+        said = f"{len(vendors)} of {len(site.model.vendors)} vendors have remote access, each through a managed path"
+        status = Status.SATISFIED
     return [Evidence("remote.declared", status, said, "site", site.loaded_at, MODEL_DAYS, items)]
 
 
