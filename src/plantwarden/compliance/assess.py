@@ -18,6 +18,7 @@ from plantwarden.compliance.rules import all_rules, run
 from plantwarden.compliance.state import State
 
 SCHEMA = "compliance"
+POINTS = {Status.SATISFIED: 1.0, Status.PARTLY: 0.5, Status.NOT_SATISFIED: 0.0}
 
 
 @dataclass
@@ -30,6 +31,13 @@ class Result:
     statements: list[dict[str, Any]] = field(default_factory=list)
     target_sl: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def score(self) -> float | None:
+        """The share of its judged evidence items satisfied (partly counts half); None when none
+        is judged. Finer than the status: 1 zone failing of 5 is not 4 failing of 5."""
+        judged = [POINTS[e.status] for e in self.evidence if e.status in POINTS]
+        return round(sum(judged) / len(judged), 3) if judged else None
+
     def as_dict(self, now: float) -> dict[str, Any]:
         r = self.requirement
         return {
@@ -37,6 +45,7 @@ class Result:
             "title": r.title,
             "group": r.group,
             "status": str(self.status),
+            "score": self.score,
             "reason": self.reason,
             "rules": list(self.rules),
             "target_sl": self.target_sl or None,
@@ -104,19 +113,16 @@ def assess(state: State, framework: str) -> Assessment:
 
 
 def weakest(assessment: Assessment, n: int = 3) -> list[dict[str, Any]]:
-    """The ``n`` groups (FR, function) doing worst: the share of their judged requirements
-    satisfied (partly counts half), then the most not satisfied; each with its worst reason."""
+    """The ``n`` groups (FR, function) doing worst: the mean score of their judged requirements
+    (:attr:`Result.score`), then the most not satisfied; each with its worst requirement."""
     groups: dict[str, list[Result]] = {}
     for r in assessment.results:
         if r.status not in (Status.NOT_ASSESSED, Status.NOT_ENOUGH):
             groups.setdefault(r.requirement.group, []).append(r)
     ranked: list[dict[str, Any]] = []
     for group, results in groups.items():
-        score = sum(
-            1.0 if r.status is Status.SATISFIED else 0.5 if r.status is Status.PARTLY else 0.0
-            for r in results
-        )
-        worst = sorted(results, key=lambda r: (RANK[r.status], r.requirement.id))[0]
+        score = sum(r.score or 0.0 for r in results)
+        worst = sorted(results, key=lambda r: (r.score or 0.0, RANK[r.status], r.requirement.id))[0]
         failing = sum(r.status is Status.NOT_SATISFIED for r in results)
         ranked.append(
             {

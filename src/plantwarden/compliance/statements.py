@@ -74,20 +74,21 @@ def attest(
     req = find_requirement(requirement)
     digest = _digest(file) if file is not None else None
     now = utc_now()
+    said = Statement(req.key, by.strip(), why.strip(), file.name if file else None, digest, now.timestamp())
     row = ComplianceStatement(
         site_id=site_id,
-        requirement=req.key,
-        by=by.strip(),
-        why=why.strip(),
-        file_name=file.name if file is not None else None,
+        requirement=said.requirement,
+        by=said.by,
+        why=said.why,
+        file_name=said.file_name,
         file_sha256=digest,
         created_at=now,
     )
     with connected(url, writes=True) as engine, Session(engine) as session, session.begin():
         session.add(row)
-        details = {"file": row.file_name, "sha256": digest}
-        append(session, row.by, "compliance.attest", req.key, site_id=site_id, why=row.why, details=details)
-    return Statement(req.key, row.by, row.why, row.file_name, digest, now.timestamp())
+        details = {"file": said.file_name, "sha256": digest}
+        append(session, said.by, "compliance.attest", req.key, site_id=site_id, why=said.why, details=details)
+    return said
 
 
 def list_statements(url: str, site_id: int) -> list[Statement]:
