@@ -37,7 +37,10 @@ def one_error_line(err: str) -> str:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("compliance") / "made.db"
-    for argv in (["site", "load", str(ZONES_SITE), "--db", str(db)], ["analyze", str(ZONES_CAPTURE), "--db", str(db)]):
+    for argv in (
+        ["site", "load", str(ZONES_SITE), "--db", str(db)],
+        ["analyze", str(ZONES_CAPTURE), "--db", str(db)],
+    ):
         try:
             main(argv)
         except SystemExit as exc:
@@ -82,7 +85,9 @@ def test_zone_keeps_that_zones_evidence(db: str, capsys: pytest.CaptureFixture[s
         (["compliance", "attest", "SR 9.9", "--by", "Ann", "--why", "x"], "no requirement 'SR 9.9'"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(argv: list[str], message: str, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_exit_2(
+    argv: list[str], message: str, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run([*argv, "--db", db], capsys)
     assert code == 2 and message in one_error_line(err)
 
@@ -96,7 +101,22 @@ def test_no_store_is_refused_and_none_created(tmp_path: Path, capsys: pytest.Cap
 def test_a_statement_is_stored_and_shown(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     proof = tmp_path / "policy.txt"
     proof.write_text("named accounts only", encoding="utf-8")
-    code, out, _ = run(["compliance", "attest", "SR 1.1", "--by", "Ann", "--why", "AD policy", "--file", str(proof), "--db", db], capsys)
+    code, out, _ = run(
+        [
+            "compliance",
+            "attest",
+            "SR 1.1",
+            "--by",
+            "Ann",
+            "--why",
+            "AD policy",
+            "--file",
+            str(proof),
+            "--db",
+            db,
+        ],
+        capsys,
+    )
     assert code == 0 and "statement on iec62443-3-3:SR 1.1 by Ann stored" in out
     _, out, _ = run(["compliance", "--json", "--db", db], capsys)
     sr11 = next(r for r in json.loads(out)["requirements"] if r["id"] == "SR 1.1")
@@ -107,7 +127,13 @@ def test_a_statement_is_stored_and_shown(db: str, capsys: pytest.CaptureFixture[
 
 def test_html_and_oscal_files(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page, first, second = tmp_path / "c.html", tmp_path / "a.json", tmp_path / "b.json"
-    assert run(["compliance", "--out", str(page), "--oscal", str(first), "--at", "2026-11-22", "--db", db], capsys)[0] == 0
+    assert (
+        run(
+            ["compliance", "--out", str(page), "--oscal", str(first), "--at", "2026-11-22", "--db", db],
+            capsys,
+        )[0]
+        == 0
+    )
     assert run(["compliance", "--oscal", str(second), "--at", "2026-11-22", "--db", db], capsys)[0] == 0
     assert first.read_bytes() == second.read_bytes()
     assert json.loads(first.read_text())["assessment-results"]["metadata"]["oscal-version"] == "1.2.1"
@@ -117,14 +143,21 @@ def test_html_and_oscal_files(db: str, capsys: pytest.CaptureFixture[str], tmp_p
     theirs = tmp_path / "notes.html"
     theirs.write_text("<p>mine</p>", encoding="utf-8")
     code, _, err = run(["compliance", "--out", str(theirs), "--db", db], capsys)
-    assert code == 2 and "refusing to overwrite" in one_error_line(err) and theirs.read_text() == "<p>mine</p>"
+    assert (
+        code == 2 and "refusing to overwrite" in one_error_line(err) and theirs.read_text() == "<p>mine</p>"
+    )
 
 
-def test_provider_against_the_stored_plant(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_provider_against_the_stored_plant(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, _ = run(["assess", "provider", str(PROVIDER), "--json", "--db", db], capsys)
     doc = json.loads(out)
     assert code == 0 and doc["schema"] == "plantwarden.provider-assessment/1"
-    assert doc["plant"]["protocols"] == {"modbus": doc["plant"]["protocols"]["modbus"], "opcua": doc["plant"]["protocols"]["opcua"]}
+    assert doc["plant"]["protocols"] == {
+        "modbus": doc["plant"]["protocols"]["modbus"],
+        "opcua": doc["plant"]["protocols"]["opcua"],
+    }
     assert doc["scores"][1]["score"] == 3  # both of the plant's protocols claimed
     assert "the plant has safety zones (sis); no safety-critical experience claimed" in doc["gaps"]
     page = tmp_path / "p.html"
@@ -134,7 +167,9 @@ def test_provider_against_the_stored_plant(db: str, capsys: pytest.CaptureFixtur
 
 def test_provider_malformed_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(PROVIDER.read_text(encoding="utf-8").replace("mfa: true", "mfa: sometimes"), encoding="utf-8")
+    bad.write_text(
+        PROVIDER.read_text(encoding="utf-8").replace("mfa: true", "mfa: sometimes"), encoding="utf-8"
+    )
     code, _, err = run(["assess", "provider", str(bad), "--db", str(tmp_path / "none.db")], capsys)
     line = one_error_line(err)
     assert code == 2 and "bad.yaml:" in line and "capabilities.remote_access.mfa" in line

@@ -47,9 +47,14 @@ def captured_at() -> float:
     return last
 
 
-def state(site: SiteModel | None = None, *, days: float = 1.0, zone: str | None = None, **records: Any) -> State:
+def state(
+    site: SiteModel | None = None, *, days: float = 1.0, zone: str | None = None, **records: Any
+) -> State:
     """The zones site and capture (unless given), judged ``days`` after the capture ended."""
-    found: dict[str, Any] = {"site": SiteRecord(site or model(), captured_at() - DAY), "captures": [capture()]}
+    found: dict[str, Any] = {
+        "site": SiteRecord(site or model(), captured_at() - DAY),
+        "captures": [capture()],
+    }
     found.update(records)
     found = {k: v for k, v in found.items() if v is not None}
     return State(found, captured_at() + days * DAY, "loopback zones", zone)

@@ -51,7 +51,11 @@ def test_segmentation_on_the_zones_capture() -> None:
 
 
 def test_a_zone_at_sl_t_0_for_an_fr_asks_nothing_of_it() -> None:
-    site = model({"{name: office, level: enterprise, sl_t: 1,": "{name: office, level: enterprise, sl_t: 1, sl_t_fr: {rdf: 0},"})
+    site = model(
+        {
+            "sl_t: 1, cidrs: [127.0.6.16/30]": "sl_t: 1, sl_t_fr: {rdf: 0}, cidrs: [127.0.6.16/30]"
+        }
+    )
     sr51 = judge(state(site), load(IEC).get("SR 5.1"))  # type: ignore[arg-type]
     assert all(e.zone != "office" for e in sr51.evidence)
     assert "zones at SL-T 0 for FR 5 left out: office" in sr51.reason
@@ -66,7 +70,9 @@ def test_zone_option_judges_one_zone() -> None:
 
 def test_statements_are_shown_beside_and_never_change_the_status() -> None:
     st = state()
-    st.statements.append({"requirement": "iec62443-3-3:SR 1.1", "by": "Ann", "why": "AD policy", "created_at": 1.0})
+    st.statements.append(
+        {"requirement": "iec62443-3-3:SR 1.1", "by": "Ann", "why": "AD policy", "created_at": 1.0}
+    )
     sr11 = judge(st, load(IEC).get("SR 1.1"))  # type: ignore[arg-type]
     assert sr11.status is Status.NOT_ASSESSED and sr11.statements[0]["by"] == "Ann"
 

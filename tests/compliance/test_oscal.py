@@ -28,7 +28,9 @@ STATEMENT = {
 }
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: Any
+) -> Iterator[jsonschema.ValidationError]:
     """``pattern`` with the schema's ``\\p{L}``/``\\p{N}`` read as Unicode letter and digit."""
     if isinstance(instance, str):
         translated = pattern.replace(r"\p{L}", r"[^\W\d_]").replace(r"\p{N}", r"\d")
@@ -41,7 +43,9 @@ Validator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern":
 
 def errors(doc: dict[str, Any]) -> list[str]:
     checker = jsonschema.Draft7Validator.FORMAT_CHECKER
-    return [f"{list(e.path)}: {e.message}" for e in Validator(SCHEMA, format_checker=checker).iter_errors(doc)]
+    return [
+        f"{list(e.path)}: {e.message}" for e in Validator(SCHEMA, format_checker=checker).iter_errors(doc)
+    ]
 
 
 def export(framework: str = "iec62443-3-3") -> str:
@@ -93,9 +97,16 @@ def test_findings_for_judged_requirements_observations_for_evidence_and_statemen
     assert "SR 1.1" in result["remarks"]
     observations = {o["uuid"]: o for o in result["observations"]}
     related = {r["observation-uuid"] for r in findings["sr-5.1"]["related-observations"]}
-    assert {observations[u]["title"].split(" ")[0] for u in related} == {"zones.defined", "conduits.conformance", "zones.flat"}
+    assert {observations[u]["title"].split(" ")[0] for u in related} == {
+        "zones.defined",
+        "conduits.conformance",
+        "zones.flat",
+    }
     (said,) = [o for o in result["observations"] if o["methods"] == ["INTERVIEW"]]
-    assert said["description"] == "AD enforces named accounts" and "policy.pdf" in said["relevant-evidence"][0]["description"]
+    assert (
+        said["description"] == "AD enforces named accounts"
+        and "policy.pdf" in said["relevant-evidence"][0]["description"]
+    )
     parties = json.loads(export())["assessment-results"]["metadata"]["parties"]
     assert said["origins"][0]["actors"][0]["actor-uuid"] == parties[0]["uuid"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from plantwarden.analyze.pipeline import analyze_capture
 from plantwarden.compliance.evidence import Status
+from plantwarden.compliance.rules import all_rules, run
 from plantwarden.compliance.sources import CaptureRecord, SiteRecord
 from plantwarden.compliance.state import State
 from plantwarden.site import load_site_text
-from plantwarden.compliance.rules import all_rules, run
 from tests.compliance.helpers import ROOT, by_zone, model, state
 
 CAPTURES = ROOT / "tests" / "data" / "captures"
@@ -42,14 +42,18 @@ def test_conduits_judge_each_zone_that_traffic_shows() -> None:
 def test_conduits_that_allow_every_observed_flow_satisfy_every_seen_zone() -> None:
     site = model({"conduits:\n": "conduits:" + ALLOW_ALL})
     found = by_zone(run(all_rules()["conduits.conformance"], state(site)))
-    assert found == {z: "satisfied" for z in ("ops", "cell", "office", "sis")} | {"dmz": "not enough evidence"}
+    assert found == {z: "satisfied" for z in ("ops", "cell", "office", "sis")} | {
+        "dmz": "not enough evidence"
+    }
 
 
 def test_the_evidence_names_the_flows_and_the_source() -> None:
     items = run(all_rules()["conduits.conformance"], state())
     office = next(e for e in items if e.zone == "office")
     assert office.source == "captures" and office.observed_at is not None
-    assert [(g["client"], g["server_zone"], g["service"]) for g in office.items] == [("127.0.6.17", "cell", "modbus")]
+    assert [(g["client"], g["server_zone"], g["service"]) for g in office.items] == [
+        ("127.0.6.17", "cell", "modbus")
+    ]
 
 
 def test_flat_networks_fail_the_zones_that_share_a_subnet_across_trust() -> None:
@@ -77,7 +81,11 @@ def test_cleartext_crossing_a_boundary_fails_at_sl_t_2_and_is_partly_below() -> 
 
 
 def test_a_zone_sl_t_per_fr_decides_the_cleartext_judgement() -> None:
-    site = model({"{name: ops, level: operations, sl_t: 2,": "{name: ops, level: operations, sl_t: 2, sl_t_fr: {dc: 1},"})
+    site = model(
+        {
+            "sl_t: 2, cidrs: [127.0.6.4/30]": "sl_t: 2, sl_t_fr: {dc: 1}, cidrs: [127.0.6.4/30]"
+        }
+    )
     assert by_zone(run(all_rules()["cleartext.engineering"], state(site)))["ops"] == "partly"
 
 
@@ -123,7 +131,13 @@ def test_zone_option_keeps_that_zone_only() -> None:
 
 
 def test_without_captures_every_traffic_rule_says_what_is_missing() -> None:
-    for rule in ("conduits.conformance", "zones.flat", "exposure.paths", "cleartext.engineering", "services.unused"):
+    for rule in (
+        "conduits.conformance",
+        "zones.flat",
+        "exposure.paths",
+        "cleartext.engineering",
+        "services.unused",
+    ):
         (only,) = run(all_rules()[rule], state(captures=None))
         assert only.status is Status.NOT_ENOUGH
         assert only.summary == "not enough evidence: analysed captures not recorded"

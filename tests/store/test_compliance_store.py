@@ -8,7 +8,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from plantwarden.analyze.pipeline import analyze_capture
@@ -24,7 +24,6 @@ from plantwarden.store import migrate
 from plantwarden.store.engine import connected, downgrade, open_engine, upgrade
 from plantwarden.store.imports import record_capture
 from plantwarden.store.sites import choose_site, store_site_version
-from sqlalchemy import inspect
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONES_SITE = ROOT / "tests" / "continuity" / "data" / "zones.yaml"
@@ -78,7 +77,11 @@ def test_a_statement_keeps_who_when_why_and_the_file_and_is_audited(store_url: s
     (stored,) = list_statements(store_url, site)
     assert stored == s
     (entry,) = [e for e in entries(store_url, site) if e.action == "compliance.attest"]
-    assert (entry.actor, entry.target, entry.why) == ("Anna Keller", "iec62443-3-3:SR 1.1", "AD enforces named accounts")
+    assert (entry.actor, entry.target, entry.why) == (
+        "Anna Keller",
+        "iec62443-3-3:SR 1.1",
+        "AD enforces named accounts",
+    )
     assert verify(store_url).broken_at is None
 
 

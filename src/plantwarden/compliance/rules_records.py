@@ -160,7 +160,10 @@ def raci(state: State) -> list[Evidence]:
     gray = matrix.gray_areas(rows)
     items = tuple(r.as_dict() for r in gray[:20])
     if not rows or len(gray) == len(rows):
-        status, said = Status.NOT_SATISFIED, f"no RACI row of {len(rows)} has a Responsible and one Accountable"
+        status, said = (
+            Status.NOT_SATISFIED,
+            f"no RACI row of {len(rows)} has a Responsible and one Accountable",
+        )
     elif gray:
         status, said = Status.PARTLY, f"{len(gray)} of {len(rows)} RACI rows are gray areas"
     else:
@@ -217,7 +220,7 @@ def remote(state: State) -> list[Evidence]:
             + ", ".join(v.company for v in weak),
         )
     else:
-        said = f"{len(vendors)} of {len(site.model.vendors)} vendors have remote access, each through a managed path"
+        said = f"{len(vendors)} of {len(site.model.vendors)} vendors have remote access, by managed paths"
         status = Status.SATISFIED
     return [Evidence("remote.declared", status, said, "site", site.loaded_at, MODEL_DAYS, items)]
 
