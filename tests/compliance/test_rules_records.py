@@ -10,9 +10,8 @@ import pytest
 
 from plantwarden.compliance.evidence import Status
 from plantwarden.compliance.rules import all_rules, run
-from plantwarden.compliance.sources import AuditRecord
+from plantwarden.compliance.sources import AuditRecord, BaselineRecord
 from plantwarden.detect.model import Alert, Severity
-from plantwarden.detect.store_baselines import BaselineInfo
 from tests.compliance.helpers import DAY, by_zone, captured_at, model, state
 
 RACI = """
@@ -62,9 +61,9 @@ def test_monitoring_covers_the_zones_the_captures_show() -> None:
     }
 
 
-def baseline(days_old: float) -> list[BaselineInfo]:
+def baseline(days_old: float) -> list[BaselineRecord]:
     made = datetime.fromtimestamp(captured_at() + DAY - days_old * DAY, UTC)
-    return [BaselineInfo("loopback zones", 3, made, "normal.pcap")]
+    return [BaselineRecord(3, made, "normal.pcap")]
 
 
 @pytest.mark.parametrize(("age", "status"), [(10, Status.SATISFIED), (120, Status.PARTLY)])

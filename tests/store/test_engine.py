@@ -45,6 +45,7 @@ TABLES = {
     "received_batches",
     "sensor_identity",
     "outbox",
+    "compliance_statements",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -104,11 +105,26 @@ def _captures(ref: StoreRef) -> list[CaptureRecord] | None:
     return found or None
 
 
-@source("baselines")
-def _baselines(ref: StoreRef) -> list[Any] | None:
-    from plantwarden.detect.store_baselines import baseline_history
+@dataclass(frozen=True, slots=True)
+class BaselineRecord:
+    version: int
+    created_at: datetime
+    source: str
 
-    return baseline_history(ref.url, ref.site_id) or None
+
+@source("baselines")
+def _baselines(ref: StoreRef) -> list[BaselineRecord] | None:
+    """The site's baselines, oldest first (read directly: the detection engine is not needed)."""
+    from plantwarden.store.detect_models import DetectBaseline
+
+    query = (
+        select(DetectBaseline.version, DetectBaseline.created_at, DetectBaseline.source)
+        .where(DetectBaseline.site_id == ref.site_id)
+        .order_by(DetectBaseline.version)
+    )
+    with connected(ref.url) as engine, Session(engine) as session:
+        found = [BaselineRecord(v, t, s) for v, t, s in session.execute(query)]
+    return found or None
 
 
 @source("alerts")
