@@ -123,6 +123,13 @@ def test_a_statement_is_stored_and_shown(db: str, capsys: pytest.CaptureFixture[
     assert sr11["status"] == "not assessed by plantwarden" and sr11["statements"][0]["file"] == "policy.txt"
     _, out, _ = run(["audit", "--json", "--db", db], capsys)
     assert "compliance.attest" in out
+    # --db given before the sub-command counts for it too
+    assert (
+        run(["compliance", "--db", db, "attest", "2.F", "--by", "Bo", "--why", "firewall review"], capsys)[0]
+        == 0
+    )
+    _, out, _ = run(["compliance", "--framework", "cisa-cpg", "--json", "--db", db], capsys)
+    assert next(r for r in json.loads(out)["requirements"] if r["id"] == "2.F")["statements"][0]["by"] == "Bo"
 
 
 def test_html_and_oscal_files(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ def compliance(
 ) -> None:
     """Each requirement's status from what plantwarden observed and recorded, with its evidence."""
     if ctx.invoked_subcommand is not None:
+        ctx.obj = {"db": db, "site_name": site_name}  # `compliance --db X attest ...` means X too
         return
     guard(out_path, force)
     guard(oscal, force, "--oscal")
@@ -122,6 +123,7 @@ def _print(doc: dict[str, object], weak: list[dict[str, object]]) -> None:
 
 @app.command("attest")
 def attest_cmd(
+    ctx: typer.Context,
     requirement: Annotated[str, typer.Argument(help="SR 5.1, PR.IR-01, 2.F, or framework:id.")],
     by: Annotated[str, typer.Option("--by", help="Who makes the statement.")] = "",
     why: Annotated[
@@ -136,7 +138,8 @@ def attest_cmd(
     """Attach your own evidence or statement to a requirement (who and when are kept, audited)."""
     from plantwarden.compliance.service import attest_site
 
-    s = attest_site(db, site_name, requirement, by, why, file)
+    given = ctx.obj if isinstance(ctx.obj, dict) else {}
+    s = attest_site(db or given.get("db"), site_name or given.get("site_name"), requirement, by, why, file)
     out.print(
         f"statement on {s.requirement} by {s.by} stored"
         + (f" (file sha256 {s.file_sha256})" if s.file_sha256 else ""),
