@@ -217,14 +217,14 @@ def score(a: ProviderAnswers, plant: Plant) -> dict[str, Any]:
 def plant_facts(db: str | None, site_name: str | None) -> Plant:
     """What the store knows of the chosen site; an empty Plant when there is no store or site."""
     from plantwarden.compliance.service import site_id, store_url
-    from plantwarden.compliance.sources import StoreRef, _captures, _site
+    from plantwarden.compliance.sources import StoreRef, capture_records, site_record
     from plantwarden.errors import InputError
 
     try:
         ref = StoreRef(store_url(db), site_id(db, site_name)[0])
     except InputError:
         return Plant()
-    site, captures = _site(ref), _captures(ref) or []
+    site, captures = site_record(ref), capture_records(ref) or []
     plant = Plant(captures=len(captures), known=site is not None or bool(captures))
     for cap in captures:
         for name, entry in (cap.doc.get("protocols") or {}).items():

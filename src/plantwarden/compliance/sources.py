@@ -77,7 +77,7 @@ class AuditRecord:
 
 
 @source("site")
-def _site(ref: StoreRef) -> SiteRecord | None:
+def site_record(ref: StoreRef) -> SiteRecord | None:
     from plantwarden.continuity.source import stored_model
     from plantwarden.store.models import SiteVersion
 
@@ -93,7 +93,7 @@ def _site(ref: StoreRef) -> SiteRecord | None:
 
 
 @source("captures")
-def _captures(ref: StoreRef) -> list[CaptureRecord] | None:
+def capture_records(ref: StoreRef) -> list[CaptureRecord] | None:
     from plantwarden.store.models import Capture
 
     with connected(ref.url) as engine, Session(engine) as session:
