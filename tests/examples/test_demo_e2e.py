@@ -260,3 +260,25 @@ def test_the_vendor_ssh_session_is_reported_against_the_demo_grant(demo: Demo) -
     assert "Vendor remote access" in text and "siemens-ews-sunday" in text
     assert text.index("Vendor remote access") > text.index("Alerts, worst first")
     assert "plantwarden access report" in text
+
+
+def test_demo_names_the_three_weakest_compliance_areas(demo: Demo) -> None:
+    assert demo.exit_code == 0, demo.output
+    tail = demo.output.split("Compliance, the three weakest areas", 1)[1]
+    assert len(re.findall(r"^FR \d ", tail, flags=re.MULTILINE)) == 3
+
+
+@pytest.mark.parametrize("framework", ["iec62443-3-3", "nist-csf-2.0"])
+def test_on_the_demo_plant_every_requirement_has_a_status_and_its_evidence_or_reason(
+    demo: Demo, framework: str
+) -> None:
+    from plantwarden.compliance.evidence import Status
+    from plantwarden.compliance.service import assess_site
+
+    run = assess_site(demo.db_url, SITE.site.name, framework)
+    judged = {Status.SATISFIED, Status.NOT_SATISFIED, Status.PARTLY}
+    for r in run.assessment.results:
+        assert r.reason, r.requirement.id
+        assert r.evidence if r.status in judged else True, r.requirement.id
+    counts = run.assessment.counts()
+    assert counts["not satisfied"] + counts["partly"] > 0 and counts["satisfied"] > 0

@@ -55,6 +55,7 @@ TABLES = {
     "access_grants",
     "access_grant_events",
     "access_sessions",
+    "compliance_statements",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

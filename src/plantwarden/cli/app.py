@@ -23,6 +23,7 @@ from plantwarden.cli import (
     analyze_cmd,
     audit_cmd,
     baseline_cmd,
+    compliance_cmd,
     content_cmd,
     continuity_cmd,
     db_cmd,
@@ -93,6 +94,7 @@ serve_cmd.register(app)
 vulns_cmd.register(app)
 access_cmd.register(app)
 incident_cmd.register(app)
+compliance_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -147,6 +147,21 @@ def _segmentation(facts: DemoFacts) -> None:
     emit(["client zone", "server zone", "flows", "reason", "services"], rows)
 
 
+def weakest_areas(db: str | None, site: str) -> None:
+    """The three weakest areas of IEC 62443-3-3 on what the demo stored (plantwarden compliance)."""
+    from plantwarden.compliance.assess import weakest
+    from plantwarden.compliance.service import assess_site
+
+    run = assess_site(db, site, "iec62443-3-3")
+    counts = ", ".join(f"{k} {v}" for k, v in run.assessment.counts().items() if v)
+    _title(f"Compliance, the three weakest areas (IEC 62443-3-3: {counts})")
+    rows: list[list[Cell]] = [
+        [f"{w['group']} {w['title']}", f"{w['score']:.0%}", f"{w['worst']}: {w['reason']}"]
+        for w in weakest(run.assessment)
+    ]
+    emit(["area", "evidence satisfied", "worst requirement"], rows)
+
+
 def _legacy(facts: DemoFacts) -> None:
     _title("Legacy share per zone")
     rows: list[list[Cell]] = [

@@ -26,7 +26,7 @@ from plantwarden.site.model_raci import (
     Vendor,
 )
 from plantwarden.site.model_windows import MaintenanceWindow, NthWeekday, Recurrence, Weekday
-from plantwarden.site.model_zones import Allowed, Conduit, ConduitDirection, Zone
+from plantwarden.site.model_zones import Allowed, Conduit, ConduitDirection, SlVector, Zone
 from plantwarden.site.types import Currency, Frozen, Text, TimeZoneName
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "Service",
     "SiteInfo",
     "SiteModel",
+    "SlVector",
     "Subject",
     "Vendor",
     "Weekday",

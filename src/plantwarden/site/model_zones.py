@@ -32,6 +32,32 @@ ZoneLevel = Annotated[
 
 Vlan = Annotated[int, Field(ge=1, le=4094, description="IEEE 802.1Q VLAN id, 1-4094.")]
 
+SlLevel = Annotated[int, Field(ge=0, le=4)]
+
+
+class SlVector(Frozen):
+    """SL-T per foundational requirement (IEC 62443-3-3 FR 1-7, by their abbreviations); a
+    requirement left out takes the zone's ``sl_t``."""
+
+    iac: SlLevel | None = Field(default=None, description="FR 1 identification and authentication control.")
+    uc: SlLevel | None = Field(default=None, description="FR 2 use control.")
+    si: SlLevel | None = Field(default=None, description="FR 3 system integrity.")
+    dc: SlLevel | None = Field(default=None, description="FR 4 data confidentiality.")
+    rdf: SlLevel | None = Field(default=None, description="FR 5 restricted data flow.")
+    tre: SlLevel | None = Field(default=None, description="FR 6 timely response to events.")
+    ra: SlLevel | None = Field(default=None, description="FR 7 resource availability.")
+
+
+FR_FIELDS = {
+    "FR 1": "iac",
+    "FR 2": "uc",
+    "FR 3": "si",
+    "FR 4": "dc",
+    "FR 5": "rdf",
+    "FR 6": "tre",
+    "FR 7": "ra",
+}
+
 
 class Zone(Frozen):
     """A security zone: assets with the same security requirements (IEC 62443-3-2, 4.4)."""
@@ -42,6 +68,16 @@ class Zone(Frozen):
     cidrs: tuple[IPvAnyNetwork, ...] = Field(default=(), description="Address ranges of the zone (CIDR).")
     vlans: tuple[Vlan, ...] = ()
     description: Text | None = None
+    sl_t_fr: SlVector | None = Field(
+        default=None,
+        description="Optional SL-T per foundational requirement (iac, uc, si, dc, rdf, tre, ra).",
+    )
+
+    def target_sl(self, fr: str | None) -> int:
+        """The zone's SL-T for a foundational requirement (``FR 5``), else its ``sl_t``."""
+        field = FR_FIELDS.get(fr or "")
+        value = getattr(self.sl_t_fr, field) if self.sl_t_fr is not None and field else None
+        return self.sl_t if value is None else int(value)
 
 
 class ConduitDirection(StrEnum):
