@@ -15,7 +15,7 @@ from plantwarden.store.engine import connected
 from plantwarden.store.sites import choose_site, store_site_version
 from plantwarden.web.app import create_app
 from tests.conftest import ROOT
-from tests.web.browser import sign_in
+from tests.web.signin import sign_in
 from tests.web.world import PASSWORD
 
 DAIRY = "Molkerei Talblick (dairy, example)"

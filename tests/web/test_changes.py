@@ -18,9 +18,9 @@ from plantwarden.web.api.common import SITE
 from plantwarden.web.app import create_app
 from plantwarden.web.deps import SiteCtx, require, state
 from plantwarden.web.schemas import Reason
-from tests.web.browser import sign_in
 from tests.web.conftest import headers
 from tests.web.shape import assert_error
+from tests.web.signin import sign_in
 from tests.web.world import DAIRY, World
 
 PATH = f"/api/v1/sites/{quote(DAIRY, safe='')}/things/7/ack"

@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from plantwarden.web.app import assemble
-from tests.web.browser import HTML, sign_in
 from tests.web.conftest import headers
 from tests.web.routes import PUBLIC, Route, walk
 from tests.web.shape import assert_error
+from tests.web.signin import HTML, sign_in
 from tests.web.world import DAIRY, World
 
 

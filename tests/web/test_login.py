@@ -17,8 +17,8 @@ from plantwarden.web.app import create_app
 from plantwarden.web.models import WebSession
 from plantwarden.web.ratelimit import LoginLimiter
 from plantwarden.web.sessions import digest
-from tests.web.browser import HTML, login_form_token, session_cookie, sign_in
 from tests.web.shape import assert_error
+from tests.web.signin import HTML, login_form_token, session_cookie, sign_in
 from tests.web.world import PASSWORD, World
 
 

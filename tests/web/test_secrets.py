@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from plantwarden.store.engine import open_engine
-from tests.web.browser import HTML, login_form_token, session_cookie, sign_in
 from tests.web.conftest import headers
+from tests.web.signin import HTML, login_form_token, session_cookie, sign_in
 from tests.web.world import DAIRY, PASSWORD, World
 
 WRONG = "not-the-password-but-secret-too"
