@@ -54,11 +54,18 @@ class AccessRecord:
 
 @source("access")
 def access_record(ref: StoreRef) -> AccessRecord | None:
-    """The site's stored grants and sessions (None when neither is recorded)."""
+    """The site model's standing grants, the stored grants and the sessions (None when none is
+    recorded). A standing grant's approver is the one the site model names; it has no decision time."""
+    from plantwarden.access.grants import declared
     from plantwarden.access.models import AccessGrant, AccessSession
+    from plantwarden.continuity.source import stored_model
 
+    standing = tuple(
+        GrantFact(g.key, "approved", g.requested_by, g.approved_by, None)
+        for g in declared(stored_model(ref.url, ref.site_id))
+    )
     with connected(ref.url) as engine, Session(engine) as session:
-        grants = tuple(
+        stored = tuple(
             GrantFact(
                 f"G{g.id}",
                 g.state,
@@ -88,6 +95,7 @@ def access_record(ref: StoreRef) -> AccessRecord | None:
             )
             for s in session.scalars(query)
         )
+    grants = standing + stored
     return AccessRecord(grants, sessions) if grants or sessions else None
 
 
@@ -120,7 +128,7 @@ def _sessions(record: AccessRecord) -> Evidence:
 def _grants(record: AccessRecord) -> Evidence:
     decided = [g for g in record.grants if g.decided_by is not None and g.state != "denied"]
     if not decided:
-        said = "not enough evidence: no stored grant was approved"
+        said = "not enough evidence: no grant was approved"
         return Evidence("remote.sessions", Status.NOT_ENOUGH, said, "access")
     newest = max((g.decided_at for g in decided if g.decided_at is not None), default=None)
     same = [g for g in decided if (g.decided_by or "").casefold() == g.requested_by.casefold()]
