@@ -148,3 +148,23 @@ def test_the_page_form_attests_with_the_sessions_csrf_token(client: TestClient, 
     assert refused.status_code == 403
     empty = client.post(target, data={**form, "why": " "}, headers=HTML, follow_redirects=False)
     assert empty.status_code == 422
+
+
+def test_an_incident_recorded_through_its_service_is_evidence(client: TestClient, world: World) -> None:
+    from plantwarden.continuity.source import stored_model
+    from plantwarden.incidents.service import OpenRequest, open_incident
+
+    site = choose_site(world.url, DAIRY).id
+    model = stored_model(world.url, site)
+    assert model is not None
+    asset = model.assets[0].name
+    req = OpenRequest(title="HMI behaves oddly", assets=(asset,), by="Ole", why="operator call at 03:10")
+    open_incident(world.url, site, req, model)
+    items = get(client, world, url("compliance"), limit=500, framework="nist-csf-2.0")["items"]
+    rsma01 = next(i for i in items if i["id"] == "RS.MA-01")
+    assert [(e["source"], e["status"]) for e in rsma01["evidence"]] == [
+        ("incidents", "satisfied"),  # the timeline: opened with who and why
+        ("incidents", "not enough evidence"),  # no decision taken yet
+        ("incidents", "not enough evidence"),  # no evidence preserved
+    ]
+    assert rsma01["status"] == "partly"
