@@ -58,6 +58,11 @@ def run(spec: RuleSpec, state: State) -> list[Evidence]:
 
 def all_rules() -> dict[str, RuleSpec]:
     """Every rule, with the modules that define them imported."""
-    from plantwarden.compliance import rules_network, rules_records  # noqa: F401  (they register)
+    from plantwarden.compliance import (  # noqa: F401  (they register)
+        rules_access,
+        rules_incidents,
+        rules_network,
+        rules_records,
+    )
 
     return RULES

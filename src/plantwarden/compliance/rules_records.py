@@ -264,6 +264,4 @@ def audit_chain(state: State) -> list[Evidence]:
 
 
 waiting("vulns.handling", "vulnerabilities", "Known vulnerabilities of the assets are matched and handled")
-waiting("remote.sessions", "access", "Remote sessions stay within their grants")
-waiting("incidents.decisions", "incidents", "Incidents are recorded with their decisions")
 waiting("plan.decisions", "plan", "Patch and remediation decisions are recorded and scheduled")

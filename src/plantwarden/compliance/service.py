@@ -51,6 +51,15 @@ def assess_site(
         load(framework)  # the one-line error naming the known frameworks
     url = store_url(db)
     sid, name = site_id(db, site_name)
+    return assess_stored(url, sid, name, framework, zone, at)
+
+
+def assess_stored(
+    url: str, sid: int, name: str, framework: str, zone: str | None = None, at: float | None = None
+) -> Run:
+    """Assess site ``sid`` of the store at ``url`` (what the CLI, the API and the page call)."""
+    if framework not in FRAMEWORKS:
+        load(framework)
     state = from_store(url, sid, name, time.time() if at is None else at, zone)
     if state.site is None:
         raise InputError(NO_SITE)

@@ -147,4 +147,7 @@ def _audit(ref: StoreRef) -> AuditRecord | None:
 
 def load_all(ref: StoreRef) -> dict[str, Any]:
     """Every registered source's records of the site (None where nothing is recorded)."""
+    from plantwarden.compliance.rules import all_rules
+
+    all_rules()  # the rule modules register their own sources
     return {name: loader(ref) for name, loader in sorted(LOADERS.items())}

@@ -62,9 +62,16 @@ def _digest(path: Path) -> str:
 
 
 def attest(
-    url: str, site_id: int, requirement: str, by: str, why: str, file: Path | None = None
+    url: str,
+    site_id: int,
+    requirement: str,
+    by: str,
+    why: str,
+    file: Path | None = None,
+    how: dict[str, Any] | None = None,
 ) -> Statement:
-    """Store a person's statement on a requirement and audit it in the same transaction."""
+    """Store a person's statement on a requirement and audit it in the same transaction
+    (``how``: how it came, e.g. ``{"via": "session"}`` from the web, into the audit details)."""
     from plantwarden.people.audit import append
 
     if not by.strip():
@@ -86,7 +93,7 @@ def attest(
     )
     with connected(url, writes=True) as engine, Session(engine) as session, session.begin():
         session.add(row)
-        details = {"file": said.file_name, "sha256": digest}
+        details = {"file": said.file_name, "sha256": digest, **(how or {})}
         append(session, said.by, "compliance.attest", req.key, site_id=site_id, why=said.why, details=details)
     return said
 

@@ -15,6 +15,7 @@ from plantwarden.web.api import (
     audit,
     baselines,
     captures,
+    compliance,
     conversations,
     governance,
     impact,
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     segmentation.router,
     governance.router,
     baselines.router,
+    compliance.router,
 ]

@@ -17,6 +17,7 @@ from plantwarden.web.pages import (
     assets,
     audit,
     captures,
+    compliance,
     home,
     lifecycle,
     login,
@@ -40,6 +41,7 @@ PAGES: list[ModuleType] = [
     segmentation,
     raci,
     lifecycle,
+    compliance,
     captures,
     audit,
 ]
