@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from plantwarden.compliance.catalog import load
 from plantwarden.people.audit import entries
 from plantwarden.store.sites import choose_site
-from tests.web.signin import HTML, sign_in
 from tests.web.conftest import headers
 from tests.web.h3_helpers import cli_json, get, page_url, url, walk
 from tests.web.shape import assert_error
+from tests.web.signin import HTML, sign_in
 from tests.web.world import DAIRY, World
 
 
