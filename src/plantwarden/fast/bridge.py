@@ -179,6 +179,15 @@ class Bridge:
         proto = e[L.E_PROTO]
         key, label, aux = (e[L.E_SKEY], e[L.E_SLABEL], e[L.E_SAUX]) if slot == 0 else (
             e[L.E_SKEY2], e[L.E_SLABEL2], e[L.E_SAUX2])
+        if proto == L.P_IEC104:  # fast.iec104: the next N(S) expected each way (+ 1, 0 = none)
+            expected = getattr(session, "_next_seq", None)
+            if slot == 0 and isinstance(expected, dict):
+                for direction, nxt in ((Direction.TO_SERVER, label), (Direction.TO_CLIENT, aux)):
+                    if nxt:
+                        expected[direction] = nxt - 1
+                    else:
+                        expected.pop(direction, None)
+            return
         if key < 0:
             return
         if proto == L.P_MODBUS:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from plantwarden.fast.layout import P_CIP, P_COTP, P_ENIP, P_MODBUS, P_OPCUA, P_S7
+from plantwarden.fast.layout import P_CIP, P_COTP, P_ENIP, P_IEC104, P_MODBUS, P_OPCUA, P_S7
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.cip.classify import meaning
 from plantwarden.protocols.cip.wire import Path
 from plantwarden.protocols.enip import codes as enip_codes
 from plantwarden.protocols.enip.session import _COMMAND_CLASS
+from plantwarden.protocols.iec104 import codes as iec104_codes
 from plantwarden.protocols.modbus import codes as modbus_codes
 from plantwarden.protocols.opcua.codes import MESSAGE_CLASS, MESSAGE_TYPE, SERVICE_INFO
 from plantwarden.protocols.s7comm import codes as s7_codes
@@ -53,6 +54,15 @@ def _cip(bits: int) -> Label:
     return "cip", f"0x{service:02x}:{'rsp' if reply else 'req'}", found.name, found.op_class
 
 
+def _iec104(bits: int) -> Label:
+    kind, code = bits >> 16, bits & 0xFFFF
+    if kind == 1:
+        return "iec104", f"I:{code}", iec104_codes.type_name(code), iec104_codes.type_op_class(code)
+    if kind == 2:
+        return "iec104", "S", "S-format ack", OpClass.SESSION
+    return "iec104", f"U:0x{code:02x}", iec104_codes.U_NAMES[code], OpClass.SESSION
+
+
 @lru_cache(maxsize=4096)
 def describe(label: int) -> Label:
     """(proto, code, name, op_class) of a kernel label."""
@@ -72,4 +82,6 @@ def describe(label: int) -> Label:
         return _cip(bits)
     if proto == P_ENIP:
         return "enip", f"0x{bits:04x}", enip_codes.COMMANDS[bits], _COMMAND_CLASS.get(bits, OpClass.OTHER)
+    if proto == P_IEC104:
+        return _iec104(bits)
     raise ValueError(f"unknown kernel label 0x{label:08x}")

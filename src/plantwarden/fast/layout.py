@@ -55,13 +55,13 @@ A_MAC, A_IPV4, A_IPV6 = 1, 4, 6
 # -- globals (int64 g[NG]) ----------------------------------------------------------------
 G_FRAMES, G_PACKETS, G_BYTES, G_FIRST_TS, G_LAST_TS, G_SERIAL, G_RETRANS = range(7)
 G_CUT, G_CUT_FIRST, G_OVERSNAP, G_OVERSNAP_FIRST, G_OVERSNAP_LEN, G_GARBAGE_LEN = range(7, 13)
-G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPLE0.. 8 counters
-G_KFLOWS = 27  # flows the kernel created and counts (handed-over ones included)
-G_BINDS, G_EDGES = 28, 29  # entries of the binding and edge tables
-G_DETECT, G_NEXT_TICK = 30, 31  # detection on (1, 2 with a site model); next clock event (ns)
+G_FLOWS, G_ADDRS, G_CONVS, G_SEEN, G_ALLPY, G_SAMPLE0 = range(13, 19)  # G_SAMPLE0.. 10 counters
+G_KFLOWS = 28  # flows the kernel created and counts (handed-over ones included)
+G_BINDS, G_EDGES = 29, 30  # entries of the binding and edge tables
+G_DETECT, G_NEXT_TICK = 31, 32  # detection on (1, 2 with a site model); next clock event (ns)
 TICK_NS = 1_000_000_000  # the clock events' period: the polling rules' stop check (rules.polling)
-G_LEARN = 32  # learning a baseline (fast.learning): runs of packets and every request as records
-NG = 33
+G_LEARN = 33  # learning a baseline (fast.learning): runs of packets and every request as records
+NG = 34
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
 E_KIND, E_FRAME, E_TS, E_OFF, E_LEN, E_ORIG, E_DIR, E_SERIAL = range(8)
@@ -99,9 +99,9 @@ WG_NREC, WG_NSYM, WG_POOL, WG_NMEMO = range(4)
 S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4
 
 # -- protocols the kernel frames (label = proto << 24 | code bits) -------------------------
-P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND, P_CIP = range(8)
-KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP}
-SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip"}
+P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND, P_CIP, P_IEC104 = range(9)
+KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP, 2404: P_IEC104}
+SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip", P_IEC104: "iec104"}
 
 # -- per-PDU actions ------------------------------------------------------------------------
 A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5

@@ -19,6 +19,7 @@ from plantwarden.fast import layout as L
 from plantwarden.fast.cip import enip_front, enip_pdu
 from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SEQ, R_SPORT, R_SRC, R_WEIRD
+from plantwarden.fast.iec104 import iec104_frame, iec104_pdu, iec104_probe
 from plantwarden.fast.jit import jit
 from plantwarden.fast.protos import (
     MAX_UA_MESSAGE,
@@ -59,6 +60,8 @@ def _frame(proto: int, b: np.ndarray, o: int, n: int) -> int:
         return tpkt_frame(b, o, n)
     if proto == L.P_OPCUA:
         return opcua_frame(b, o, n)
+    if proto == L.P_IEC104:
+        return iec104_frame(b, o, n)
     return _enip_frame(b, o, n)
 
 
@@ -81,6 +84,8 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
         if n < 8 or opcua_type(b, o) == 0 or b[o + 3] not in (0x46, 0x43, 0x41):
             return False
         return 8 <= u32le(b, o + 4) <= MAX_UA_MESSAGE
+    if proto == L.P_IEC104:
+        return iec104_probe(b, o, n)
     off = o
     while off < o + n:  # EtherNet/IP: whole PDUs with known, non-NOP commands, zero options
         if o + n - off < 24:
@@ -120,6 +125,8 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
             act, label = s7_pdu(b, pos, m, tmp, g)
         elif proto == L.P_OPCUA:
             act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC], dedup)
+        elif proto == L.P_IEC104:
+            act, label = iec104_pdu(b, pos, m, d, tmp, g)
         else:
             enip_front(b, pos, m, tmp)  # a reply to the second pending request: that one first
             old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
@@ -317,4 +324,6 @@ def _port_proto(port: int) -> int:
         return L.P_S7
     if port == 4840:
         return L.P_OPCUA
+    if port == 2404:
+        return L.P_IEC104
     return L.P_ENIP
