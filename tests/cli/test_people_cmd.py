@@ -96,16 +96,18 @@ def test_the_password_prompt_asks_twice_and_hides_the_input(db: str, tmp_path: P
     seen = b""
 
     def until(prompt: bytes) -> None:
-        """Read until the prompt shows (getpass flushes input typed before it)."""
+        """Read until the prompt shows with the space getpass itself writes: click echoes the
+        prompt's text first, then getpass flushes the terminal's input and writes " ", so input
+        typed between the two would be discarded (a race that hung the test under load)."""
         nonlocal seen
         while prompt not in seen:
             chunk = os.read(leader, 1024)
             assert chunk, seen
             seen += chunk
 
-    until(b"Password:")
+    until(b"Password: ")
     os.write(leader, (PASSWORD + "\n").encode())
-    until(b"confirmation:")
+    until(b"confirmation: ")
     os.write(leader, (PASSWORD + "\n").encode())
     while True:
         try:
