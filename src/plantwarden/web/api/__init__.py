@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from plantwarden.web.api import (
+    access_sessions,
     alerts,
     answer,
     assets,
@@ -17,7 +18,9 @@ from plantwarden.web.api import (
     captures,
     conversations,
     governance,
+    grants,
     impact,
+    incidents,
     me,
     segmentation,
     sites,
@@ -36,4 +39,7 @@ ROUTERS: list[APIRouter] = [
     segmentation.router,
     governance.router,
     baselines.router,
+    grants.router,
+    access_sessions.router,
+    incidents.router,
 ]
