@@ -101,7 +101,7 @@ def grants_of(request: Request, ctx: SiteCtx) -> tuple[list[Grant], SiteModel]:
     return service.all_grants(url, ctx.site_id, model), model
 
 
-def _order(g: Grant) -> tuple[int, int, str]:
+def order(g: Grant) -> tuple[int, int, str]:
     """Standing grants first (by name), then the stored ones newest first."""
     return (0, 0, g.key) if g.id is None else (1, -g.id, "")
 
@@ -135,7 +135,7 @@ def grants(
     now = datetime.now(UTC)
     found, _ = grants_of(request, ctx)
     rows = filtered(found, now, state_, vendor)
-    return paging.from_list(rows, page, key=_order, item=lambda g: grant_out(g, now))
+    return paging.from_list(rows, page, key=order, item=lambda g: grant_out(g, now))
 
 
 def detail(request: Request, ctx: SiteCtx, key: str) -> GrantDetailOut:

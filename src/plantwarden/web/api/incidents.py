@@ -183,7 +183,7 @@ async def open_incident(request: Request, ctx: Worker, body: OpenIn) -> Any:
     return await run_in_threadpool(open_one, request, ctx, body)
 
 
-def _note(request: Request, ctx: SiteCtx, ref: str, text: str) -> dict[str, Any]:
+def note_one(request: Request, ctx: SiteCtx, ref: str, text: str) -> dict[str, Any]:
     from plantwarden.incidents.service import note
 
     return note(state(request).db_url, ctx.site_id, ref, text, ctx.principal.name).as_dict()
@@ -191,7 +191,7 @@ def _note(request: Request, ctx: SiteCtx, ref: str, text: str) -> dict[str, Any]
 
 @router.post(INCIDENTS + "/{ref}/note", response_model=dict[str, Any], summary="Add a note to the timeline")
 async def add_note(request: Request, ctx: Worker, ref: Ref, body: NoteIn) -> Any:
-    return await run_in_threadpool(_note, request, ctx, ref, body.text)
+    return await run_in_threadpool(note_one, request, ctx, ref, body.text)
 
 
 def decide_one(request: Request, ctx: SiteCtx, ref: str, body: DecideIn) -> dict[str, Any]:
@@ -220,7 +220,7 @@ async def decide(request: Request, ctx: Worker, ref: Ref, body: DecideIn) -> Any
     return await run_in_threadpool(decide_one, request, ctx, ref, body)
 
 
-def _close(request: Request, ctx: SiteCtx, ref: str, why: str) -> dict[str, Any]:
+def close_one(request: Request, ctx: SiteCtx, ref: str, why: str) -> dict[str, Any]:
     from plantwarden.incidents.service import close
 
     return close(state(request).db_url, ctx.site_id, ref, ctx.principal.name, why).as_dict()
@@ -228,4 +228,4 @@ def _close(request: Request, ctx: SiteCtx, ref: str, why: str) -> dict[str, Any]
 
 @router.post(INCIDENTS + "/{ref}/close", response_model=dict[str, Any], summary="Close (lessons learned)")
 async def close(request: Request, ctx: Worker, ref: Ref, body: Reason) -> Any:
-    return await run_in_threadpool(_close, request, ctx, ref, body.why)
+    return await run_in_threadpool(close_one, request, ctx, ref, body.why)

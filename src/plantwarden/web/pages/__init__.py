@@ -13,11 +13,13 @@ from types import ModuleType
 from fastapi import APIRouter
 
 from plantwarden.web.pages import (
+    access,
     alerts,
     assets,
     audit,
     captures,
     home,
+    incidents,
     lifecycle,
     login,
     raci,
@@ -41,6 +43,8 @@ PAGES: list[ModuleType] = [
     raci,
     lifecycle,
     captures,
+    incidents,
+    access,
     audit,
 ]
 
