@@ -27,8 +27,19 @@ def shared(
 ) -> Iterator[tuple[World, TestClient]]:
     """One store for the whole walk (the requests here change nothing)."""
     world = world_template.copy_to(tmp_path_factory.mktemp("shape"))
+    _one_incident(world)  # every list must show one item (the demo opens no incident)
     with TestClient(create_app(world.url), raise_server_exceptions=False) as client:
         yield world, client
+
+
+def _one_incident(world: World) -> None:
+    from plantwarden.continuity.source import stored_model
+    from plantwarden.incidents.service import OpenRequest, open_incident
+    from plantwarden.store.sites import choose_site
+
+    site = choose_site(world.url, DAIRY)
+    req = OpenRequest(title="by hand", assets=("plc-fill-a",), by="setup", why="for the walk")
+    open_incident(world.url, site.id, req, stored_model(world.url, site.id))
 
 
 def _routes() -> list[Route]:

@@ -3,7 +3,8 @@
 Two sites side by side: the dairy demo plant (``run_demo``: site model, two captures, a
 baseline, the incident alerts) and the small modbus lab (its site model and one capture).
 People: an admin; ``ana`` analyst, ``vic`` viewer and ``eng`` engineer on the dairy;
-``lab`` engineer on the lab only (the dairy does not exist for them). Each has an API token.
+``lab`` engineer on the lab only (the dairy does not exist for them); ``anna.keller`` and
+``markus.braun`` approvers on the dairy (the RACI's plant manager and EHS officer). Each has an API token.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ PEOPLE: dict[str, tuple[bool, dict[str, str]]] = {
     "vic": (False, {DAIRY: "viewer"}),
     "eng": (False, {DAIRY: "engineer"}),
     "lab": (False, {LAB: "engineer"}),
+    # approvers whose logins are people of the dairy's RACI (plant manager, EHS officer)
+    "anna.keller": (False, {DAIRY: "approver"}),
+    "markus.braun": (False, {DAIRY: "approver"}),
 }
 
 

@@ -18,6 +18,7 @@ from plantwarden.access.raci import approval_problem
 from plantwarden.access.validate import GrantRequest, check_request
 from plantwarden.errors import NotFoundError, UsageError
 from plantwarden.people import audit
+from plantwarden.people.persons import same_person
 from plantwarden.people.roles import Principal, can
 from plantwarden.site.model import SiteModel
 from plantwarden.store.engine import connected
@@ -151,7 +152,7 @@ def approve(
 
     def check(row: AccessGrant) -> None:
         _pending(row, "approved")
-        if row.requested_by.casefold() == approver.casefold():
+        if same_person(row.requested_by, approver):
             raise UsageError(f"{approver} requested grant G{row.id} and cannot approve it too (four eyes)")
         if row.ends_at <= utc_now():
             raise UsageError(f"grant G{row.id}'s window has ended; request a new one")

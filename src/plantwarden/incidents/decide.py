@@ -31,6 +31,7 @@ from plantwarden.incidents.records import IncidentView, find_row, view
 from plantwarden.incidents.service import entry, get_incident
 from plantwarden.incidents.states import STATES, check_move, parse_ref
 from plantwarden.people import audit
+from plantwarden.people.persons import same_person
 from plantwarden.site.model import SiteModel
 from plantwarden.store.engine import connected
 from plantwarden.store.sites import resolve
@@ -39,11 +40,10 @@ from plantwarden.store.types import utc_now
 
 def acts_as(model: SiteModel, roles: tuple[str, ...], by: str) -> bool:
     """Whether ``by`` is one of the roles: its id, team or one of its people."""
-    who = by.strip().casefold()
     for role in model.roles:
         if role.id in roles:
             names = [role.id, role.team or "", *role.people]
-            if who in (n.casefold() for n in names if n):
+            if any(same_person(by, n) for n in names if n):
                 return True
     return False
 

@@ -21,7 +21,9 @@ ACTIONS: dict[str, str] = {
     "plan.edit": "engineer",
     "capture.upload": "engineer",
     "compliance.attest": "engineer",  # a statement on a requirement
-    "grant.approve": "approver",  # access grants
+    "grant.request": "engineer",  # request a vendor's remote-access grant
+    "grant.approve": "approver",  # access grants: approve, deny, revoke
+    "incident.work": "analyst",  # open, note, decide (unmarked options), close
     "incident.override": "approver",
     "user.manage": "admin",  # users, roles, other users' tokens
 }

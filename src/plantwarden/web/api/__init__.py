@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from plantwarden.web.api import (
+    access_sessions,
     alerts,
     answer,
     assets,
@@ -18,7 +19,9 @@ from plantwarden.web.api import (
     compliance,
     conversations,
     governance,
+    grants,
     impact,
+    incidents,
     me,
     segmentation,
     sites,
@@ -38,4 +41,7 @@ ROUTERS: list[APIRouter] = [
     governance.router,
     baselines.router,
     compliance.router,
+    grants.router,
+    access_sessions.router,
+    incidents.router,
 ]

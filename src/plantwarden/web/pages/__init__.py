@@ -13,12 +13,14 @@ from types import ModuleType
 from fastapi import APIRouter
 
 from plantwarden.web.pages import (
+    access,
     alerts,
     assets,
     audit,
     captures,
     compliance,
     home,
+    incidents,
     lifecycle,
     login,
     raci,
@@ -43,6 +45,8 @@ PAGES: list[ModuleType] = [
     lifecycle,
     compliance,
     captures,
+    incidents,
+    access,
     audit,
 ]
 
