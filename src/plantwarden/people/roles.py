@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "baseline.edit": "engineer",  # learn, import, edit baselines
     "plan.edit": "engineer",
     "capture.upload": "engineer",
+    "vuln.status": "engineer",  # what is done about a vulnerability (accepting a risk too)
     "grant.approve": "approver",  # access grants
     "incident.override": "approver",
     "user.manage": "admin",  # users, roles, other users' tokens

@@ -21,6 +21,7 @@ from plantwarden.web.api import (
     me,
     segmentation,
     sites,
+    vulns,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     segmentation.router,
     governance.router,
     baselines.router,
+    vulns.router,
 ]

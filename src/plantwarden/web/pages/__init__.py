@@ -24,6 +24,7 @@ from plantwarden.web.pages import (
     root,
     segmentation,
     spof,
+    vulns,
     whatif,
     zonemap,
 )
@@ -35,6 +36,7 @@ PAGES: list[ModuleType] = [
     alerts,
     zonemap,
     assets,
+    vulns,
     whatif,
     spof,
     segmentation,
