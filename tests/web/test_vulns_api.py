@@ -61,7 +61,11 @@ def test_filters_narrow(client: TestClient, world: World) -> None:
 
 def test_bad_filters_are_422_naming_them(client: TestClient, world: World) -> None:
     vic = headers(world, "vic")
-    for params, name in (({"status": "done"}, "status"), ({"decision": "now"}, "decision"), ({"line": "x"}, "line")):
+    for params, name in (
+        ({"status": "done"}, "status"),
+        ({"decision": "now"}, "decision"),
+        ({"line": "x"}, "line"),
+    ):
         error = assert_error(client.get(API + "/vulns", headers=vic, params=params), 422)
         assert error["details"][0]["loc"] == ["query", name]
     assert_error(client.get(API + "/vulns/sw-ctrl-01/not-a-cve", headers=vic), 422)
@@ -90,11 +94,20 @@ def test_status_needs_an_engineer_and_is_audited(client: TestClient, world: Worl
     assert error["details"][0]["loc"] == ["body", "until"]
     assert_error(client.post(url, headers=headers(world, "eng"), json={**accept, "status": "gone"}), 422)
     assert_error(client.post(url, headers=headers(world, "eng"), json={"status": "remediated"}), 422)
-    assert_error(client.post(API + "/vulns/sw-ctrl-01/CVE-2020-0001/status", headers=headers(world, "eng"), json=accept), 404)
+    assert_error(
+        client.post(
+            API + "/vulns/sw-ctrl-01/CVE-2020-0001/status", headers=headers(world, "eng"), json=accept
+        ),
+        404,
+    )
     done = client.post(url, headers=headers(world, "eng"), json=accept)
     assert done.status_code == 200, done.text
     body = done.json()
-    assert (body["status"], body["status_who"], body["status_until"][:10]) == ("accepted", "eng", "2027-01-31")
+    assert (body["status"], body["status_who"], body["status_until"][:10]) == (
+        "accepted",
+        "eng",
+        "2027-01-31",
+    )
     assert [i["cve"] for i in _all(client, world, status="accepted")] == ["CVE-2023-20198"]
     site = choose_site(world.url, DAIRY)
     logged = [e for e in entries(world.url, site_id=site.id) if e.action == "vuln.status"]

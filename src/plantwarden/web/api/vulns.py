@@ -85,7 +85,14 @@ def sort_key(item: dict[str, Any]) -> tuple[int, int, float, float, str, str]:
     """``vulns.risk.sort_key`` on the answer's fields, ending with the unique (asset, CVE)."""
     score = float((item["evidence"].get("cvss") or {}).get("score") or 0.0)
     at_risk = float(item["production_at_risk"]["per_hour"])
-    return (RANK[item["decision"].lower()], 0 if item["kev"] else 1, -at_risk, -score, item["asset"], item["cve"])
+    return (
+        RANK[item["decision"].lower()],
+        0 if item["kev"] else 1,
+        -at_risk,
+        -score,
+        item["asset"],
+        item["cve"],
+    )
 
 
 def ranked(
@@ -129,7 +136,9 @@ def vulns(
     asset: Annotated[str | None, _text("Only this asset's.")] = None,
     line: Annotated[str | None, _text("Only those whose asset's failure stops this line.")] = None,
     kev: Annotated[bool, Query(description="Only known exploited (CISA KEV).")] = False,
-    status: Annotated[str | None, _text("not_remediated, in_progress, remediated, accepted (commas).")] = None,
+    status: Annotated[
+        str | None, _text("not_remediated, in_progress, remediated, accepted (commas).")
+    ] = None,
     decision: Annotated[str | None, _text("Immediate, Out-of-Cycle, Scheduled, Defer (commas).")] = None,
 ) -> Any:
     return vuln_page(request, ctx, page, asset=asset, line=line, kev=kev, status=status, decision=decision)
@@ -153,7 +162,9 @@ def one_vuln(request: Request, ctx: Viewer, asset: AssetName, cve: Cve) -> Any:
     return one(request, ctx, asset, cve)
 
 
-@router.post(SITE + "/vulns/{asset}/{cve}/status", response_model=VulnOut, summary="Set what is done about it")
+@router.post(
+    SITE + "/vulns/{asset}/{cve}/status", response_model=VulnOut, summary="Set what is done about it"
+)
 def set_status(request: Request, ctx: Engineer, asset: AssetName, cve: Cve, body: StatusIn) -> Any:
     until = body.until
     if body.status == "accepted" and until is None:
