@@ -150,7 +150,6 @@ def test_the_audit_log_satisfies_only_while_its_chain_verifies() -> None:
 @pytest.mark.parametrize(
     ("rule", "what"),
     [
-        ("vulns.handling", "vulnerability records"),
         ("remote.sessions", "remote-access grants and sessions"),
         ("incidents.decisions", "incident records"),
         ("plan.decisions", "remediation plan decisions"),

@@ -58,6 +58,6 @@ def run(spec: RuleSpec, state: State) -> list[Evidence]:
 
 def all_rules() -> dict[str, RuleSpec]:
     """Every rule, with the modules that define them imported."""
-    from plantwarden.compliance import rules_network, rules_records  # noqa: F401  (they register)
+    from plantwarden.compliance import rules_network, rules_records, rules_vulns  # noqa: F401  (they register)
 
     return RULES
