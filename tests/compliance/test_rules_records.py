@@ -150,7 +150,6 @@ def test_the_audit_log_satisfies_only_while_its_chain_verifies() -> None:
 @pytest.mark.parametrize(
     ("rule", "what"),
     [
-        ("vulns.handling", "vulnerability records"),
         ("plan.decisions", "remediation plan decisions"),
     ],
 )

@@ -136,3 +136,22 @@ console.log(JSON.stringify(order));
     r = subprocess.run(["node", "-e", shim], capture_output=True, text=True, check=True, timeout=30)
     # severity ascending (high first), then descending, then cost ascending, then # restores
     assert json.loads(r.stdout) == ["2,1,3", "1,3,2", "2,3,1", "1,2,3"]
+
+
+def test_the_report_has_the_vulnerabilities_with_production_at_risk(store: str, tmp_path: Path) -> None:
+    from plantwarden.vulns.service import site_vulns
+
+    body = site_vulns(store, None)
+    r = run("report", "--db", store)
+    assert r.returncode == 0, r.stderr
+    html = r.stdout
+    top = html.split('<table class="vulns">')[1].split("</table>")[0]
+    rows = top.split("<tr>")[2:]
+    assert len(rows) == len(body["items"]) == 4
+    first = body["items"][0]
+    assert first["asset"] in rows[0] and first["cve"] in rows[0] and "known exploited" in rows[0]
+    assert "30,000 EUR/h" in rows[0] and "filling after" in rows[0]
+    assert "(4; 2 known exploited)" in html
+    per_line = html.split('<table class="vulns-lines">')[1].split("</table>")[0]
+    assert [g["line"] for g in body["by_line"]] == re.findall(r"<tr><td>([^<]+)</td>", per_line)
+    assert "14,000 EUR/h" in per_line

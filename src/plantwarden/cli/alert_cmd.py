@@ -168,17 +168,24 @@ def show(
 ) -> None:
     """Everything about one alert: assets, evidence, production at risk, owner, history."""
     from plantwarden.detect.store_alerts import find_alert
+    from plantwarden.vulns.on_alerts import known_exploited, text
 
     url, site_id, view = scoped(db, site_name)
     alert, history = find_alert(url, alert_id, site_id)
     alert = view.named(alert)
+    target = view.describe(alert, alert.dst).get("name") if alert.dst else None
+    kev = known_exploited(url, site_id, [str(target)] if target else [])
     if json_out:
         from plantwarden import jsonout
 
         # the alert JSON as --jsonl writes it (plantwarden.alert/1), with its owner and history
-        jsonout.write(jsonout.document("alert", 1, _document(alert, view, history)), "-")
+        doc = {**_document(alert, view, history), "known_exploited": kev}
+        jsonout.write(jsonout.document("alert", 1, doc), "-")
         return
-    for line in _show_lines(alert, history, view):
+    lines = _show_lines(alert, history, view)
+    at = next((i for i, x in enumerate(lines) if x.startswith("  response")), len(lines))
+    lines[at:at] = [f"  KEV        {text(k)}" for k in kev]  # the target's known-exploited vulnerabilities
+    for line in lines:
         out.print(line, markup=False, highlight=False)
 
 

@@ -67,7 +67,12 @@ def report(
     alerts = [a for a in list_alerts(url, site=ref.id) if closed or a.state != "closed"]
     if not docs:
         err.print("[yellow]no capture stored: the map and segmentation are empty (plantwarden analyze)[/]")
-    page = render(gather(model, docs, alerts), REPORT_NEXT_STEPS, "report")
+    facts = gather(model, docs, alerts)
+    if ref.id is not None:
+        from plantwarden.vulns.service import site_vulns
+
+        facts.vulns = site_vulns(url, ref.name)
+    page = render(facts, REPORT_NEXT_STEPS, "report")
     if out_path is None or str(out_path) == "-":
         typer.echo(page, nl=False)
         return

@@ -63,6 +63,7 @@ def all_rules() -> dict[str, RuleSpec]:
         rules_incidents,
         rules_network,
         rules_records,
+        rules_vulns,
     )
 
     return RULES

@@ -1,7 +1,8 @@
 """Rules on what plantwarden has recorded: the inventory against the traffic, monitoring in
 place, the baseline's age, how alerts are handled, RACI, end of support, declared vendor
 remote access, zones and conduits declared, the audit log. And the rules that wait for the
-capabilities not in this plantwarden yet (vulnerabilities, access grants, incidents, plan).
+capabilities not in this plantwarden yet (access grants, incidents, plan; vulnerabilities:
+rules_vulns).
 """
 
 from __future__ import annotations
@@ -263,5 +264,4 @@ def audit_chain(state: State) -> list[Evidence]:
     return [Evidence("audit.chain", Status.NOT_SATISFIED, said, "audit", record.newest, None)]
 
 
-waiting("vulns.handling", "vulnerabilities", "Known vulnerabilities of the assets are matched and handled")
 waiting("plan.decisions", "plan", "Patch and remediation decisions are recorded and scheduled")

@@ -55,8 +55,10 @@ def what(source: str) -> str:
 
 
 def from_store(url: str, site_id: int, site_name: str, now: float, zone: str | None = None) -> State:
+    from plantwarden.compliance.rules import all_rules
     from plantwarden.compliance.statements import list_statements
 
+    all_rules()  # the rule modules register their sources too (rules_vulns: vulnerabilities)
     records = load_all(StoreRef(url, site_id))
     statements = [s.as_dict() for s in list_statements(url, site_id)]
     return State(records, now, site_name, zone, statements)

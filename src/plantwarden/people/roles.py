@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "plan.edit": "engineer",
     "capture.upload": "engineer",
     "compliance.attest": "engineer",  # a statement on a requirement
+    "vuln.status": "engineer",  # what is done about a vulnerability (accepting a risk too)
     "grant.request": "engineer",  # request a vendor's remote-access grant
     "grant.approve": "approver",  # access grants: approve, deny, revoke
     "incident.work": "analyst",  # open, note, decide (unmarked options), close

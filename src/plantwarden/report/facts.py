@@ -72,6 +72,7 @@ class DemoFacts:
     legacy: dict[str, dict[str, Any]]
     captures: list[str] = field(default_factory=list)
     timezone: str | None = None  # the site's IANA timezone: times are shown in it
+    vulns: dict[str, Any] = field(default_factory=dict)  # plantwarden.vulns.service.site_vulns; {}: none
 
     def zone_assets(self, zone: str) -> list[AssetFact]:
         return [a for a in self.assets if a.zone == zone]

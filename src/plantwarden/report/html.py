@@ -21,6 +21,7 @@ from plantwarden.continuity.text import minutes, money
 from plantwarden.detect.model import Severity
 from plantwarden.detect.order import at_risk_per_hour, worst_first_docs
 from plantwarden.report.facts import DemoFacts
+from plantwarden.report.html_vulns import vulns_section
 from plantwarden.report.svg_bars import cost_chart
 from plantwarden.report.svg_map import SEVERITY_COLOURS, VIOLATION, network_map
 from plantwarden.report.text import (
@@ -207,6 +208,7 @@ def render(facts: DemoFacts, next_steps: Sequence[tuple[str, str]] = NEXT_STEPS,
         violations_table(facts),
         "<h2>Legacy share per zone</h2>",
         legacy_table(facts),
+        *vulns_section(facts.vulns),
     ]
     if steps:
         sections += ["<h2>What to run next</h2>", f"<ul>{steps}</ul>"]

@@ -111,4 +111,5 @@ def run_demo(paths: DemoPaths, db_url: str, say: Say = _quiet) -> DemoRun:
 
     match_site(db_url, site.site.name)
     vulns = site_vulns(db_url, site.site.name)
+    facts.vulns = vulns
     return DemoRun(facts, report.alerts, docs, version, report.notes, vulns)

@@ -91,14 +91,17 @@ def set_status(
     who: str,
     why: str,
     until: datetime | None,
+    how: dict[str, Any] | None = None,
 ) -> None:
+    """Set what is done about one (asset, CVE); audited with who, why and ``how`` (the web's
+    ``via``) in the same transaction."""
     from plantwarden.store.sites import choose_site
     from plantwarden.vulns.store import set_status as store_status
 
     ref = choose_site(db_url, site)
     if ref.id is None:
         raise NotFoundError("the store holds no site yet")
-    store_status(db_url, ref.id, asset, cve, status, who, why, until)
+    store_status(db_url, ref.id, asset, cve, status, who, why, until, how)
 
 
 def site_vulns(

@@ -116,7 +116,15 @@ def stored_matches(db_url: str, site_id: int) -> list[StoredMatch]:
 
 
 def set_status(
-    db_url: str, site_id: int, asset: str, cve: str, status: str, who: str, why: str, until: datetime | None
+    db_url: str,
+    site_id: int,
+    asset: str,
+    cve: str,
+    status: str,
+    who: str,
+    why: str,
+    until: datetime | None,
+    how: dict[str, Any] | None = None,
 ) -> None:
     """Set the status of a matched (asset, CVE), in the same transaction as its audit entry."""
     if status not in STATUSES:
@@ -150,5 +158,6 @@ def set_status(
             "until": until.isoformat() if until else None,
             "advisory": match.advisory,
             "advisory_version": match.advisory_version,
+            **(how or {}),
         }
         append(session, who, "vuln.status", f"{asset} {cve}", site_id=site_id, why=why, details=details)

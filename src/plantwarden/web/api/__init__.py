@@ -25,6 +25,7 @@ from plantwarden.web.api import (
     me,
     segmentation,
     sites,
+    vulns,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -44,4 +45,5 @@ ROUTERS: list[APIRouter] = [
     grants.router,
     access_sessions.router,
     incidents.router,
+    vulns.router,
 ]

@@ -27,6 +27,7 @@ from plantwarden.web.pages import (
     root,
     segmentation,
     spof,
+    vulns,
     whatif,
     zonemap,
 )
@@ -38,6 +39,7 @@ PAGES: list[ModuleType] = [
     alerts,
     zonemap,
     assets,
+    vulns,
     whatif,
     spof,
     segmentation,

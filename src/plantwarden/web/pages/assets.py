@@ -11,6 +11,7 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from plantwarden.inventory.overview import STATUSES, AssetFilter
+from plantwarden.vulns import service
 from plantwarden.web.api import siteload
 from plantwarden.web.api.assets import asset_page, view_of
 from plantwarden.web.deps import SiteCtx, require, state
@@ -67,4 +68,5 @@ def asset(
     request: Request, ctx: Viewer, asset: Annotated[str, Path(min_length=1, max_length=200)]
 ) -> Response:
     view = view_of(request, ctx, asset)
-    return render(request, "asset.html", {"a": view.as_dict()}, site=ctx.site)
+    found = service.site_vulns(state(request).db_url, ctx.site.name, asset=view.row.name)["items"]
+    return render(request, "asset.html", {"a": view.as_dict(), "vulns": found}, site=ctx.site)
