@@ -25,7 +25,7 @@ from plantwarden.site.model_raci import (
     Subject,
     Vendor,
 )
-from plantwarden.site.model_remediation import Remediation
+from plantwarden.site.model_remediation import Effort, Order, Remediation, VendorQualification
 from plantwarden.site.model_windows import MaintenanceWindow, NthWeekday, Recurrence, Weekday
 from plantwarden.site.model_zones import Allowed, Conduit, ConduitDirection, SlVector, Zone
 from plantwarden.site.types import Currency, Frozen, Text, TimeZoneName
@@ -43,13 +43,16 @@ __all__ = [
     "Criticality",
     "DeclaredGrant",
     "Dependency",
+    "Effort",
     "GrantOperations",
     "Line",
     "MaintenanceWindow",
     "NthWeekday",
+    "Order",
     "RaciEntry",
     "Recurrence",
     "RedundancyGroup",
+    "Remediation",
     "RemoteAccess",
     "Role",
     "RoleKind",
@@ -59,6 +62,7 @@ __all__ = [
     "SlVector",
     "Subject",
     "Vendor",
+    "VendorQualification",
     "Weekday",
     "Zone",
 ]
