@@ -35,7 +35,10 @@ def problem_of(model: Any, items: list[Item], today: date, horizon_days: int, pi
     problem = Problem(
         items, slots, groups, order, model.remediation.crew_hours_per_window, horizon_days=horizon_days
     )
-    for p in pins:
+    ids, slot_ids = {i.id for i in items}, {s.id for s in slots}
+    for p in pins:  # a pin whose item was fixed since, or whose window has passed, no longer applies
+        if p.item not in ids or (p.kind != "exclude" and p.window not in slot_ids):
+            continue
         if p.kind == "exclude":
             problem.excluded.add(p.item)
         elif p.window is not None:
