@@ -104,7 +104,7 @@ def test_a_cyclic_upgrade_order_is_one_line_naming_the_item_exit_2(
     for a in doc["assets"]:
         a["end_of_support"] = "2020-01-01"
     args = _store_with(tmp_path, capsys, doc)
-    code, out, err = run(["plan", *args], capsys)
+    code, _, err = run(["plan", *args], capsys)
     assert code == 2 and "cyclic upgrade order" in err and "hmi-fill" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
@@ -122,5 +122,5 @@ def test_a_window_shorter_than_an_item_is_one_line_naming_the_item_exit_2(
         }
     ]
     args = _store_with(tmp_path, capsys, doc)
-    code, out, err = run(["plan", *args], capsys)
+    code, _, err = run(["plan", *args], capsys)
     assert code == 2 and "plc-pack takes 9 h" in err and "4 h" in err and "Traceback" not in err

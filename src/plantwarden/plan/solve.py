@@ -55,8 +55,9 @@ def unscheduled_cost(problem: Problem, item_index: int) -> float:
 
 
 def candidates(problem: Problem) -> dict[int, list[int]]:
-    """Slots each (not excluded) item may go into, after pins and moves."""
+    """Slots each (not excluded) item may go into, after pins and moves, cut to :func:`enough`."""
     index = {s.id: j for j, s in enumerate(problem.slots)}
+    limits = enough(problem)
     out: dict[int, list[int]] = {}
     for i, item in enumerate(problem.items):
         if item.id in problem.excluded:
@@ -65,7 +66,35 @@ def candidates(problem: Problem) -> dict[int, list[int]]:
             out[i] = [index[problem.pins[item.id]]]
             continue
         start = index.get(problem.not_before.get(item.id, ""), 0)
-        out[i] = [j for j in range(start, len(problem.slots)) if ineligible(item, problem.slots[j]) is None]
+        fits = [j for j in range(start, len(problem.slots)) if ineligible(item, problem.slots[j]) is None]
+        out[i] = fits[: limits[item.id]] if item.id in limits else fits
+    return out
+
+
+def enough(problem: Problem) -> dict[str, int]:
+    """How many of its first eligible slots an item needs, where that is provable.
+
+    Without crew capacity, an item that follows no other (remediation.order) is only held back
+    by its redundancy groups: in group g the other m - 1 members fill at most (m - 1) / t of the
+    item's slots (t members may be down at once). So among its first 1 + sum floor((m-1)/t)
+    eligible slots one has room, and moving the item there is cheaper (costs grow with time)
+    and breaks nothing (an earlier ``first`` keeps every order). The optimum of the cut model
+    is the optimum of the whole one."""
+    if problem.crew_hours is not None:
+        return {}
+    followers = {then for _, then in problem.order}
+    down = [i for i in problem.items if i.downtime > 0 and i.id not in problem.excluded]
+    members = {g.name: sum(1 for i in down if i.asset in g.members) for g in problem.groups}
+    groups_of: dict[str, list[int]] = defaultdict(list)
+    for g in problem.groups:
+        if g.tolerated > 0:
+            for a in g.members:
+                groups_of[a].append((members[g.name] - 1) // g.tolerated if members[g.name] else 0)
+    out = {}
+    for item in problem.items:
+        if item.id not in followers:
+            extra = groups_of.get(item.asset, []) if item.downtime > 0 else []
+            out[item.id] = 1 + sum(extra)
     return out
 
 
