@@ -23,6 +23,8 @@ from plantwarden.plan.problem import Problem, ineligible
 
 LATE_FACTOR = 2.0
 UNSCHEDULED_HORIZONS = 4.0
+# The relaxation is nearly integral; CBC's feasibility pump took 20 of 22 s (bench/plan_solve.py)
+CBC_OPTIONS = ["feas off"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,11 @@ def enough(problem: Problem) -> dict[str, int]:
     if problem.crew_hours is not None:
         return {}
     followers = {then for _, then in problem.order}
-    down = [i for i in problem.items if i.downtime > 0 and i.id not in problem.excluded]
-    members = {g.name: sum(1 for i in down if i.asset in g.members) for g in problem.groups}
+    down: dict[str, int] = defaultdict(int)
+    for i in problem.items:
+        if i.downtime > 0 and i.id not in problem.excluded:
+            down[i.asset] += 1
+    members = {g.name: sum(down.get(a, 0) for a in g.members) for g in problem.groups}
     groups_of: dict[str, list[int]] = defaultdict(list)
     for g in problem.groups:
         if g.tolerated > 0:
@@ -115,7 +120,7 @@ def solve(problem: Problem, time_limit: float = 60.0, gap: float = 0.005) -> Sol
         prob += pulp.lpSum(x[i, j] for j in js) + u[i] == 1
         if pinned:
             prob += u[i] == 0
-    _groups(problem, prob, x, by_slot)
+    _groups(problem, prob, x, cand)
     _order(problem, prob, x, cand)
     if problem.crew_hours is not None:
         for j, members in by_slot.items():
@@ -124,7 +129,9 @@ def solve(problem: Problem, time_limit: float = 60.0, gap: float = 0.005) -> Sol
         log = Path(tmp) / "cbc.log"
         with warnings.catch_warnings():  # PuLP 3.3 warns that 4.0 unbundles CBC; 3.x is pinned
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, logPath=str(log))
+            solver = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=time_limit, gapRel=gap, logPath=str(log), options=CBC_OPTIONS
+            )
         prob.solve(solver)
         text = log.read_text(errors="replace") if log.exists() else ""
     placement: dict[str, str | None] = {item.id: None for item in problem.items}
@@ -142,20 +149,23 @@ def _groups(
     problem: Problem,
     prob: pulp.LpProblem,
     x: dict[tuple[int, int], pulp.LpVariable],
-    by_slot: dict[int, list[int]],
+    cand: dict[int, list[int]],
 ) -> None:
     by_asset: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(problem.items):
         if item.downtime > 0:
             by_asset[item.asset].append(i)
     for g in problem.groups:
-        members = {i for a in g.members for i in by_asset.get(a, [])}
+        members = [i for a in g.members for i in by_asset.get(a, [])]
         if len(members) <= g.tolerated:
             continue
-        for j, here in by_slot.items():
-            inside = [i for i in here if i in members]
-            if len(inside) > g.tolerated:
-                prob += pulp.lpSum(x[i, j] for i in inside) <= g.tolerated, f"group_{g.name}_{j}"
+        inside: dict[int, list[int]] = defaultdict(list)
+        for i in members:
+            for j in cand.get(i, []):
+                inside[j].append(i)
+        for j, here in inside.items():
+            if len(here) > g.tolerated:
+                prob += pulp.lpSum(x[i, j] for i in here) <= g.tolerated, f"group_{g.name}_{j}"
 
 
 def _order(
