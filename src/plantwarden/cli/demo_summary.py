@@ -235,10 +235,8 @@ def plan_summary(db_url: str, site: str) -> None:
         f"{len(body['controls'])} compensating controls; plantwarden plan explains each)"
     )
     items = {i["id"]: i for i in body["items"]}
-    rows: list[list[Cell]] = [
-        [n, items[n]["action"][:70], items[n]["why"][:60]] for n in w["items"][:TOP_VULNS]
-    ]
-    emit(["item", "action", "why here"], rows)
+    rows: list[list[Cell]] = [[n, items[n]["decision"], items[n]["action"]] for n in w["items"][:TOP_VULNS]]
+    emit(["item", "decision", "action"], rows)
     stops = ", ".join(w["lines_stopping"]) or "no line"
     out.print(
         f"stops {stops}, production cost {money(w['production_cost'], body['currency'])}, "
