@@ -19,6 +19,7 @@ from plantwarden.web.api import (
     governance,
     impact,
     me,
+    plan,
     segmentation,
     sites,
 )
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     segmentation.router,
     governance.router,
     baselines.router,
+    plan.router,
 ]
