@@ -58,3 +58,17 @@ def test_bad_pins_in_the_one_shape(client: TestClient, world: World) -> None:
     assert "nowhere" in error["message"]
     assert_error(client.post(url("plan/items/scada-a/melt"), headers=headers(world, "eng"), json=bad), 422)
     assert_error(client.post(url("plan/items/scada-a/pin"), headers=headers(world, "vic"), json=bad), 403)
+
+
+def test_the_plan_page_shows_windows_lines_and_controls(client: TestClient, world: World) -> None:
+    from tests.web.h3_helpers import page_url
+    from tests.web.test_h3_pages import HTML, sign_in, text_of
+
+    sign_in(client, "vic")
+    assert "No plan yet" in text_of(client.get(page_url("plan"), headers=HTML).text)
+    plan = client.post(url("plan/run"), headers=headers(world, "eng"), json={"why": "page"}).json()
+    words = text_of(client.get(page_url("plan"), headers=HTML).text)
+    first = plan["windows"][0]
+    assert first["id"] in words and "Money at risk per line" in words
+    assert all(c["owner"] in words for c in plan["controls"])
+    assert f"{plan['lines'][0]['line']}" in words

@@ -20,6 +20,7 @@ from plantwarden.web.pages import (
     home,
     lifecycle,
     login,
+    plan,
     raci,
     root,
     segmentation,
@@ -40,6 +41,7 @@ PAGES: list[ModuleType] = [
     segmentation,
     raci,
     lifecycle,
+    plan,
     captures,
     audit,
 ]
