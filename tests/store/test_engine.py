@@ -56,6 +56,8 @@ TABLES = {
     "access_grant_events",
     "access_sessions",
     "compliance_statements",
+    "plan_runs",
+    "plan_pins",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -31,6 +31,7 @@ from plantwarden.cli import (
     detect_cmd,
     incident_cmd,
     inventory_cmd,
+    plan_cmd,
     report_cmd,
     sensor_cmd,
     serve_cmd,
@@ -95,6 +96,7 @@ vulns_cmd.register(app)
 access_cmd.register(app)
 incident_cmd.register(app)
 compliance_cmd.register(app)
+plan_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -219,3 +219,27 @@ def incident(db_url: str, site: str, model: SiteModel, evidence_dir: Path) -> No
         rows.append([o.id.removeprefix("containment."), cost, ", ".join(o.approvers), marked])
     emit(["contain (least disruptive first)", "cost", "approves", ""], rows)
     out.print(f"the whole playbook: plantwarden incident show {inc.label}", markup=False)
+
+
+def plan_summary(db_url: str, site: str) -> None:
+    """The remediation plan's next window and what it retires (plantwarden plan)."""
+    from plantwarden.plan.service import run_plan
+
+    body = run_plan(db_url, site)
+    if not body["windows"]:
+        return
+    w = body["windows"][0]
+    deferred = sum(1 for i in body["items"] if i["window"] is None)
+    _title(
+        f"Remediation plan, next window {w['id']} ({len(body['items'])} items, {deferred} deferred, "
+        f"{len(body['controls'])} compensating controls; plantwarden plan explains each)"
+    )
+    items = {i["id"]: i for i in body["items"]}
+    rows: list[list[Cell]] = [[n, items[n]["decision"], items[n]["action"]] for n in w["items"][:TOP_VULNS]]
+    emit(["item", "decision", "action"], rows)
+    stops = ", ".join(w["lines_stopping"]) or "no line"
+    out.print(
+        f"stops {stops}, production cost {money(w['production_cost'], body['currency'])}, "
+        f"retires risk {w['risk_retired']:g} ({len(w['cves_retired'])} CVEs)",
+        markup=False,
+    )

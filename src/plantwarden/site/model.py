@@ -25,6 +25,7 @@ from plantwarden.site.model_raci import (
     Subject,
     Vendor,
 )
+from plantwarden.site.model_remediation import Effort, Order, Remediation, VendorQualification
 from plantwarden.site.model_windows import MaintenanceWindow, NthWeekday, Recurrence, Weekday
 from plantwarden.site.model_zones import Allowed, Conduit, ConduitDirection, SlVector, Zone
 from plantwarden.site.types import Currency, Frozen, Text, TimeZoneName
@@ -42,13 +43,16 @@ __all__ = [
     "Criticality",
     "DeclaredGrant",
     "Dependency",
+    "Effort",
     "GrantOperations",
     "Line",
     "MaintenanceWindow",
     "NthWeekday",
+    "Order",
     "RaciEntry",
     "Recurrence",
     "RedundancyGroup",
+    "Remediation",
     "RemoteAccess",
     "Role",
     "RoleKind",
@@ -58,6 +62,7 @@ __all__ = [
     "SlVector",
     "Subject",
     "Vendor",
+    "VendorQualification",
     "Weekday",
     "Zone",
 ]
@@ -88,6 +93,9 @@ class SiteModel(Frozen):
     vendors: tuple[Vendor, ...] = ()
     access: AccessPolicy = Field(
         default_factory=AccessPolicy, description="Vendor remote access: the longest grant, standing grants."
+    )
+    remediation: Remediation = Field(
+        default_factory=Remediation, description="Remediation plan: durations, vendor qualification, order."
     )
 
     @property
@@ -125,5 +133,5 @@ class SiteModel(Frozen):
 
     def counts(self) -> dict[str, int]:
         """How many of each section, for summaries."""
-        names = [n for n in SiteModel.model_fields if n not in ("site", "access")]
+        names = [n for n in SiteModel.model_fields if n not in ("site", "access", "remediation")]
         return {**{n: len(getattr(self, n)) for n in names}, "grants": len(self.access.grants)}

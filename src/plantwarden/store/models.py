@@ -189,6 +189,7 @@ from plantwarden.access import models as _access_models  # noqa: E402,F401  (reg
 from plantwarden.compliance import models as _compliance_models  # noqa: E402,F401  (registers the compliance table)
 from plantwarden.incidents import models as _incident_models  # noqa: E402,F401  (registers incident tables)
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
+from plantwarden.plan import models as _plan_models  # noqa: E402,F401  (registers the plan tables)
 from plantwarden.sensors import models as _sensor_models  # noqa: E402,F401  (registers the sensors' tables)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
 from plantwarden.vulns import models as _vulns_models  # noqa: E402,F401  (registers the vulnerability tables)

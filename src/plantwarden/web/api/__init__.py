@@ -23,6 +23,7 @@ from plantwarden.web.api import (
     impact,
     incidents,
     me,
+    plan,
     segmentation,
     sites,
     vulns,
@@ -46,4 +47,5 @@ ROUTERS: list[APIRouter] = [
     access_sessions.router,
     incidents.router,
     vulns.router,
+    plan.router,
 ]

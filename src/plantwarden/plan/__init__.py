@@ -1,0 +1,1 @@
+"""The remediation plan: patches and replacements scheduled into maintenance windows (docs/plan.md)."""
