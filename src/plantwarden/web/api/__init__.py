@@ -20,6 +20,7 @@ from plantwarden.web.api import (
     impact,
     me,
     segmentation,
+    sensors,
     sites,
 )
 
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     segmentation.router,
     governance.router,
     baselines.router,
+    sensors.router,
 ]
