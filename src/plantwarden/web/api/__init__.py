@@ -16,6 +16,7 @@ from plantwarden.web.api import (
     baselines,
     captures,
     conversations,
+    fleet,
     governance,
     impact,
     me,
@@ -38,4 +39,5 @@ ROUTERS: list[APIRouter] = [
     governance.router,
     baselines.router,
     sensors.router,
+    fleet.router,
 ]
