@@ -18,8 +18,9 @@ def alerts(tag: str, n: int, base: int = 0) -> list[Alert]:
     now = datetime.now(UTC).timestamp()
     return [
         Alert(id=f"A{tag}{base + i:011x}"[:13], rule="port-scan", title=f"scan {tag} {base + i}",
-              severity=Severity(1 + i % 4), techniques=[], src=f"10.{len(tag)}.{base//1000%250}.{i%250}",
-              dst=f"10.9.{i // 250}.{i % 250}", assets=[], first_ts=now, last_ts=now, count=1 + i,
+              severity=Severity(1 + i % 4), techniques=[], src=f"10.{len(tag)}.0.{i % 250}",
+              dst=f"10.9.{(base + i) // 250 % 250}.{(base + i) % 250}", assets=[],
+              first_ts=now, last_ts=now, count=1 + i,
               evidence=[], response="look", impact={"cost_per_hour": 0.0, "currency": "EUR", "lines": []})
         for i in range(n)
     ]  # fmt: skip
