@@ -29,6 +29,7 @@ from plantwarden.cli import (
     db_cmd,
     demo_cmd,
     detect_cmd,
+    fleet_cmd,
     incident_cmd,
     inventory_cmd,
     plan_cmd,
@@ -87,6 +88,7 @@ detect_cmd.register(app)
 alert_cmd.register(app)
 baseline_cmd.register(app)
 sites_cmd.register(app)
+fleet_cmd.register(app)
 user_cmd.register(app)
 token_cmd.register(app)
 audit_cmd.register(app)

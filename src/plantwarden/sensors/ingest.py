@@ -81,6 +81,13 @@ def apply_batch(db_url: str, sensor: str, batch: object, *, via: str = "push") -
         raise
 
 
+def refuse_unreadable(db_url: str, sensor: str, problem: str, *, via: str = "push") -> BatchRefused:
+    """A body that is not JSON at all: the refusal (``malformed``), logged as any other."""
+    exc = BatchRefused("malformed", f"batch from sensor {sensor}: not JSON ({problem})")
+    _log_refusal(db_url, sensor, None, exc, via)
+    return exc
+
+
 def _apply(db_url: str, name: str, batch: Batch, raw: Any, via: str) -> Ack:
     with connected(db_url, writes=True) as engine, Session(engine) as session:
         try:

@@ -18,6 +18,7 @@ from plantwarden.web.api import (
     captures,
     compliance,
     conversations,
+    fleet,
     governance,
     grants,
     impact,
@@ -25,6 +26,7 @@ from plantwarden.web.api import (
     me,
     plan,
     segmentation,
+    sensors,
     sites,
     vulns,
 )
@@ -48,4 +50,6 @@ ROUTERS: list[APIRouter] = [
     incidents.router,
     vulns.router,
     plan.router,
+    sensors.router,
+    fleet.router,
 ]

@@ -1,0 +1,83 @@
+"""``POST /api/v1/sensors/{name}/batches``: a sensor's batch into the central's store.
+
+Authorised by the sensor's own token (``plantwarden sensor register`` prints it once), not a
+user's: ``Authorization: Bearer pw_...`` must be the token of the sensor named in the path
+(else 401, logged). The body is the batch the sensor's push loop sends
+(:mod:`plantwarden.sensors.transport`); :func:`plantwarden.sensors.ingest.apply_batch`
+checks it (the batch names that sensor and the sensor's own site; a sensor token may write
+its site only), applies it in one transaction, and the answer is the acknowledgement, sent
+only after the commit. Refusals answer in the one error shape with the refusal's code
+(``malformed`` 422, ``wrong_site``/``wrong_sensor``/``signature`` 403, ``gap``/
+``replay_differs`` 409) and are written to the audit log by the ingest service. A sensor
+token opens no other route: user routes do not know it (401).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from plantwarden.sensors.ingest import REFUSAL_STATUS, BatchRefused, apply_batch, refuse_unreadable
+from plantwarden.sensors.registry import SensorInfo, authenticate_sensor
+from plantwarden.web.api.common import ERRORS, PREFIX
+from plantwarden.web.deps import BEARER, state
+from plantwarden.web.errors import ApiError
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix=PREFIX + "/sensors", tags=["sensors"], responses=ERRORS)
+
+#: The largest batch accepted (the push loop's batches are far smaller: 500 items, 8 MiB).
+MAX_BODY = 64 << 20
+SensorName = Annotated[str, Path(min_length=1, max_length=300, description="The sensor's name.")]
+
+
+class AckOut(BaseModel):
+    sensor: str
+    first_seq: int
+    last_seq: int
+    acknowledged: int
+    applied: int
+    duplicate: bool
+
+
+def _sensor(request: Request, name: str) -> SensorInfo:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    found = None
+    if scheme.lower() == "bearer" and token.strip():
+        found = authenticate_sensor(state(request).db_url, name, token.strip())
+    if found is None:
+        client = request.client.host if request.client else "?"
+        log.warning("sensor batch refused: no valid token for sensor %r (from %s)", name, client)
+        raise ApiError(401, f"not the token of sensor {name!r} (plantwarden sensor register)", headers=BEARER)
+    return found
+
+
+@router.post(
+    "/{name}/batches",
+    response_model=AckOut,
+    summary="Apply a sensor's batch (the sensor's token; acknowledged after the commit)",
+)
+async def batches(request: Request, name: SensorName) -> Any:
+    sensor = await run_in_threadpool(_sensor, request, name)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise ApiError(413, f"a batch of at most {MAX_BODY} bytes")
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, f"a batch of at most {MAX_BODY} bytes")
+    db_url = state(request).db_url
+    try:
+        try:
+            batch: object = json.loads(raw)
+        except ValueError as exc:  # UnicodeDecodeError is one
+            raise await run_in_threadpool(refuse_unreadable, db_url, sensor.name, str(exc)) from exc
+        ack = await run_in_threadpool(apply_batch, db_url, sensor.name, batch)
+    except BatchRefused as exc:
+        log.warning("sensor %s: batch refused (%s): %s", sensor.name, exc.code, exc.message)
+        raise ApiError(REFUSAL_STATUS.get(exc.code, 422), exc.message, code=exc.code) from exc
+    return AckOut(**ack.as_dict())
