@@ -145,16 +145,3 @@ def test_the_audit_log_satisfies_only_while_its_chain_verifies() -> None:
     got, said = one("audit.chain", state(audit=AuditRecord(4, False, captured_at(), "entry 2 was changed")))
     assert got is Status.NOT_SATISFIED and "entry 2" in said
     assert one("audit.chain", state())[1] == "not enough evidence: an audit log not recorded"
-
-
-@pytest.mark.parametrize(
-    ("rule", "what"),
-    [
-        ("plan.decisions", "remediation plan decisions"),
-    ],
-)
-def test_rules_waiting_for_their_capability_say_what_is_not_recorded(rule: str, what: str) -> None:
-    assert one(rule, state()) == (Status.NOT_ENOUGH, f"not enough evidence: {what} not recorded")
-    # a later part registers the source: until it also registers the rule, it still says so
-    got, said = one(rule, state(**{all_rules()[rule].sources[0]: [{"anything": 1}]}))
-    assert got is Status.NOT_ENOUGH and "no rule reads" in said

@@ -62,6 +62,7 @@ def all_rules() -> dict[str, RuleSpec]:
         rules_access,
         rules_incidents,
         rules_network,
+        rules_plan,
         rules_records,
         rules_vulns,
     )

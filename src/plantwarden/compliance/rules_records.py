@@ -12,7 +12,7 @@ from typing import Any
 
 from plantwarden.compliance.evidence import DAY, Evidence, Status
 from plantwarden.compliance.netfacts import facts
-from plantwarden.compliance.rules import rule, waiting
+from plantwarden.compliance.rules import rule
 from plantwarden.compliance.sources import AuditRecord
 from plantwarden.compliance.state import State
 from plantwarden.continuity.observed_edges import as_ip, hosts_of
@@ -264,4 +264,3 @@ def audit_chain(state: State) -> list[Evidence]:
     return [Evidence("audit.chain", Status.NOT_SATISFIED, said, "audit", record.newest, None)]
 
 
-waiting("plan.decisions", "plan", "Patch and remediation decisions are recorded and scheduled")
