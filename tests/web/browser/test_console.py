@@ -94,5 +94,8 @@ def test_acknowledge_with_a_reason_and_find_it_in_the_audit(page: Page, console:
         line = next(x for x in table.splitlines() if f"alert {alert_id}" in x)
         assert "anna" in line and "alert.ack" in line and "vendor maintenance, ticket 4711" in line
         assert "via=session" in line
-    assert "Chain intact" in page.locator(".verdict").inner_text()
+    from playwright.sync_api import expect  # the browser tests' own import, as the fixtures do
+
+    # the verdict walks the whole chain and arrives after the page (htmx, hx-trigger="load")
+    expect(page.locator(".verdict")).to_contain_text("Chain intact", timeout=60_000)
     shot("audit")
