@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e ".[test,dev]"
+	$(PIP) install -q -e ".[test,dev,cpsat]"
 	$(BIN)/python -m compileall -q src/plantwarden > /dev/null
 	@touch $@ $(VENV)/.installed
 
@@ -32,7 +32,7 @@ check: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test
-	$(PIP) install -q -e ".[test,dev,bench]"
+	$(PIP) install -q -e ".[test,dev,cpsat,bench]"
 	$(BIN)/python bench/run.py
 
 clean:

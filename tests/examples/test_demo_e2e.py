@@ -246,6 +246,18 @@ def test_the_demo_shows_vulnerabilities_with_production_at_risk(demo: Demo) -> N
     assert shown.exit_code == 0 and "CVE-2024-6207 (ICSA-24-284-20, exact" in shown.output
 
 
+def test_the_demo_report_holds_the_stored_plan_with_its_next_window(demo: Demo) -> None:
+    from plantwarden.plan.service import show_plan
+
+    plan = show_plan(demo.db_url, SITE.site.name)
+    first = plan["windows"][0]
+    assert f"Remediation plan, next window {first['id']}" in demo.output
+    assert "<h2>Remediation plan: fixes scheduled into the maintenance windows</h2>" in demo.html
+    assert f"Plan run {plan['run']} of" in demo.html  # the run the demo stored, not a fresh one
+    table = demo.html.split('class="plan-windows sortable"')[1].split("</table>")[0]
+    assert f"<td>{first['id']}</td>" in table and f'data-sort="{first["risk_retired"]}"' in table
+
+
 def test_the_vendor_ssh_session_is_reported_against_the_demo_grant(demo: Demo) -> None:
     """Incident a (scripted vendor SSH session) against the site's grant siemens-ews-sunday."""
     incident = next(i for i in INCIDENTS if i["id"] == "a-remote-access")

@@ -46,6 +46,19 @@ def test_viewers_read_engineers_plan_and_pins_are_kept(client: TestClient, world
     assert audit.verify(world.url).broken_at is None
 
 
+def test_an_engineer_plans_with_cpsat_and_the_run_records_it(client: TestClient, world: World) -> None:
+    eng = headers(world, "eng")
+    bad = client.post(url("plan/run"), headers=eng, json={"why": "x", "solver": "gurobi"})
+    assert_error(bad, 422)
+    cbc = client.post(url("plan/run"), headers=eng, json={"why": "default"}).json()
+    done = client.post(url("plan/run"), headers=eng, json={"why": "explain", "solver": "cpsat"})
+    assert done.status_code == 200, done.text
+    plan = done.json()
+    assert plan["solver"].startswith("CP-SAT (OR-Tools ") and cbc["solver"].startswith("CBC ")
+    assert plan["status"] == "optimal" and abs(plan["objective"] - cbc["objective"]) < 1e-3
+    assert client.get(url("plan"), headers=headers(world, "vic")).json()["solver"] == plan["solver"]
+
+
 def test_bad_pins_in_the_one_shape(client: TestClient, world: World) -> None:
     bad = {"window": "nowhere", "why": "x"}
     error = assert_error(

@@ -40,10 +40,12 @@ def demo(
 ) -> None:
     """The dairy demo plant: store, analyse, learn, detect; what it means for production."""
     from plantwarden.cli.demo_summary import incident, plan_summary, summary, vulns_summary, weakest_areas
+    from plantwarden.plan.service import latest_plan
     from plantwarden.report.html import write_report
     from plantwarden.report.run import DemoPaths, run_demo
     from plantwarden.report.text import NEXT_STEPS
     from plantwarden.site.use import read_site
+    from plantwarden.store.sites import choose_site
 
     guard(out_dir / "demo-report.html", force)  # before any work: never over a file not ours
     settings = Settings.load(db)
@@ -56,6 +58,7 @@ def demo(
     summary(facts)
     vulns_summary(run.vulns)
     plan_summary(settings.db_url, facts.site)
+    facts.plan = latest_plan(settings.db_url, choose_site(settings.db_url, facts.site).id)  # for the report
     incident(settings.db_url, facts.site, read_site(paths.site)[0], out_dir / "plantwarden-evidence")
     weakest_areas(settings.db_url, facts.site)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,13 @@ plan_app = typer.Typer(
 PLAN_SCHEMA = ("plan", 1)
 HEAD = ["item", "decision", "deadline", "window", "action", "why"]
 HorizonOption = Annotated[str, typer.Option("--horizon", help="How far ahead to plan, e.g. 180d, 26w.")]
+SolverOption = Annotated[
+    str,
+    typer.Option(
+        "--solver",
+        help="cbc (PuLP's CBC) or cpsat (OR-Tools CP-SAT, plantwarden[cpsat]: names binding constraints).",
+    ),
+]
 WindowOption = Annotated[str | None, typer.Option("--window", help="Window name or NAME@DATE.")]
 ByOpt = Annotated[str, typer.Option("--by", help="Who decides.")]
 WhyOpt = Annotated[str, typer.Option("--why", help="Why.")]
@@ -43,6 +50,7 @@ def horizon_days(text: str) -> int:
 def plan(
     ctx: typer.Context,
     horizon: HorizonOption = "180d",
+    solver: SolverOption = "cbc",
     json_out: JsonOption = False,
     as_csv: CsvOption = False,
     wide: WideOption = False,
@@ -57,7 +65,7 @@ def plan(
 
     if json_out and as_csv:
         raise UsageError("give --json or --csv, not both")
-    body = run_plan(Settings.load(db).db_url, site_name, horizon_days(horizon))
+    body = run_plan(Settings.load(db).db_url, site_name, horizon_days(horizon), solver=solver)
     show(body, json_out, as_csv, wide)
 
 

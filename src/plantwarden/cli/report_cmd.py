@@ -72,6 +72,9 @@ def report(
         from plantwarden.vulns.service import site_vulns
 
         facts.vulns = site_vulns(url, ref.name)
+    from plantwarden.plan.service import latest_plan
+
+    facts.plan = latest_plan(url, ref.id)
     page = render(facts, REPORT_NEXT_STEPS, "report")
     if out_path is None or str(out_path) == "-":
         typer.echo(page, nl=False)

@@ -12,8 +12,10 @@ from typing import Any
 from plantwarden.plan.items import Item, build_items
 from plantwarden.plan.problem import Group, Problem, check
 from plantwarden.plan.slots import slots_of
+from plantwarden.plan.solve import Solution
 
 DEFAULT_HORIZON_DAYS = 180
+SOLVERS = ("cbc", "cpsat")  # CBC through PuLP (the default); OR-Tools CP-SAT (plantwarden[cpsat])
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,28 @@ def problem_of(model: Any, items: list[Item], today: date, horizon_days: int, pi
     return problem
 
 
+def check_solver(solver: str) -> None:
+    """An unknown solver, or CP-SAT without OR-Tools installed: one line, exit 2."""
+    from plantwarden.errors import UsageError
+
+    if solver not in SOLVERS:
+        raise UsageError(f"--solver {solver}: expected one of {', '.join(SOLVERS)}")
+    if solver == "cpsat":
+        from plantwarden.plan.solve_cpsat import cp_model
+
+        cp_model()
+
+
+def solve_with(problem: Problem, solver: str, time_limit: float) -> Solution:
+    if solver == "cpsat":
+        from plantwarden.plan.solve_cpsat import solve_cpsat
+
+        return solve_cpsat(problem, time_limit=time_limit)
+    from plantwarden.plan.solve import solve
+
+    return solve(problem, time_limit=time_limit)
+
+
 def fingerprint(model: Any, vulns: list[dict[str, Any]], pins: list[Pin], today: date, horizon: int) -> str:
     """SHA-256 of what the plan was computed from (site model, open vulnerabilities, pins, day, horizon)."""
     body = {
@@ -66,20 +90,27 @@ def make_plan(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     pins: list[Pin] | None = None,
     time_limit: float = 60.0,
+    solver: str = "cbc",
 ) -> dict[str, Any]:
-    """The whole plan as a JSON-ready dict (docs/plan.md)."""
+    """The whole plan as a JSON-ready dict (docs/plan.md). With ``solver="cpsat"`` each late or
+    deferred item's why also names its binding constraints (plan.binding)."""
     from plantwarden.continuity.graph import build_graph
     from plantwarden.continuity.raci import Resolver
     from plantwarden.plan.controls import Control, choose, owner_of
     from plantwarden.plan.explain import reasons
-    from plantwarden.plan.solve import solve
     from plantwarden.plan.summary import by_line, by_window
 
     pins = pins or []
+    check_solver(solver)
     items = build_items(model, vulns, today, horizon_days)
     problem = problem_of(model, items, today, horizon_days, pins)
-    solution = solve(problem, time_limit=time_limit)
+    solution = solve_with(problem, solver, time_limit)
     why = reasons(problem, solution.placement)
+    if solver == "cpsat":
+        from plantwarden.plan.binding import binding
+
+        for item_id, words in binding(problem, solution.placement).items():
+            why[item_id] = f"{why[item_id]}. {words}"
     slots = {s.id: s for s in problem.slots}
     end = datetime.combine(today + timedelta(days=horizon_days), time(), tzinfo=model.tz)
     resolver = Resolver(model, build_graph(model))

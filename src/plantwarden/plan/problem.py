@@ -50,6 +50,24 @@ def ineligible(item: Item, slot: Slot) -> str | None:
     return None
 
 
+def restrictions(item: Item, slot: Slot) -> list[tuple[str, str]]:
+    """Every reason ``item`` cannot go into ``slot`` on its own, as (kind, words without the
+    window's name): ``short``, ``line`` or ``hold`` (the CP-SAT explanation switches each)."""
+    out = []
+    if slot.hours + 1e-9 < item.duration:
+        out.append(("short", f"{item.id} takes {item.duration:g} h, longer than the window"))
+    if item.line_stop and item.downtime > 0:
+        running = [n for n in item.lines if n not in slot.lines]
+        if running:
+            out.append(("line", f"{item.id} stops line {', '.join(running)}, which the window keeps running"))
+    if item.available is not None and slot.start.date() < item.available:
+        state = item.qualification.value.replace("_", " ")
+        out.append(
+            ("hold", f"{item.vendor} version for {item.id} is {state} until {item.available.isoformat()}")
+        )
+    return out
+
+
 def check(problem: Problem) -> None:
     """Bad input as one line naming the item (UsageError, exit 2)."""
     ids = {i.id for i in problem.items}

@@ -34,16 +34,21 @@ def run_plan(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     today: date | None = None,
     time_limit: float = 60.0,
+    solver: str = "cbc",
 ) -> dict[str, Any]:
     """Plan the site's open vulnerabilities and end-of-support assets, keep the standing pins,
     store the run and say what changed since the previous one."""
     from plantwarden.plan import store
+    from plantwarden.plan.build import check_solver
     from plantwarden.vulns.service import site_vulns
 
+    check_solver(solver)  # before any work: an unknown solver or a missing extra is one line
     site_id, _, model = _site(db_url, site)
     vulns = site_vulns(db_url, site)["items"]
     previous = store.latest_run(db_url, site_id)
-    body = make_plan(model, vulns, today or _today(), horizon_days, store.pins(db_url, site_id), time_limit)
+    body = make_plan(
+        model, vulns, today or _today(), horizon_days, store.pins(db_url, site_id), time_limit, solver
+    )
     body["changes"] = changes(previous, body)
     body["run"] = store.save_run(db_url, site_id, body)
     return body
@@ -61,6 +66,13 @@ def changes(previous: dict[str, Any] | None, body: dict[str, Any]) -> list[dict[
         if was != now:
             out.append({"item": item, "before": was, "after": now})
     return out
+
+
+def latest_plan(db_url: str, site_id: int | None) -> dict[str, Any] | None:
+    """The latest stored plan run of a site (None: none yet, or the site is not stored)."""
+    from plantwarden.plan import store
+
+    return None if site_id is None else store.latest_run(db_url, site_id)
 
 
 def show_plan(db_url: str, site: str | None) -> dict[str, Any]:

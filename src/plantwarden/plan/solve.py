@@ -5,6 +5,7 @@ stays unscheduled. Minimise risk-weighted waiting: weight x (days to the slot + 
 past the deadline), and an unscheduled item costs weight x 4 horizons (worse than any slot).
 Constraints: one slot or none per item; per slot at most n - k members of a redundancy group
 down; ``then`` no earlier than ``first``; work hours per slot within the crew's; pins fixed.
+The constraint rows are shared with the CP-SAT model (rows.py, solve_cpsat.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import pulp
 
 from plantwarden.plan.problem import Problem, ineligible
+from plantwarden.plan.rows import crew_rows, group_rows, order_rows
 
 LATE_FACTOR = 2.0
 UNSCHEDULED_HORIZONS = 4.0
@@ -112,19 +114,21 @@ def solve(problem: Problem, time_limit: float = 60.0, gap: float = 0.005) -> Sol
     prob += pulp.lpSum(cost(problem, i, j) * v for (i, j), v in x.items()) + pulp.lpSum(
         unscheduled_cost(problem, i) * v for i, v in u.items()
     )
-    by_slot: dict[int, list[int]] = defaultdict(list)
-    for i, j in x:
-        by_slot[j].append(i)
     for i, js in cand.items():
-        pinned = problem.items[i].id in problem.pins
         prob += pulp.lpSum(x[i, j] for j in js) + u[i] == 1
-        if pinned:
+        if problem.items[i].id in problem.pins:
             prob += u[i] == 0
-    _groups(problem, prob, x, cand)
-    _order(problem, prob, x, cand)
-    if problem.crew_hours is not None:
-        for j, members in by_slot.items():
-            prob += pulp.lpSum(problem.items[i].duration * x[i, j] for i in members) <= problem.crew_hours
+    for g in group_rows(problem, cand):
+        prob += (
+            pulp.lpSum(x[i, g.slot] for i in g.items) <= g.group.tolerated,
+            f"group_{g.group.name}_{g.slot}",
+        )
+    for o in order_rows(problem, cand):
+        prob += x[o.then, o.slot] <= pulp.lpSum(x[o.first, k] for k in o.firsts)
+    for j, members in crew_rows(problem, cand).items():
+        prob += pulp.lpSum(problem.items[i].duration * x[i, j] for i in members) <= (
+            problem.crew_hours or 0.0
+        )
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "cbc.log"
         with warnings.catch_warnings():  # PuLP 3.3 warns that 4.0 unbundles CBC; 3.x is pinned
@@ -143,44 +147,6 @@ def solve(problem: Problem, time_limit: float = 60.0, gap: float = 0.005) -> Sol
     bound = _bound(text, objective, status)
     name = f"CBC {_cbc_version(text)} via PuLP {pulp.__version__}"
     return Solution(placement, status, objective, bound, time.perf_counter() - began, name)
-
-
-def _groups(
-    problem: Problem,
-    prob: pulp.LpProblem,
-    x: dict[tuple[int, int], pulp.LpVariable],
-    cand: dict[int, list[int]],
-) -> None:
-    by_asset: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(problem.items):
-        if item.downtime > 0:
-            by_asset[item.asset].append(i)
-    for g in problem.groups:
-        members = [i for a in g.members for i in by_asset.get(a, [])]
-        if len(members) <= g.tolerated:
-            continue
-        inside: dict[int, list[int]] = defaultdict(list)
-        for i in members:
-            for j in cand.get(i, []):
-                inside[j].append(i)
-        for j, here in inside.items():
-            if len(here) > g.tolerated:
-                prob += pulp.lpSum(x[i, j] for i in here) <= g.tolerated, f"group_{g.name}_{j}"
-
-
-def _order(
-    problem: Problem,
-    prob: pulp.LpProblem,
-    x: dict[tuple[int, int], pulp.LpVariable],
-    cand: dict[int, list[int]],
-) -> None:
-    index = {item.id: i for i, item in enumerate(problem.items)}
-    for first, then in problem.order:
-        f, t = index[first], index[then]
-        if f not in cand or t not in cand:
-            continue  # an excluded item constrains nothing
-        for j in cand[t]:
-            prob += x[t, j] <= pulp.lpSum(x[f, k] for k in cand[f] if k <= j)
 
 
 def _status(prob: pulp.LpProblem, log: str) -> str:

@@ -73,6 +73,7 @@ class DemoFacts:
     captures: list[str] = field(default_factory=list)
     timezone: str | None = None  # the site's IANA timezone: times are shown in it
     vulns: dict[str, Any] = field(default_factory=dict)  # plantwarden.vulns.service.site_vulns; {}: none
+    plan: dict[str, Any] | None = None  # the latest stored plan run (plan.store.latest_run); None: none
 
     def zone_assets(self, zone: str) -> list[AssetFact]:
         return [a for a in self.assets if a.zone == zone]

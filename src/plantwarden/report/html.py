@@ -21,6 +21,7 @@ from plantwarden.continuity.text import minutes, money
 from plantwarden.detect.model import Severity
 from plantwarden.detect.order import at_risk_per_hour, worst_first_docs
 from plantwarden.report.facts import DemoFacts
+from plantwarden.report.html_plan import plan_section
 from plantwarden.report.html_vulns import vulns_section
 from plantwarden.report.svg_bars import cost_chart
 from plantwarden.report.svg_map import SEVERITY_COLOURS, VIOLATION, network_map
@@ -36,6 +37,7 @@ CSS = """
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2a3a;margin:0;background:#f7f9fc}
 main{max-width:1320px;margin:0 auto;padding:24px 28px 48px}
 h1{font-size:26px;margin:0 0 4px}
+h3{font-size:15.5px;margin:20px 0 8px}
 h2{font-size:19px;margin:34px 0 10px;border-bottom:2px solid #dbe3ee;padding-bottom:4px}
 .sub{color:#5b6b82;margin:0 0 18px}
 .verdict{background:#fff;border-left:6px solid #d62728;
@@ -209,6 +211,7 @@ def render(facts: DemoFacts, next_steps: Sequence[tuple[str, str]] = NEXT_STEPS,
         "<h2>Legacy share per zone</h2>",
         legacy_table(facts),
         *vulns_section(facts.vulns),
+        *plan_section(facts.plan),
     ]
     if steps:
         sections += ["<h2>What to run next</h2>", f"<ul>{steps}</ul>"]

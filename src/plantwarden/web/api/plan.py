@@ -20,6 +20,9 @@ Editor = Annotated[SiteCtx, Depends(require("plan.edit"))]
 class RunIn(BaseModel):
     horizon_days: int = Field(default=180, ge=1, le=730, description="How far ahead to plan.")
     why: str = Field(min_length=1, description="Why the plan is solved again (audited).")
+    solver: Literal["cbc", "cpsat"] = Field(
+        default="cbc", description="cbc, or cpsat (the plantwarden[cpsat] extra; names binding constraints)."
+    )
 
 
 class PinIn(BaseModel):
@@ -48,7 +51,7 @@ def run(request: Request, ctx: Editor, body: RunIn) -> Any:
     from plantwarden.web.changes import record
 
     db_url = state(request).db_url
-    plan = run_plan(db_url, ctx.site.name, body.horizon_days)
+    plan = run_plan(db_url, ctx.site.name, body.horizon_days, solver=body.solver)
     details = {"run": plan["run"], "status": plan["status"], "changes": len(plan["changes"])}
     record(db_url, ctx, "plan.run", str(plan["run"]), body.why, details)
     return plan
