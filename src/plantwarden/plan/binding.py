@@ -8,14 +8,16 @@ redundancy group in a window, an upgrade order, a window's crew hours, a person'
 another item keeping its deadline. When the model is infeasible,
 ``sufficient_assumptions_for_infeasibility`` names a set of switches that cannot all hold;
 dropping each in turn and solving again (a deletion filter) leaves a minimal set: the binding
-constraints. Only the items connected to the late one (same group,
-upgrade order, or every item when crews are limited) enter its model; nothing else can bind.
+constraints. Only items connected to the late one (a group, an upgrade order, or every item
+when crews are limited) can bind; the nearest 20, 80 or 400 enter its model. A core found on part of
+them holds for all (fewer constraints were already infeasible); a part that is feasible
+proves nothing, and that item keeps its plain reasons.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 from plantwarden.plan.problem import Problem, restrictions
 from plantwarden.plan.solve_cpsat import HOURS, cp_model
 
-MAX_ITEMS = 400  # a larger connected set is not explained (the plain reasons stand)
+SIZES = (20, 80, 400)  # items in one explanation model: the nearest connected ones, growing
 MAX_TRIALS = 40  # solves of the deletion filter per item
 SHOWN = 5  # phrases in one reason
 
@@ -51,7 +53,7 @@ def late(problem: Problem, placement: dict[str, str | None]) -> list[int]:
 def binding(problem: Problem, placement: dict[str, str | None], budget: float = 30.0) -> dict[str, str]:
     """A sentence per late item naming the constraints that keep it from its deadline."""
     began = time.perf_counter()
-    comps = _components(problem)
+    live, near = _neighbours(problem)
     out: dict[str, str] = {}
     for i in late(problem, placement):
         item = problem.items[i]
@@ -62,9 +64,9 @@ def binding(problem: Problem, placement: dict[str, str | None], budget: float = 
             out[item.id] = f"CP-SAT: no window starts {what}"
             continue
         left = budget - (time.perf_counter() - began)
-        if len(comps[i]) > MAX_ITEMS or left <= 0:
-            continue
-        core = _core(problem, placement, i, targets, comps[i], left)
+        if left <= 0:
+            break
+        core = _grown(problem, placement, i, targets, live, near, left)
         if core is None:
             continue
         if not core:
@@ -74,37 +76,62 @@ def binding(problem: Problem, placement: dict[str, str | None], budget: float = 
     return out
 
 
-def _components(problem: Problem) -> dict[int, list[int]]:
-    """Items that share a constraint (a group, an order; all with a crew limit), per item."""
+def _neighbours(problem: Problem) -> tuple[list[int], dict[int, set[int]]]:
+    """The items that can be placed, and per item those sharing a group or an order with it."""
     live = [i for i, it in enumerate(problem.items) if it.patchable and it.id not in problem.excluded]
-    parent = {i: i for i in live}
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def join(members: list[int]) -> None:
-        for b in members[1:]:
-            parent[find(b)] = find(members[0])
-
-    if problem.crew_hours is not None:
-        join(live)
+    near: dict[int, set[int]] = defaultdict(set)
     by_asset: dict[str, list[int]] = defaultdict(list)
     for i in live:
         if problem.items[i].downtime > 0:
             by_asset[problem.items[i].asset].append(i)
     for g in problem.groups:
-        join([i for a in g.members for i in by_asset.get(a, [])])
+        members = [i for a in g.members for i in by_asset.get(a, [])]
+        for i in members:
+            near[i].update(k for k in members if k != i)
     index = {problem.items[i].id: i for i in live}
     for first, then in problem.order:
         if first in index and then in index:
-            join([index[first], index[then]])
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i in live:
-        comps[find(i)].append(i)
-    return {i: comps[find(i)] for i in live}
+            near[index[first]].add(index[then])
+            near[index[then]].add(index[first])
+    return live, near
+
+
+def _around(
+    problem: Problem, live: list[int], near: dict[int, set[int]], start: int, size: int
+) -> tuple[list[int], bool]:
+    """The items connected to ``start``, nearest first, at most ``size``; True when that is all
+    of them (a crew limit connects every item)."""
+    seen, queue = {start}, deque([start])
+    while queue and len(seen) < size:
+        for k in sorted(near[queue.popleft()]):
+            if k not in seen and len(seen) < size:
+                seen.add(k)
+                queue.append(k)
+    if problem.crew_hours is not None:
+        rest = [i for i in live if i not in seen]
+        seen.update(rest[: max(size - len(seen), 0)])
+        return sorted(seen), len(seen) == len(live)
+    return sorted(seen), all(near[k] <= seen for k in seen)
+
+
+def _grown(
+    problem: Problem,
+    placement: dict[str, str | None],
+    i: int,
+    targets: list[int],
+    live: list[int],
+    near: dict[int, set[int]],
+    time_limit: float,
+) -> list[Switch] | None:
+    """The core on the nearest items, growing the set while it stays feasible but partial."""
+    began = time.perf_counter()
+    for size in SIZES:
+        members, complete = _around(problem, live, near, i, size)
+        left = time_limit - (time.perf_counter() - began)
+        core = _core(problem, placement, i, targets, members, left) if left > 0 else None
+        if core is None or core or complete:
+            return core
+    return None  # feasible on the largest part: the full model may still be infeasible
 
 
 def _core(
@@ -130,6 +157,7 @@ def _core(
     _shared(problem, m, switch, x, members)
     solver = cp.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False  # small models: presolve costs more than it saves
     solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
     m.add_assumptions([s.lit for s in switches])
     status = solver.solve(m)
@@ -139,7 +167,9 @@ def _core(
         return None
     by_index = {s.lit.index: s for s in switches}
     core = [by_index[k] for k in solver.sufficient_assumptions_for_infeasibility() if k in by_index]
-    for s in list(core)[:MAX_TRIALS]:  # deletion filter: keep only what is needed
+    # deletion filter: keep only what is needed (one switch is minimal already: without any,
+    # the model is feasible, every other item may stay out of the windows)
+    for s in list(core)[:MAX_TRIALS] if len(core) > 1 else []:
         trial = [c for c in core if c is not s]
         m.clear_assumptions()
         m.add_assumptions([c.lit for c in trial])
@@ -152,7 +182,8 @@ def _core(
 def _placements(
     problem: Problem, m: Any, switch: Any, target: int, targets: list[int], members: list[int]
 ) -> dict[tuple[int, int], Any]:
-    """x[k, j] for the connected items; each restriction of an item in a window is a switch."""
+    """x[k, j] for the connected items. The late item's restrictions in each window are switches;
+    another item's vendor hold is one too, its too-short windows and running lines stay hard."""
     x: dict[tuple[int, int], Any] = {}
     for k in members:
         item = problem.items[k]
@@ -160,15 +191,18 @@ def _placements(
         slots = targets if k == target else range(len(problem.slots))
         for j in slots:
             slot = problem.slots[j]
+            found = restrictions(item, slot)
+            if k != target and any(kind != "hold" for kind, _ in found):
+                continue
             x[k, j] = m.new_bool_var(f"x{k}_{j}")
-            for kind, phrase in restrictions(item, slot):
+            for kind, phrase in found:
                 if kind == "hold":
                     hold = hold if hold is not None else switch(phrase, None)
                     lit = hold
                 else:
                     lit = switch(phrase, slot.id)
                 m.add(x[k, j] == 0).only_enforce_if(lit)
-        mine = [x[k, j] for j in slots]
+        mine = [x[k, j] for j in slots if (k, j) in x]
         if k == target:
             m.add_exactly_one(mine)
         else:
@@ -186,9 +220,10 @@ def _people_and_deadlines(
     members: list[int],
 ) -> None:
     slot_of = {s.id: j for j, s in enumerate(problem.slots)}
+    slots = _slots(x)
     for k in members:
         item = problem.items[k]
-        mine = [j for (i, j) in x if i == k]
+        mine = slots[k]
         moved = problem.not_before.get(item.id)
         if moved is not None:
             lit = switch(f"a person moved {item.id} to {moved} or later", None)
@@ -215,7 +250,7 @@ def _people_and_deadlines(
 
 def _shared(problem: Problem, m: Any, switch: Any, x: dict[tuple[int, int], Any], members: list[int]) -> None:
     """Groups per window, upgrade orders, crew hours per window: each a switch."""
-    inside = set(members)
+    inside, slots = set(members), _slots(x)
     for g in problem.groups:
         those = [k for k in members if problem.items[k].asset in g.members and problem.items[k].downtime > 0]
         if len(those) <= g.tolerated:
@@ -231,9 +266,8 @@ def _shared(problem: Problem, m: Any, switch: Any, x: dict[tuple[int, int], Any]
             continue
         f, t = index[first], index[then]
         lit = switch(f"{first} must be updated before {then} (remediation.order)", None)
-        for (i, j), var in list(x.items()):
-            if i != t:
-                continue
+        for j in slots[t]:
+            var = x[t, j]
             firsts = [x[f, k] for k in range(j + 1) if (f, k) in x]
             if firsts:
                 m.add_bool_or(firsts).only_enforce_if([var, lit])
@@ -247,6 +281,14 @@ def _shared(problem: Problem, m: Any, switch: Any, x: dict[tuple[int, int], Any]
                 total = sum(round(problem.items[k].duration * HOURS) * v for k, v in here)
                 lit = switch(f"the crew's {problem.crew_hours:g} h per window", slot.id)
                 m.add(total <= capacity).only_enforce_if(lit)
+
+
+def _slots(x: dict[tuple[int, int], Any]) -> dict[int, list[int]]:
+    """Per item the slots it has a variable for."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for i, j in x:
+        out[i].append(j)
+    return out
 
 
 def _words(core: list[Switch]) -> str:
