@@ -51,11 +51,8 @@ def check_site_risk(url: str, row: SiteRisk) -> None:
         worst = row.worst_line
         assert worst is not None and worst.line in at_risk
     with connected(url) as engine, Session(engine) as session:
-        severities = Counter(
-            session.scalars(
-                select(DetectAlert.severity).where(DetectAlert.site_id == ref.id, DetectAlert.state != "closed")
-            )
-        )
+        opened = DetectAlert.site_id == ref.id, DetectAlert.state != "closed"
+        severities = Counter(session.scalars(select(DetectAlert.severity).where(*opened)))
         newest = session.scalar(select(func.max(Capture.last_ts)).where(Capture.site_id == ref.id))
         captures = session.scalar(select(func.count()).where(Capture.site_id == ref.id))
     assert row.alerts.open == sum(severities.values()) == answer.open_alerts
@@ -75,7 +72,8 @@ def firmware_assets(url: str, site: str, firmware: str) -> tuple[set[str], set[s
     running = {
         a.key
         for a in site_assets(report, model)
-        if any((v := parse_version(f.value)) is not None and v.key == wanted.key for f in a.values("firmware"))
+        for f in a.values("firmware")
+        if (v := parse_version(f.value)) is not None and v.key == wanted.key
     }
     alone = {a for a in running if a in graph.kinds and single(graph, a).lines}
     return alone, running - alone

@@ -46,7 +46,9 @@ def test_parts() -> None:
 
 
 def test_vendor_and_model() -> None:
-    assert vendor_matches("Siemens AG", ["Siemens"]) and vendor_matches("allen-bradley", ["Rockwell Automation"])
+    assert vendor_matches("Siemens AG", ["Siemens"])
+    assert vendor_matches("allen-bradley", ["Rockwell Automation"])
     assert vendor_matches("Rockwell", ["Rockwell Automation"]) and not vendor_matches("Siemens", ["HIMA"])
-    assert model_matches("1783-mms10", ["1783-MMS10EA"]) and model_matches("6ES7315-2EH14", ["6ES7 315-2EH14-0AB0"])
+    assert model_matches("1783-mms10", ["1783-MMS10EA"])
+    assert model_matches("6ES7315-2EH14", ["6ES7 315-2EH14-0AB0"])
     assert not model_matches("1756", ["1783-MMS10EA"])
