@@ -163,3 +163,27 @@ def test_the_fleet_commands(fleet_world: World) -> None:
         refused = cli(url, *bad, check=False)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr
         assert refused.stderr.count("\n") == 1
+
+
+def test_a_site_that_cannot_be_answered_is_left_out_with_its_reason(
+    fleet_client: TestClient, fleet_world: World
+) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from plantwarden.store.engine import connected
+    from plantwarden.store.models import SiteVersion
+
+    lab = choose_site(fleet_world.url, LAB).id
+    with connected(fleet_world.url, writes=True) as engine, Session(engine) as session, session.begin():
+        broken = {"site": {"name": LAB}, "zones": "not a list"}  # a model an older release wrote
+        session.execute(update(SiteVersion).where(SiteVersion.site_id == lab).values(document=broken))
+    admin = headers(fleet_world, "admin")
+    for path, params in (("risk", {}), ("firmware", {"firmware": "V3.3.0"}), ("kev", {})):
+        body = fleet_client.get(f"/api/v1/fleet/{path}", params=params, headers=admin).json()
+        assert [s["site"] for s in body["skipped"]] == [LAB]
+        assert "no longer valid" in body["skipped"][0]["reason"]
+    risk = fleet_client.get("/api/v1/fleet/risk", headers=admin).json()
+    assert sorted(s["site"] for s in risk["sites"]) == sorted([DAIRY, CHEESE])
+    run = cli(fleet_world.url, "fleet", "risk")
+    assert run.returncode == 0 and f"skipped {LAB}: the stored site model is no longer valid" in run.stderr

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(fleet_app, name="fleet")
 
 
-def _check(json_out: bool, as_csv: bool) -> None:
+def check_formats(json_out: bool, as_csv: bool) -> None:
     if json_out and as_csv:
         raise UsageError("give --json or --csv, not both")
 
@@ -78,7 +78,7 @@ def alerts(
 
     from plantwarden.fleet.alerts import SEVERITIES, all_sites, open_alerts_per_site
 
-    _check(json_out, as_csv)
+    check_formats(json_out, as_csv)
     url = Settings.load(db).db_url
     rows = open_alerts_per_site(url, all_sites(url))
     if json_out:
@@ -107,7 +107,7 @@ def risk(
     from plantwarden.fleet.alerts import all_sites
     from plantwarden.fleet.risk import production_at_risk
 
-    _check(json_out, as_csv)
+    check_formats(json_out, as_csv)
     url = Settings.load(db).db_url
     rows, skipped = production_at_risk(url, all_sites(url))
     if json_out:

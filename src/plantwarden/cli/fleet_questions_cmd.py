@@ -37,11 +37,11 @@ def firmware(
     """Which sites run this firmware (observed or declared) on an asset whose failure alone
     stops a line (no redundancy group tolerates its loss); the other matching assets after."""
     from plantwarden.cli.console import out
-    from plantwarden.cli.fleet_cmd import _check, say_skipped, write_json
+    from plantwarden.cli.fleet_cmd import check_formats, say_skipped, write_json
     from plantwarden.fleet.alerts import all_sites
     from plantwarden.fleet.firmware import FirmwareQuery, firmware_question
 
-    _check(json_out, as_csv)
+    check_formats(json_out, as_csv)
     url = Settings.load(db).db_url
     answer = firmware_question(url, all_sites(url), FirmwareQuery(text, vendor, model))
     if json_out:
@@ -68,11 +68,11 @@ def kev(
     """Which assets have an open known-exploited vulnerability (CISA KEV) and an exposure path
     (reached from a public address, an enterprise host or a vendor's access point)."""
     from plantwarden.cli.console import out
-    from plantwarden.cli.fleet_cmd import _check, say_skipped, write_json
+    from plantwarden.cli.fleet_cmd import check_formats, say_skipped, write_json
     from plantwarden.fleet.alerts import all_sites
     from plantwarden.fleet.kev import kev_exposed
 
-    _check(json_out, as_csv)
+    check_formats(json_out, as_csv)
     url = Settings.load(db).db_url
     answer = kev_exposed(url, all_sites(url))
     if json_out:
