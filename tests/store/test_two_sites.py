@@ -194,6 +194,8 @@ def test_the_demo_runs_beside_another_site(tmp_path: Path) -> None:
     r = pw("demo", *db, "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert f"site '{DAIRY}'" in r.stdout
+    fleet = r.stdout[r.stdout.index("All sites of the store") :].splitlines()[1:3]  # one line per site
+    assert {line.split(":")[0] for line in fleet} == {DAIRY, LAB}
     sites = {s["name"]: s for s in doc("sites", *db)["sites"]}
     assert sites[LAB] == lab_before
     assert (sites[DAIRY]["captures"], sites[DAIRY]["model_version"]) == (2, 1)

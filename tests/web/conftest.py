@@ -33,3 +33,16 @@ def client(world: World) -> Iterator[TestClient]:
 
 def headers(world: World, user: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {world.tokens[user]}"}
+
+
+@pytest.fixture(scope="session")
+def fleet_template(world_template: World, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The web world with a third site, the cheese plant (tests/web/fleet_world.py)."""
+    from tests.web.fleet_world import build_fleet
+
+    return build_fleet(world_template, tmp_path_factory.mktemp("fleet-world"))
+
+
+@pytest.fixture
+def fleet_world(fleet_template: World, tmp_path: Path) -> World:
+    return fleet_template.copy_to(tmp_path)

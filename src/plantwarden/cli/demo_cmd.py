@@ -39,7 +39,14 @@ def demo(
     force: ForceOption = False,
 ) -> None:
     """The dairy demo plant: store, analyse, learn, detect; what it means for production."""
-    from plantwarden.cli.demo_summary import incident, plan_summary, summary, vulns_summary, weakest_areas
+    from plantwarden.cli.demo_summary import (
+        fleet_lines,
+        incident,
+        plan_summary,
+        summary,
+        vulns_summary,
+        weakest_areas,
+    )
     from plantwarden.plan.service import latest_plan
     from plantwarden.report.html import write_report
     from plantwarden.report.run import DemoPaths, run_demo
@@ -61,6 +68,7 @@ def demo(
     facts.plan = latest_plan(settings.db_url, choose_site(settings.db_url, facts.site).id)  # for the report
     incident(settings.db_url, facts.site, read_site(paths.site)[0], out_dir / "plantwarden-evidence")
     weakest_areas(settings.db_url, facts.site)
+    fleet_lines(settings.db_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = write_report(facts, out_dir / "demo-report.html")
     out.rule("stored")

@@ -243,3 +243,22 @@ def plan_summary(db_url: str, site: str) -> None:
         f"retires risk {w['risk_retired']:g} ({len(w['cves_retired'])} CVEs)",
         markup=False,
     )
+
+
+def fleet_lines(db_url: str) -> None:
+    """Production at risk per site of the store, worst first, one line each (``plantwarden
+    fleet risk``): what a central holding many plants shows first."""
+    from plantwarden.fleet.alerts import all_sites
+    from plantwarden.fleet.risk import production_at_risk
+
+    rows, _ = production_at_risk(db_url, all_sites(db_url))
+    _title(f"All sites of the store, worst first ({len(rows)}; plantwarden fleet risk, the /fleet page)")
+    for r in rows:
+        worst = r.worst_line
+        said = f"worst line {worst.line} ({worst.alert_state})" if worst else "no line at risk"
+        out.print(
+            f"{r.site}: {money(r.at_risk_per_hour, r.currency)}/h at risk; {said}; "
+            f"{r.alerts.open} open alerts ({r.alerts.by_severity.get('critical', 0)} critical); "
+            f"{r.fresh.captures} captures",
+            markup=False,
+        )

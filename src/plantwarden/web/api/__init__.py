@@ -19,6 +19,7 @@ from plantwarden.web.api import (
     compliance,
     conversations,
     fleet,
+    fleet_questions,
     governance,
     grants,
     impact,
@@ -52,4 +53,5 @@ ROUTERS: list[APIRouter] = [
     plan.router,
     sensors.router,
     fleet.router,
+    fleet_questions.router,
 ]

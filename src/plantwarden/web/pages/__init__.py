@@ -19,6 +19,7 @@ from plantwarden.web.pages import (
     audit,
     captures,
     compliance,
+    fleet,
     home,
     incidents,
     lifecycle,
@@ -52,6 +53,7 @@ PAGES: list[ModuleType] = [
     incidents,
     access,
     audit,
+    fleet,
 ]
 
 
