@@ -189,3 +189,46 @@ def test_remote_sessions_checked_by_detect_hold_inside_a_grant_and_break_outside
     assert bypass["state"] == "broken"
     assert [e["findings"] for e in bypass["evidence"]] == [["access-gateway-bypassed"]]
     assert bypass["evidence"][0]["client"] == "10.24.0.66"  # the laptop, not the gateway
+
+
+def test_a_new_peer_breaks_the_control_and_a_control_past_its_window_expires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import datetime, timedelta
+
+    from plantwarden.plan.evidence import check_controls
+
+    # no conduits: ops-srv (a server, no vendor access) gets alert-new-peer
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    db = ["--db", url]
+    doc = zones_site(conduits=[])
+    next(a for a in doc["assets"] if a["name"] == "ops-srv")["end_of_support"] = "2020-01-01"
+    doc["assets"] = [a for a in doc["assets"] if a["name"] != "plc-01"]
+    doc["lines"] = [{"name": "line-a", "downtime_cost_per_hour": 1000, "requires": ["ops-srv"]}]
+    doc["dependencies"] = []
+    load(tmp_path / "site.yaml", doc, db, capsys)
+    before = cut(ZONES_CAPTURE, [SCADA_TO_SRV], tmp_path / "before.pcap")
+    assert run(["analyze", str(before), *db], capsys)[0] == 0
+    code, out, err = run(["plan", "--json", *db], capsys)
+    assert code == 0, err
+    (control,) = json.loads(out)["controls"]
+    assert (control["item"], control["kind"]) == ("ops-srv", "alert-new-peer")
+    assert (
+        control["check"]["peers"] == ["127.0.6.5"] and "no baseline stored" in control["check"]["peers_from"]
+    )
+    # SCADA again, and OPC UA traffic that does not touch ops-srv: holds
+    quiet = cut(ZONES_CAPTURE, [SCADA_TO_SRV, PLC_TO_OPC], tmp_path / "quiet.pcap")
+    assert run(["analyze", str(quiet), *db], capsys)[0] == 0
+    assert only(controls(db, capsys))["state"] == "holds"
+    # ops-srv polls the PLC, a peer it never had: broken
+    noisy = cut(ZONES_CAPTURE, [SRV_TO_PLC], tmp_path / "noisy.pcap")
+    assert run(["analyze", str(noisy), *db], capsys)[0] == 0
+    found = only(controls(db, capsys))
+    assert found["state"] == "broken" and [e["peer"] for e in found["evidence"]] == ["127.0.6.9"]
+    assert found["summary"].startswith(
+        "new peer 127.0.6.9: tcp 127.0.6.6 -> 127.0.6.9:502 modbus (noisy.pcap)"
+    )
+    # once the window that fixes the item has begun, the control has expired: re-plan
+    later = datetime.fromisoformat(control["expires"]) + timedelta(minutes=1)
+    gone = only(check_controls(url, None, now=later))
+    assert gone["state"] == "expired" and control["expires_with"] in gone["summary"]
