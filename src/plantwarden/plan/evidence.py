@@ -29,6 +29,7 @@ from plantwarden.store.types import utc_now
 
 STATES = ("holds", "broken", "no_data", "expired")
 LABELS = {"holds": "holds", "broken": "broken", "no_data": "no data yet", "expired": "expired"}
+NEEDS_EDGES = {"tighten-conduit", "alert-new-peer"}  # the kinds that read the captures' flows
 
 
 def check_controls(
@@ -75,7 +76,11 @@ def run_checks(
 
     controls = run.get("controls") or []
     starts = [datetime.fromisoformat(c["check"]["since"]) for c in controls if c.get("check")]
-    stored = captures(db_url, site_id, after=min(starts)) if starts else []
+    kinds = {c["kind"] for c in controls}
+    sections = tuple(
+        s for s, need in (("edges", NEEDS_EDGES), ("conversations", {"alert-writes"})) if kinds & need
+    )
+    stored = captures(db_url, site_id, after=min(starts), sections=sections) if starts else []
     results = [check_one(db_url, site_id, model, c, stored, now) for c in controls]
     if results and record:
         evidence_store.record(db_url, site_id, int(run["run"]), results, now)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from plantwarden.access.models import AccessSession
@@ -45,11 +45,18 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 
 
 def captures(
-    db_url: str, site_id: int, *, after: datetime | None = None, until: datetime | None = None
+    db_url: str,
+    site_id: int,
+    *,
+    after: datetime | None = None,
+    until: datetime | None = None,
+    sections: tuple[str, ...] = ("edges", "conversations"),
 ) -> list[StoredCapture]:
-    """The site's captures analysed after ``after`` (or at ``until`` and before), oldest first."""
+    """The site's captures analysed after ``after`` (or at ``until`` and before), oldest first,
+    with only the document's ``sections`` read (a long capture's conversations are large)."""
     doc = Capture.document
-    query = select(Capture.id, Capture.name, Capture.analysed_at, doc["edges"], doc["conversations"])
+    parts = [doc[s] if s in sections else null() for s in ("edges", "conversations")]
+    query = select(Capture.id, Capture.name, Capture.analysed_at, *parts)
     query = query.where(Capture.site_id == site_id).order_by(Capture.id)
     if after is not None:
         query = query.where(Capture.analysed_at > after)

@@ -97,7 +97,8 @@ def attach_checks(
     carried = {control_key(c): c["check"] for c in (previous or {}).get("controls", []) if c.get("check")}
     fresh = [c for c in body["controls"] if control_key(c) not in carried]
     kinds = {c["kind"] for c in fresh}
-    stored = captures(db_url, site_id, until=now) if kinds & {"tighten-conduit", "alert-new-peer"} else []
+    needs = kinds & {"tighten-conduit", "alert-new-peer"}
+    stored = captures(db_url, site_id, until=now, sections=("edges",)) if needs else []
     baseline = None
     if "alert-new-peer" in kinds:
         from plantwarden.detect.store_baselines import load_baseline
