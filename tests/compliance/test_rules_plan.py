@@ -80,5 +80,18 @@ def test_the_source_reads_the_latest_stored_run(tmp_path: Path) -> None:
     run_plan(url, None)
     stored = plan_record(ref)
     assert stored is not None and stored["status"] in ("optimal", "feasible") and stored["items"]
+    assert stored["control_checks"] == []  # none run yet
     got, _, _ = judged(stored)
     assert got is Status.SATISFIED  # the dairy: every item placed or deferred with its reason
+
+
+def test_a_broken_control_is_not_satisfied_and_holding_ones_are_counted() -> None:
+    broken = {"item": "plc-b", "state": "broken", "summary": "tcp 10.0.2.6 -> 10.0.1.9:502 modbus (b.pcap)"}
+    got, said, problems = judged(plan(control_checks=[broken]))
+    assert got is Status.NOT_SATISFIED
+    assert problems == ["compensating control broken: tcp 10.0.2.6 -> 10.0.1.9:502 modbus (b.pcap)"]
+    holds = {"item": "plc-b", "state": "holds", "summary": "no flow outside its 1 allowed flows"}
+    got, said, problems = judged(plan(control_checks=[holds]))
+    assert got is Status.SATISFIED and problems == [] and "(1 of 1 checked on later captures hold)" in said
+    waiting = {"item": "plc-b", "state": "no_data", "summary": "no data yet"}
+    assert judged(plan(control_checks=[waiting]))[0] is Status.SATISFIED  # nothing seen is no breach

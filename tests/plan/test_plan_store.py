@@ -1,4 +1,4 @@
-"""The plan in the store, on SQLite and PostgreSQL: revision 0013 up from 0012 and down, a run
+"""The plan in the store, on SQLite and PostgreSQL: revisions 0013 and 0014 up and down, a run
 stored with its fingerprint and solver, pins audited and kept by the next run."""
 
 from __future__ import annotations
@@ -32,11 +32,20 @@ def test_revision_0013_upgrades_from_0012_and_downgrades(store_url: str) -> None
         engine.dispose()
     assert "plan_runs" not in tables(store_url)
     choose_site(store_url, "alpha", create=True)
-    assert upgrade(store_url) == migrate.head_revision() == "0013"
+    assert upgrade(store_url) == migrate.head_revision()
     assert {"plan_runs", "plan_pins"} <= tables(store_url)
     assert downgrade(store_url, "0012") == "0012"
     assert not {"plan_runs", "plan_pins"} & tables(store_url) and "compliance_statements" in tables(store_url)
-    assert upgrade(store_url) == "0013"
+    assert upgrade(store_url) == migrate.head_revision()
+
+
+def test_revision_0014_adds_the_control_checks_and_drops_them_going_down(store_url: str) -> None:
+    assert upgrade(store_url) == migrate.head_revision()
+    assert "plan_control_checks" in tables(store_url)
+    assert downgrade(store_url, "0013") == "0013"
+    assert "plan_control_checks" not in tables(store_url) and "plan_runs" in tables(store_url)
+    assert upgrade(store_url) == migrate.head_revision()
+    assert "plan_control_checks" in tables(store_url)
 
 
 def test_a_run_and_a_pin_are_stored_and_the_pin_audited(store_url: str) -> None:

@@ -58,6 +58,7 @@ TABLES = {
     "compliance_statements",
     "plan_runs",
     "plan_pins",
+    "plan_control_checks",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

@@ -85,3 +85,36 @@ def test_the_plan_page_shows_windows_lines_and_controls(client: TestClient, worl
     assert first["id"] in words and "Money at risk per line" in words
     assert all(c["owner"] in words for c in plan["controls"])
     assert f"{plan['lines'][0]['line']}" in words
+
+
+def test_the_controls_are_checked_for_viewers_without_storing(client: TestClient, world: World) -> None:
+    from plantwarden.plan import evidence_store
+    from plantwarden.store.sites import choose_site
+    from tests.web.world import DAIRY
+
+    assert_error(client.get(url("plan/controls"), headers=headers(world, "vic")), 404)
+    plan = client.post(url("plan/run"), headers=headers(world, "eng"), json={"why": "review"}).json()
+    got = client.get(url("plan/controls"), headers=headers(world, "vic"))
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["run"] == plan["run"] and len(body["controls"]) == len(plan["controls"]) > 0
+    assert {c["item"] for c in body["controls"]} == {c["item"] for c in plan["controls"]}
+    # nothing analysed since the plan ran: every control waits for data, none is called holding
+    assert body["counts"]["no_data"] == len(body["controls"]) and body["counts"]["holds"] == 0
+    assert all(c["owner"] and c["check"] and c["summary"] for c in body["controls"])
+    site_id = choose_site(world.url, DAIRY).id
+    assert site_id is not None
+    assert evidence_store.stored(world.url, site_id, plan["run"]) == []  # a GET writes nothing
+
+
+def test_the_plan_page_says_whether_each_control_holds(client: TestClient, world: World) -> None:
+    from tests.web.h3_helpers import page_url
+    from tests.web.test_h3_pages import HTML, sign_in, text_of
+
+    plan = client.post(url("plan/run"), headers=headers(world, "eng"), json={"why": "review"}).json()
+    sign_in(client, "vic")
+    page = client.get(page_url("plan"), headers=HTML)
+    assert page.status_code == 200, page.text[:300]
+    words = text_of(page.text)
+    assert "Do the controls hold?" in words
+    assert f"{len(plan['controls'])} no data yet" in words and "no capture analysed since" in words

@@ -116,8 +116,20 @@ def analyze(
             lambda: _live(live, bpf, tool, count, live_for),
             first,
         )
+    if store and chosen.resolved is not None and len(captures or [LIVE]) > failed:
+        plan_controls(settings.db_url, chosen.resolved, chosen.name, quiet=json_path == "-")
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def plan_controls(db_url: str, site_id: int, name: str | None, quiet: bool) -> None:
+    """The site's compensating controls checked on what was just stored (plantwarden.plan.evidence):
+    one line, when the site has a plan with controls (to stderr when stdout carries the JSON)."""
+    from plantwarden.plan.evidence import after_analysis, one_line
+
+    body = after_analysis(db_url, site_id, name or "")
+    if body is not None:
+        (err if quiet else out).print(one_line(body), markup=False)
 
 
 class StoreSite:
@@ -138,6 +150,11 @@ class StoreSite:
         path = sqlite_path(self.url)
         if now or path is None or path.exists():
             self.id()
+
+    @property
+    def resolved(self) -> int | None:
+        """The site's id once resolved (None: nothing was stored under it yet)."""
+        return self._id
 
     def id(self) -> int:
         if self._id is None:

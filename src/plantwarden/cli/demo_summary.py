@@ -243,6 +243,7 @@ def plan_summary(db_url: str, site: str) -> None:
         f"retires risk {w['risk_retired']:g} ({len(w['cves_retired'])} CVEs)",
         markup=False,
     )
+    controls_line(db_url, site)
 
 
 def fleet_lines(db_url: str) -> None:
@@ -262,3 +263,13 @@ def fleet_lines(db_url: str) -> None:
             f"{r.fresh.captures} captures",
             markup=False,
         )
+
+
+def controls_line(db_url: str, site: str) -> None:
+    """The compensating controls' state (plantwarden plan controls): the demo analyses its
+    captures before it plans, so they wait for the next capture analysed into the store."""
+    from plantwarden.plan.evidence import check_controls, one_line
+
+    body = check_controls(db_url, site)
+    if body["controls"]:
+        out.print(one_line(body) + " (checked on every capture analysed from now on)", markup=False)

@@ -98,6 +98,10 @@ def detect(
         for note in report.notes:
             out.print(f"[dim]{note}[/]", markup=True)
         _table(report.alerts, RUN_TABLE_ROWS, model)
+    if store and site_id is not None:
+        from plantwarden.cli.analyze_cmd import plan_controls
+
+        plan_controls(settings.db_url, site_id, name, quiet=json_path == "-")
     _fail(report.alerts, floor)
 
 

@@ -190,3 +190,40 @@ def ics_cmd(
         sys.stdout.buffer.write(data)
     else:
         out_path.write_bytes(data)
+
+
+CONTROLS_SCHEMA = ("plan-controls", 1)
+FailOnOption = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Exit 1 when a control is in this state: broken, expired or no_data."),
+]
+
+
+@plan_app.command("controls")
+def controls_cmd(
+    json_out: JsonOption = False,
+    fail_on: FailOnOption = None,
+    wide: WideOption = False,
+    db: DbOption = None,
+    site_name: SiteNameOption = None,
+) -> None:
+    """Check the latest plan's compensating controls on the captures analysed since each began:
+    holds, broken (with the flows, sessions or writes), no data yet, or expired."""
+    from plantwarden.plan.evidence import LABELS, STATES, check_controls, one_line
+
+    if fail_on is not None and fail_on not in STATES[1:]:
+        raise UsageError(f"--fail-on {fail_on}: expected one of: {', '.join(STATES[1:])}")
+    body = check_controls(Settings.load(db).db_url, site_name)
+    if json_out:
+        from plantwarden import jsonout
+
+        jsonout.write(jsonout.document(*CONTROLS_SCHEMA, body), "-")
+    else:
+        rows: list[list[Any]] = [
+            [c["item"], c["kind"], c["owner"], c["expires_with"], LABELS[c["state"]], c["summary"]]
+            for c in body["controls"]
+        ]
+        emit(["item", "control", "owner", "expires", "state", "evidence"], rows, wide=wide)
+        out.print(one_line(body), markup=False)
+    if fail_on is not None and body["counts"][fail_on]:
+        raise typer.Exit(1)

@@ -1,7 +1,8 @@
 """``plan.decisions``: patch and remediation decisions are recorded and scheduled. Its source
 ``plan`` reads the site's latest stored plan run (plantwarden.plan); the rule checks that the run
-was solved, that every item has a window or a reason in words, and that every item not fixed
-in time has a compensating control with an owner and an expiry."""
+was solved, that every item has a window or a reason in words, that every item not fixed
+in time has a compensating control with an owner and an expiry, and that no control's latest
+check on later captures found it broken (plantwarden.plan.evidence)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ SOLVED = ("optimal", "feasible")
 @source("plan")
 def plan_record(ref: StoreRef) -> dict[str, Any] | None:
     """The latest plan run's document (None: never planned)."""
+    from plantwarden.plan.evidence_store import stored
     from plantwarden.plan.store import latest_run
 
-    return latest_run(ref.url, ref.site_id)
+    run = latest_run(ref.url, ref.site_id)
+    if run is not None:
+        run["control_checks"] = stored(ref.url, ref.site_id, int(run["run"]))
+    return run
 
 
 def _problems(run: dict[str, Any]) -> list[dict[str, Any]]:
@@ -37,6 +42,11 @@ def _problems(run: dict[str, Any]) -> list[dict[str, Any]]:
     for name, control in controlled.items():
         if not control.get("owner") or not control.get("expires"):
             found.append({"item": name, "problem": "compensating control without owner or expiry"})
+    for check in run.get("control_checks") or []:  # the latest stored check of each control
+        if check["state"] == "broken":
+            found.append(
+                {"item": check["item"], "problem": f"compensating control broken: {check['summary']}"}
+            )
     return found
 
 
@@ -50,9 +60,13 @@ def decisions(state: State) -> list[Evidence]:
         f"plan run {run.get('run')} ({run.get('solver')}, {run.get('status')}): {len(items)} items, "
         f"{placed} in a window, {len(run.get('controls') or [])} compensating controls"
     )
+    checked = run.get("control_checks") or []
+    if checked:
+        held = sum(1 for c in checked if c["state"] == "holds")
+        counts += f" ({held} of {len(checked)} checked on later captures hold)"
     found = _problems(run)
     if found:
-        status, said = Status.NOT_SATISFIED, f"{len(found)} undecided or unowned items: {counts}"
+        status, said = Status.NOT_SATISFIED, f"{len(found)} undecided, unowned or broken: {counts}"
     elif not items:
         status, said = Status.PARTLY, f"a plan with nothing to schedule: {counts}"
     else:

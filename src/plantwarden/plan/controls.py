@@ -3,7 +3,8 @@
 The catalogue holds only controls plantwarden can check on later captures, each with its
 evidence: the check it runs. The owner is the role Responsible for updates of the asset in the
 RACI (continuity.raci resolves asset, line and site-wide entries); the expiry is the start of the
-window that fixes the item, else the end of the horizon (review then).
+window that fixes the item, else the end of the horizon (review then). What each check reads
+and how it decides is in plantwarden.plan.evidence.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from plantwarden.site.model import AssetRole, RemoteAccess, SiteModel
+from plantwarden.site.model import AssetRole, Conduit, RemoteAccess, SiteModel
 
 WRITE_ROLES = frozenset({AssetRole.PLC, AssetRole.RTU, AssetRole.SAFETY_PLC, AssetRole.SIS})
 
@@ -50,10 +51,8 @@ def choose(model: SiteModel, asset: str) -> tuple[str, str, str]:
             f"require a remote-access grant for {asset} ({remote[0].company}, {via})",
             f"plantwarden access check: every remote session to {asset} matches a grant",
         )
-    zone = declared.zone if declared is not None else None
-    conduits = [c for c in model.conduits if zone in (c.from_zone, c.to_zone)]
-    if conduits:
-        c = conduits[0]
+    c = conduit_of(model, asset)
+    if c is not None:
         return (
             "tighten-conduit",
             f"tighten conduit {c.name} to the flows observed as required for {asset}",
@@ -70,6 +69,13 @@ def choose(model: SiteModel, asset: str) -> tuple[str, str, str]:
         f"alert on any new peer of {asset}",
         f"plantwarden baseline: no peer of {asset} outside the baseline",
     )
+
+
+def conduit_of(model: SiteModel, asset: str) -> Conduit | None:
+    """The first declared conduit of the asset's zone: the one its control tightens."""
+    declared = model.asset(asset)
+    zone = declared.zone if declared is not None else None
+    return next((c for c in model.conduits if zone in (c.from_zone, c.to_zone)), None)
 
 
 def owner_of(model: SiteModel, resolver: Any, asset: str) -> str:

@@ -15,7 +15,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _site(db_url: str, site: str | None) -> tuple[int, str, Any]:
+def site_of(db_url: str, site: str | None) -> tuple[int, str, Any]:
     from plantwarden.continuity.source import stored_model
     from plantwarden.store.sites import choose_site
 
@@ -40,17 +40,22 @@ def run_plan(
     store the run and say what changed since the previous one."""
     from plantwarden.plan import store
     from plantwarden.plan.build import check_solver
+    from plantwarden.plan.evidence_spec import attach_checks
+    from plantwarden.store.types import utc_now
     from plantwarden.vulns.service import site_vulns
 
     check_solver(solver)  # before any work: an unknown solver or a missing extra is one line
-    site_id, _, model = _site(db_url, site)
+    site_id, _, model = site_of(db_url, site)
     vulns = site_vulns(db_url, site)["items"]
     previous = store.latest_run(db_url, site_id)
     body = make_plan(
         model, vulns, today or _today(), horizon_days, store.pins(db_url, site_id), time_limit, solver
     )
     body["changes"] = changes(previous, body)
-    body["run"] = store.save_run(db_url, site_id, body)
+    now = utc_now()
+    attach_checks(db_url, site_id, model, body, previous, now)  # what each control is checked against
+    body["run"] = store.save_run(db_url, site_id, body, now)
+    body["created_at"] = now.isoformat()
     return body
 
 
@@ -78,7 +83,7 @@ def latest_plan(db_url: str, site_id: int | None) -> dict[str, Any] | None:
 def show_plan(db_url: str, site: str | None) -> dict[str, Any]:
     from plantwarden.plan import store
 
-    site_id, name, _ = _site(db_url, site)
+    site_id, name, _ = site_of(db_url, site)
     found = store.latest_run(db_url, site_id)
     if found is None:
         raise NotFoundError(f"site {name!r} has no plan yet (plantwarden plan)")
@@ -104,7 +109,7 @@ def set_pin(
         raise UsageError(f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
     if not by.strip() or not why.strip():
         raise UsageError(f"plan {kind} {item}: give --by NAME and --why TEXT")
-    site_id, _, model = _site(db_url, site)
+    site_id, _, model = site_of(db_url, site)
     if model.asset(item) is None:
         raise UsageError(f"plan {kind} {item}: no asset {item!r} in the site model")
     slot = None

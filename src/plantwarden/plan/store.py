@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,10 +14,10 @@ from plantwarden.store.engine import connected
 from plantwarden.store.types import utc_now
 
 
-def save_run(url: str, site_id: int, body: dict[str, Any]) -> int:
+def save_run(url: str, site_id: int, body: dict[str, Any], created_at: datetime | None = None) -> int:
     row = PlanRun(
         site_id=site_id,
-        created_at=utc_now(),
+        created_at=created_at or utc_now(),
         fingerprint=body["fingerprint"],
         solver=body["solver"],
         status=body["status"],

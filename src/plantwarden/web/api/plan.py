@@ -1,4 +1,5 @@
-"""``GET /api/v1/sites/{site}/plan`` (the latest remediation plan), ``POST .../plan/run`` (solve
+"""``GET /api/v1/sites/{site}/plan`` (the latest remediation plan), ``GET .../plan/controls``
+(its compensating controls checked now, not stored), ``POST .../plan/run`` (solve
 again, keeping pins: engineer, ``plan.edit``) and ``POST .../plan/items/{item}/pin|move|exclude``
 (who: you; why: the body; audited). The same service functions as ``plantwarden plan``."""
 
@@ -43,6 +44,16 @@ def get_plan(request: Request, ctx: Viewer) -> Any:
     from plantwarden.plan.service import show_plan
 
     return show_plan(state(request).db_url, ctx.site.name)
+
+
+@router.get(
+    SITE + "/plan/controls",
+    summary="The latest plan's compensating controls checked now on the captures since each began",
+)
+def get_controls(request: Request, ctx: Viewer) -> Any:
+    from plantwarden.plan.evidence import check_controls
+
+    return check_controls(state(request).db_url, ctx.site.name, record=False)
 
 
 @router.post(SITE + "/plan/run", summary="Solve the plan again (pins kept); what changed is listed")
