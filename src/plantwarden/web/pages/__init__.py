@@ -19,6 +19,7 @@ from plantwarden.web.pages import (
     audit,
     captures,
     compliance,
+    frames,
     home,
     incidents,
     lifecycle,
@@ -37,6 +38,7 @@ PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    frames,  # before alerts: its POST .../alerts/{id}/frames is not an alert action
     alerts,
     zonemap,
     assets,
