@@ -147,6 +147,14 @@ def collect(db_url: str, site_id: int, alert_id: str) -> Delivery | None:
     return Delivery(writer.data(), manifest, writer.frames, writer.entries)
 
 
+def frames_of(path: str, numbers: list[int], context: int = 0) -> tuple[bytes, list[int]]:
+    """Frames ``numbers`` of a capture file (and ``context`` around each) as one pcap, within
+    the bounds, and the frame numbers it holds (what :func:`collect` does per capture)."""
+    writer = _Writer()
+    writer.add(Source(Path(path).name, path, ""), sorted(set(numbers)), context)
+    return (writer.data() if writer.frames else b""), (writer.entries[0]["frames"] if writer.entries else [])
+
+
 class _Writer:
     """Frames into one pcap body: one link type, at most :data:`MAX_BYTES` in all."""
 

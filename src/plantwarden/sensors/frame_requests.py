@@ -167,12 +167,14 @@ def state_text(info: FrameRequestInfo) -> str:
 
 
 def open_for_sensor(db_url: str, sensor: SensorInfo) -> list[FrameRequestInfo]:
-    """The open requests of the sensor's own site, oldest first (at most :data:`POLL_LIMIT`)."""
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
-        expire(session, sensor.site_id)
+    """The open requests of the sensor's own site, oldest first (at most :data:`POLL_LIMIT`).
+    Read only (every sensor polls): one past its lifetime is left out, and marked expired by
+    the next write that looks at it."""
+    with connected(db_url) as engine, Session(engine) as session:
         rows = session.scalars(
             select(FrameRequest)
             .where(FrameRequest.site_id == sensor.site_id, FrameRequest.state == "requested")
+            .where(FrameRequest.expires_at >= utc_now())
             .order_by(FrameRequest.id)
             .limit(POLL_LIMIT)
         )
