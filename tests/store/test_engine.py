@@ -37,6 +37,7 @@ TABLES = {
     "detect_alerts",
     "detect_alert_events",
     "detect_mutes",
+    "frame_requests",
     "incidents",
     "incident_entries",
     "incident_decisions",

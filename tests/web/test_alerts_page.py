@@ -86,7 +86,7 @@ def test_one_alert_its_actions_and_history(client: TestClient, world: World) -> 
     first = listed(client.get(PAGE).text)[0]
     page = client.get(f"{PAGE}/{first}").text
     assert "Nobody has acted" in page
-    assert [m for m in re.findall(r"/alerts/A[0-9a-f]{12}/(\w+)\"", page)] == [
+    assert [m for m in re.findall(r"/alerts/A[0-9a-f]{12}/(\w+)\"", page) if m != "frames"] == [
         "ack",
         "close",
         "learn",
@@ -99,7 +99,8 @@ def test_one_alert_its_actions_and_history(client: TestClient, world: World) -> 
     assert closed.status_code == 303
     page = client.get(closed.headers["location"]).text
     assert "close: closed" in page and "false alarm" in page and "<td>ana</td>" in page
-    assert re.findall(r"/alerts/A[0-9a-f]{12}/(\w+)\"", page) == ["reopen", "unmute"]
+    found = re.findall(r"/alerts/A[0-9a-f]{12}/(\w+)\"", page)
+    assert [m for m in found if m != "frames"] == ["reopen", "unmute"]  # frames: test_frames_page
     again = client.post(f"{PAGE}/{first}/close", data={"csrf": csrf, "why": "twice"})
     assert again.status_code == 409 and "already closed" in again.text
 

@@ -29,7 +29,11 @@ def _changing() -> list[Route]:
 CHANGING = _changing()
 #: Routes a sensor's token alone may call: a browser session is no identity there at all, so a
 #: signed-in person is refused as unauthenticated whatever CSRF token they send.
-TOKEN_ONLY = {("POST", "/api/v1/sensors/{name}/batches")}
+TOKEN_ONLY = {
+    ("POST", "/api/v1/sensors/{name}/batches"),
+    ("POST", "/api/v1/sensors/{name}/requests/{request_id}/frames"),
+    ("POST", "/api/v1/sensors/{name}/requests/{request_id}/failed"),
+}
 
 
 def test_the_walk_finds_the_state_changing_routes() -> None:

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plantwarden.sensors.frame_requests import request_frames
 from plantwarden.sensors.registry import register_sensor
 from plantwarden.store.detect_models import DetectAlert
 from plantwarden.store.engine import connected
@@ -27,6 +28,15 @@ from tests.web.routes import Route, walk
 from tests.web.world import DAIRY, LAB, World
 
 API = [r for r in walk((lambda app: (assemble(app), app)[1])(FastAPI())) if r.template.startswith("/api/")]
+#: What the lab's sensor gets on its own token-only routes, named as itself, with the dairy's
+#: ids: its batches route checks the body; it lists its own site's frame requests (none of
+#: the dairy's); the dairy's frame request is unknown to it.
+OWN_SENSOR_ROUTES = {
+    "POST /api/v1/sensors/{name}/batches": 422,
+    "GET /api/v1/sensors/{name}/requests": 200,
+    "POST /api/v1/sensors/{name}/requests/{request_id}/frames": 404,
+    "POST /api/v1/sensors/{name}/requests/{request_id}/failed": 404,
+}
 
 
 class Dairy:
@@ -43,7 +53,14 @@ class Dairy:
         self.asset = str(assets[0].get("id") or assets[0]["name"])
         shown = client.get(f"/api/v1/sites/{DAIRY}/alerts", headers=headers(world, "ana")).text
         assert self.alerts[0] in shown  # the markers do show in an answer that may hold them
-        self.ids = {"alert_id": self.alerts[0], "asset": self.asset, "version": "1", "job_id": "1"}
+        # a frame request of the dairy (reachback): the lab's sensor must not see or answer it
+        site = choose_site(world.url, DAIRY)
+        assert site.id is not None
+        asked, _ = request_frames(world.url, site.id, self.alerts[0], "ana", "isolation walk")
+        self.ids = {
+            "alert_id": self.alerts[0], "asset": self.asset, "version": "1", "job_id": "1",
+            "request_id": str(asked.id),
+        }  # fmt: skip
 
     def markers(self, sent: str) -> list[str]:
         """The dairy's content, less what the request itself carried (a 404 may repeat it)."""
@@ -75,6 +92,7 @@ def test_the_walk_covers_the_api() -> None:
         "POST /api/v1/sensors/{name}/batches" in shown
         and "GET /api/v1/sites/{site}/alerts/{alert_id}" in shown
     )
+    assert {str(r) for r in API if r.template.startswith("/api/v1/sensors/")} == set(OWN_SENSOR_ROUTES)
     assert len(API) >= 30
 
 
@@ -104,8 +122,8 @@ def test_a_lab_sensor_token_opens_nothing_of_the_dairy(
     for site, sensor in ((DAIRY, "dairy-sensor"), (LAB, "lab-sensor"), (DAIRY, "lab-sensor")):
         path = route.path(site, name=sensor, **dairy.ids)
         answer = _send(client, route, path, auth)
-        if route.template == "/api/v1/sensors/{name}/batches" and sensor == "lab-sensor":
-            assert answer.status_code == 422  # its own route: the body is checked (and refused)
+        if str(route) in OWN_SENSOR_ROUTES and sensor == "lab-sensor":
+            assert answer.status_code == OWN_SENSOR_ROUTES[str(route)], (path, answer.status_code)
         else:
             assert answer.status_code == 401, (path, answer.status_code)  # a sensor is no user
         for marker in dairy.markers(path):

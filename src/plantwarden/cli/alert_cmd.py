@@ -42,6 +42,9 @@ CSV_HEADERS = (
 
 
 def register(app: typer.Typer) -> None:
+    from plantwarden.cli.alert_frames import frames
+
+    alert_app.command("frames")(frames)
     app.command("alerts")(alerts)
     app.command("mutes")(mutes)
     app.add_typer(alert_app, name="alert")

@@ -176,14 +176,17 @@ def push_(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Push the outbox to the central (what a run could not send)."""
+    """Push the outbox to the central (what a run could not send), and answer the central's
+    requests for alerts' evidence frames."""
     from plantwarden.sensors.identity import load_identity
 
     url = _url(db)
     me = load_identity(url)
     transport = sensor_run._transport(central, token, me.name, ca_file)
-    sensor_run.push_now(url, transport, retry_for, follow)
+    requests = sensor_run.reachback_client(central, token, me.name, ca_file)
+    sensor_run.push_now(url, transport, retry_for, follow, requests=requests)
     transport.close()
+    requests.close()
 
 
 @sensor_app.command("status")

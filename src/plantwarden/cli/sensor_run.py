@@ -17,6 +17,8 @@ from plantwarden.cli.options import DbOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:
+    from plantwarden.sensors.reach_client import CentralRequests
+    from plantwarden.sensors.reachback import Answer
     from plantwarden.sensors.transport import HttpTransport, Transport
 
 CentralOption = Annotated[
@@ -71,11 +73,13 @@ def run(
     url = Settings.load(db).db_url
     me = load_identity(url)
     transport = _transport(central, token, me.name, ca_file)  # a bad address: before any analysis
+    requests = reachback_client(central, token, me.name, ca_file)
     try:
         analyze(captures, db=db, site_name=me.site, detect=True, live=live, live_for=live_for, count=count)
     finally:
-        push_now(url, transport, retry_for)
+        push_now(url, transport, retry_for, requests=requests)
     transport.close()
+    requests.close()
 
 
 def _transport(central: str, token: str, name: str, ca_file: str | None) -> HttpTransport:
@@ -89,15 +93,42 @@ def _transport(central: str, token: str, name: str, ca_file: str | None) -> Http
     return HttpTransport(central, name, token, ca_file)
 
 
-def push_now(url: str, transport: Transport, retry_for: str, follow: bool = False) -> None:
-    """Push the outbox and say what happened; an unreachable central is not an error."""
+def reachback_client(central: str, token: str, name: str, ca_file: str | None) -> CentralRequests:
+    """The client that picks up the central's frame requests (docs/sensors.md, Reachback)."""
+    from plantwarden.sensors.reach_client import CentralRequests
+
+    return CentralRequests(central, name, token, ca_file)
+
+
+def _said(answer: Answer) -> None:
+    out.print(
+        f"frame request {answer.request_id} (alert {answer.alert_id}): {answer.outcome}, {answer.detail}",
+        markup=False,
+    )
+
+
+def push_now(
+    url: str,
+    transport: Transport,
+    retry_for: str,
+    follow: bool = False,
+    requests: CentralRequests | None = None,
+) -> None:
+    """Push the outbox, answering the central's frame requests each round (``requests``), and
+    say what happened; an unreachable central is not an error."""
     from plantwarden.durations import parse_seconds
     from plantwarden.sensors.outbox import depth
     from plantwarden.sensors.push import push
+    from plantwarden.sensors.reachback import Reachback
 
     limit = parse_seconds(retry_for, option="--retry-for")
+    reach = None if requests is None else Reachback(url, requests, on_answer=_said)
     report = push(
-        url, transport, retry_for=None if follow else limit, follow=(lambda: True) if follow else None
+        url,
+        transport,
+        retry_for=None if follow else limit,
+        follow=(lambda: True) if follow else None,
+        between=reach,
     )
     if report.items:
         out.print(

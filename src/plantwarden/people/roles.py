@@ -16,6 +16,7 @@ ROLES = ("viewer", "analyst", "engineer", "approver", "admin")
 ACTIONS: dict[str, str] = {
     "view": "viewer",
     "alert.work": "analyst",  # ack, close, learn, mute, reopen, unmute
+    "alert.frames": "analyst",  # ask a sensor for an alert's evidence frames, download them
     "site.edit": "engineer",  # load a site model
     "baseline.edit": "engineer",  # learn, import, edit baselines
     "plan.edit": "engineer",

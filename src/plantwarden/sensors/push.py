@@ -7,7 +7,8 @@ acknowledged it (:func:`plantwarden.sensors.outbox.forget_through`); a crash any
 by (sensor, seq) makes sending it again harmless. While the central is unreachable the loop
 waits with exponential backoff and full jitter (0.5 s doubling up to 60 s), for at most
 ``retry_for`` seconds (None: for ever). A refusal stops the loop: it will not go away by
-itself.
+itself. ``between`` (the reachback, :mod:`plantwarden.sensors.reachback`) is called at the
+start of every round.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def push(
     follow: Callable[[], bool] | None = None,
     poll_s: float = 2.0,
     sleep: Callable[[float], None] = time.sleep,
+    between: Callable[[], None] | None = None,
 ) -> PushReport:
     """Send the outbox until it is empty (with ``follow``: until ``follow()`` is False)."""
     me = load_identity(db_url)
@@ -65,6 +67,8 @@ def push(
     failing_since: float | None = None
     attempt = 0
     while True:
+        if between is not None:
+            between()
         items = peek(db_url, 0, max_items, max_bytes)
         if not items:
             if follow is None or not follow():

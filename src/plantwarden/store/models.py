@@ -191,6 +191,7 @@ from plantwarden.incidents import models as _incident_models  # noqa: E402,F401 
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)
 from plantwarden.plan import models as _plan_models  # noqa: E402,F401  (registers the plan tables)
 from plantwarden.sensors import models as _sensor_models  # noqa: E402,F401  (registers the sensors' tables)
+from plantwarden.sensors import reach_models as _reach_models  # noqa: E402,F401  (frame requests)
 from plantwarden.store import detect_models as _detect_models  # noqa: E402,F401  (registers detection tables)
 from plantwarden.vulns import models as _vulns_models  # noqa: E402,F401  (registers the vulnerability tables)
 from plantwarden.web import models as _web_models  # noqa: E402,F401  (registers the console's sessions)

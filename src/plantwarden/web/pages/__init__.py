@@ -20,6 +20,7 @@ from plantwarden.web.pages import (
     captures,
     compliance,
     fleet,
+    frames,
     home,
     incidents,
     lifecycle,
@@ -38,6 +39,7 @@ PAGES: list[ModuleType] = [
     login,
     root,
     home,
+    frames,  # before alerts: its POST .../alerts/{id}/frames is not an alert action
     alerts,
     zonemap,
     assets,

@@ -112,12 +112,15 @@ def _with_done(url: str, text: str) -> str:
 
 @router.get("/sites/{site}/alerts/{alert_id}")
 def one(request: Request, ctx: Viewer, alert_id: AlertId) -> Response:
+    from plantwarden.web.pages.frames import frames_context
+
     alert = detail_of(request, ctx.site_id, alert_id)
     possible = [a for a in ACTIONS if _allowed(a, alert.state)]
     context = {
         "alert": alert,
         "actions": possible if _can_work(ctx) else [],
         "done": request.query_params.get("done"),
+        **frames_context(request, ctx, alert.id),
     }
     return render(request, "alert.html", context, site=ctx.site)
 
