@@ -199,6 +199,11 @@ class Bridge:
             state = getattr(session, "_state", None)
             if state is not None:
                 state.jobs[key] = (aux, [])
+        elif proto == L.P_DNP3:  # fast.dnp3: a Read (master << 20 | outstation << 4 | sequence)
+            remember = getattr(getattr(session, "_app", None), "_remember", None)
+            if remember is not None:
+                _, _, name, op_class = describe(label)
+                remember((key >> 20, key >> 4 & 0xFFFF, key & 0x0F), name, op_class)
         elif proto == L.P_ENIP:
             cip = getattr(session, "cip", None)
             if cip is not None:  # fast.cip: an Unconnected Send embedding Read Tag (path unknown)
