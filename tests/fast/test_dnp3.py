@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import dpkt
 import numpy as np
@@ -16,9 +17,10 @@ from plantwarden.fast import layout as L
 from plantwarden.fast.bridge import Bridge
 from plantwarden.fast.dnp3 import dnp3_frame, dnp3_pdu, dnp3_probe
 from plantwarden.fast.labels import describe
-from plantwarden.protocols.base import Anomaly, Direction, Operation, PduContext, PointValue
+from plantwarden.protocols.base import Anomaly, Direction, Identity, Operation, PduContext, PointValue
 from plantwarden.protocols.dnp3 import wire
 from plantwarden.protocols.dnp3.session import Dnp3Session
+from tests.fast.test_detection import _alerts, _learned
 from tests.fast.test_equivalence import _python, _same
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +41,9 @@ class _Out:
 
     def anomaly(self, a: Anomaly) -> None:
         self.anomalies.append(a)
+
+    def identity(self, identity: Identity) -> None:
+        pass
 
     def value(self, v: PointValue) -> None:
         pass
@@ -160,7 +165,7 @@ def test_odd_frames_go_to_the_session_and_a_long_fragment_hands_the_flow_over() 
     assert _judge(bytes(first))[0] == L.A_HANDOVER
 
 
-def _routed(capture: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], dict[str, object]]:
+def _routed(capture: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], dict[str, Any]]:
     routed: Counter[str] = Counter()
     pdu = Bridge._pdu
 
@@ -216,3 +221,12 @@ def test_a_routed_response_or_a_handed_over_flow_is_paired_as_python_pairs_it(tm
     if change == "crc":
         assert python["anomaly_counts"].get("dnp3.crc_error", 0) >= 1
     _same(analyze_capture(capture, engine="fast").doc, python)
+
+
+def test_with_detection_the_alerts_are_the_pure_python_engines() -> None:
+    """A baseline learned on the capture's first hour: the later connections' restarts,
+    writes and new peers raise alerts, with every DNP3 frame in the sessions (as IEC 104)."""
+    baseline = _learned(POLLS, 3600.0)
+    fast, _ = _alerts(POLLS, baseline, None, "fast")
+    assert fast, "the capture's later hours depart from its first"
+    assert fast == _alerts(POLLS, baseline, None, "python")[0]
