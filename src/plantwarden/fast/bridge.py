@@ -131,7 +131,10 @@ class Bridge:
             elif kind == L.K_HANDOVER:
                 self._adopt(e)
             elif kind == L.K_END:  # its edge is in the kernel's edge table
-                self.sessions.pop(e[L.E_SERIAL], None)
+                ended = self.sessions.pop(e[L.E_SERIAL], None)
+                flush = getattr(ended[1], "flush", None) if ended is not None else None
+                if flush is not None:  # as FlowEngine._end: operations a session holds (dnp3)
+                    flush(self.emit)
             elif kind == L.K_TICK and detection is not None:
                 detection.tick(e)
         if detection is not None and recs is not None:

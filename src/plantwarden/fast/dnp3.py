@@ -20,10 +20,18 @@ bad block CRCs, writes, selects and operates, restarts, file and unsolicited-con
 functions, unknown codes, responses to requests the kernel did not count, and one Read or
 Unsolicited Response in 4096 (their point values, as the other protocols sample reads). A
 request routed under the key the slot holds replaces it there (the session remembers the
-newer one), so the slot is cleared. A segment of a fragment that spans link frames hands the
-flow to Python (transport reassembly, and the link operations the session holds until the
-fragment completes); the slot's Read is primed into the session first (``fast.bridge``).
-With detection or learning on, every frame goes to the session (as ``fast.iec104``).
+newer one), so the slot is cleared.
+
+Transport segments of a fragment that spans link frames go to the session, which reassembles
+them (``session._transport``) and holds their link operations until the fragment completes.
+The kernel mirrors its reassembly state per direction of the flow (``T_AUX`` towards the
+server, ``T_AUX2`` towards the client: the link address pair, the fragment's size so far and
+its last transport sequence, 0 = none) and routes every user-data frame of that direction
+while the session has a fragment in progress there; a second address pair in one direction,
+or one pair in both, hands the flow over. Such a segment also clears the Read in the pairing
+slot: the session may complete a request under its key, and pairs the Response itself (with
+the class a Read gives it, the Response's own, when it finds none). With detection or
+learning on, every frame goes to the session (as ``fast.iec104``).
 """
 
 # numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
@@ -45,15 +53,18 @@ from plantwarden.fast.layout import (
     P_DNP3,
     SAMPLE_READ_EVERY,
 )
-from plantwarden.fast.protos import T_KEY, T_LABEL, u16le
+from plantwarden.fast.protos import T_AUX, T_AUX2, T_KEY, T_LABEL, u16le
 from plantwarden.protocols.dnp3 import codes, objects, wire
 from plantwarden.protocols.dnp3.application import NO_RESPONSE
-from plantwarden.protocols.dnp3.session import NO_USER_DATA
+from plantwarden.protocols.dnp3.session import MAX_FRAGMENT, NO_USER_DATA
 
 LINK = 1 << 16  # label bit: a link operation (bit 4 primary, bits 0-3 the link function)
 READ, RESPONSE, UNSOLICITED, CONFIRM = 1, 0x81, 0x82, 0
 READ_LABEL = (P_DNP3 << 24) | READ
 OK, ANOMALY, GROUP0 = 0, 1, 2
+# a fragment in reassembly (T_AUX, T_AUX2): present, (source << 16 | destination) << 23,
+# octets so far << 6 (at most MAX_FRAGMENT + one segment < 2 ** 17), transport sequence
+IN_PROGRESS = 1 << 60
 
 _CRC = np.array(wire._TABLE, np.int64)
 # object size by (group, variation < 16), -1 unknown (objects.object_size); bits of packed ones
@@ -214,8 +225,25 @@ def _sampled(g: np.ndarray) -> bool:
 
 
 @jit()
-def dnp3_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
-    """What happens to the link frame ``b[o:o + n]`` (whole, as ``dnp3_frame`` sized it)."""
+def _reassembly(th: int, pair: int, size: int, state: int) -> int:
+    """``session._transport`` on the state of one direction: the state after a segment with
+    transport header ``th`` and ``size`` octets after it."""
+    seq = th & 0x3F
+    if th & 0x40:
+        total = size
+    elif state == 0 or seq != ((state & 0x3F) + 1) & 0x3F:
+        return 0  # out of order: the session drops the fragment (dnp3.transport_sequence)
+    else:
+        total = ((state >> 6) & 0x1FFFF) + size
+    if total > MAX_FRAGMENT or th & 0x80:
+        return 0  # dropped as too large, or complete
+    return IN_PROGRESS | (pair << 23) | (total << 6) | seq
+
+
+@jit()
+def dnp3_pdu(b: np.ndarray, o: int, n: int, d: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
+    """What happens to the link frame ``b[o:o + n]`` (whole, as ``dnp3_frame`` sized it) sent
+    in direction ``d`` (0 to the server)."""
     if not _header_ok(b, o):
         return A_ROUTE, 0  # discarded by the session with its anomaly
     length, control = np.int64(b[o + 2]), np.int64(b[o + 3])
@@ -227,9 +255,17 @@ def dnp3_pdu(b: np.ndarray, o: int, n: int, tmp: np.ndarray, g: np.ndarray) -> t
         if counting and _LINK_KNOWN[(primary << 4) | function]:
             return A_COUNT, (P_DNP3 << 24) | LINK | (primary << 4) | function
         return A_ROUTE, 0
-    if b[o + wire.HEADER_SIZE] & 0xC0 != 0xC0:
-        return A_HANDOVER, 0  # a fragment over several link frames: the session reassembles it
+    th = np.int64(b[o + wire.HEADER_SIZE])
+    pair = (source << 16) | destination
+    mine, other = (T_AUX, T_AUX2) if d == 0 else (T_AUX2, T_AUX)
+    state, across = tmp[mine], tmp[other]
+    if (state and (state >> 23) & 0xFFFFFFFF != pair) or (across and (across >> 23) & 0xFFFFFFFF == pair):
+        return A_HANDOVER, 0  # two address pairs in reassembly one way, or one pair both ways
     flen = length - wire.MIN_LENGTH - 1
+    if state or th & 0xC0 != 0xC0:
+        tmp[mine] = _reassembly(th, pair, flen, state)
+        tmp[T_KEY] = -1  # the session may complete a request under its key: it pairs from now
+        return A_ROUTE, 0
     if flen < 2:
         return A_ROUTE, 0
     good = counting and _blocks_ok(b, o, length)

@@ -133,7 +133,7 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
         elif proto == L.P_IEC104:
             act, label = iec104_pdu(b, pos, m, d, tmp, g)
         elif proto == L.P_DNP3:
-            act, label = dnp3_pdu(b, pos, m, tmp, g)
+            act, label = dnp3_pdu(b, pos, m, d, tmp, g)
         else:
             enip_front(b, pos, m, tmp)  # a reply to the second pending request: that one first
             old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
