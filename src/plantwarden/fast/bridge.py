@@ -131,7 +131,10 @@ class Bridge:
             elif kind == L.K_HANDOVER:
                 self._adopt(e)
             elif kind == L.K_END:  # its edge is in the kernel's edge table
-                self.sessions.pop(e[L.E_SERIAL], None)
+                ended = self.sessions.pop(e[L.E_SERIAL], None)
+                flush = getattr(ended[1], "flush", None) if ended is not None else None
+                if flush is not None:  # as FlowEngine._end: operations a session holds (dnp3)
+                    flush(self.emit)
             elif kind == L.K_TICK and detection is not None:
                 detection.tick(e)
         if detection is not None and recs is not None:
@@ -199,6 +202,11 @@ class Bridge:
             state = getattr(session, "_state", None)
             if state is not None:
                 state.jobs[key] = (aux, [])
+        elif proto == L.P_DNP3:  # fast.dnp3: a Read (master << 20 | outstation << 4 | sequence)
+            remember = getattr(getattr(session, "_app", None), "_remember", None)
+            if remember is not None:
+                _, _, name, op_class = describe(label)
+                remember((key >> 20, key >> 4 & 0xFFFF, key & 0x0F), name, op_class)
         elif proto == L.P_ENIP:
             cip = getattr(session, "cip", None)
             if cip is not None:  # fast.cip: an Unconnected Send embedding Read Tag (path unknown)

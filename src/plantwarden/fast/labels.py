@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from plantwarden.fast.layout import P_CIP, P_COTP, P_ENIP, P_IEC104, P_MODBUS, P_OPCUA, P_S7
+from plantwarden.fast.layout import P_CIP, P_COTP, P_DNP3, P_ENIP, P_IEC104, P_MODBUS, P_OPCUA, P_S7
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.cip.classify import meaning
 from plantwarden.protocols.cip.wire import Path
+from plantwarden.protocols.dnp3 import codes as dnp3_codes
 from plantwarden.protocols.enip import codes as enip_codes
 from plantwarden.protocols.enip.session import _COMMAND_CLASS
 from plantwarden.protocols.iec104 import codes as iec104_codes
@@ -63,6 +64,15 @@ def _iec104(bits: int) -> Label:
     return "iec104", f"U:0x{code:02x}", iec104_codes.U_NAMES[code], OpClass.SESSION
 
 
+def _dnp3(bits: int) -> Label:
+    if bits >> 16:  # fast.dnp3.LINK: a link frame without user data
+        primary, function = bool(bits >> 4 & 1), bits & 0x0F
+        code = f"link:{'pri' if primary else 'sec'}/{function}"
+        return "dnp3", code, dnp3_codes.link_name(primary, function), OpClass.SESSION
+    function = bits & 0xFF
+    return "dnp3", str(function), dnp3_codes.function_name(function), dnp3_codes.function_class(function)
+
+
 @lru_cache(maxsize=4096)
 def describe(label: int) -> Label:
     """(proto, code, name, op_class) of a kernel label."""
@@ -84,4 +94,6 @@ def describe(label: int) -> Label:
         return "enip", f"0x{bits:04x}", enip_codes.COMMANDS[bits], _COMMAND_CLASS.get(bits, OpClass.OTHER)
     if proto == P_IEC104:
         return _iec104(bits)
+    if proto == P_DNP3:
+        return _dnp3(bits)
     raise ValueError(f"unknown kernel label 0x{label:08x}")

@@ -61,6 +61,7 @@ G_BINDS, G_EDGES = 29, 30  # entries of the binding and edge tables
 G_DETECT, G_NEXT_TICK = 31, 32  # detection on (1, 2 with a site model); next clock event (ns)
 TICK_NS = 1_000_000_000  # the clock events' period: the polling rules' stop check (rules.polling)
 G_LEARN = 33  # learning a baseline (fast.learning): runs of packets and every request as records
+G_SAMPLE_DNP3 = G_SAMPLE0 + 9  # IEC 104's write counter, which nothing counts: DNP3's sampled reads
 NG = 34
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
@@ -102,6 +103,9 @@ S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4
 P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND, P_CIP, P_IEC104 = range(9)
 KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP, 2404: P_IEC104}
 SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip", P_IEC104: "iec104"}
+P_DNP3 = 9  # fast.dnp3 (TCP)
+KERNEL_PORTS[20000] = P_DNP3
+SPEC_NAMES[P_DNP3] = "dnp3"
 
 # -- per-PDU actions ------------------------------------------------------------------------
 A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5

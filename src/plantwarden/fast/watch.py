@@ -53,6 +53,7 @@ from plantwarden.protocols.s7comm import codes as s7_codes
 
 PROTOS = {L.P_MODBUS: "modbus", L.P_S7: "s7comm", L.P_COTP: "cotp", L.P_OPCUA: "opcua", L.P_ENIP: "enip",
           L.P_CIP: "cip"}
+PROTOS[L.P_DNP3] = "dnp3"
 _COTP_REQUEST = {0xE0: True, 0x80: True, 0xD0: False, 0xC0: False}
 _OPCUA_REQUESTS = (631, 673, 554, 527, 467, 470, 473, 476, 634, 676, 557, 530, 461, 464)
 
