@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """UDP benchmark: `analyze` of a capture that is mostly UDP, against tshark, in one run.
 
-    PYTHONPATH=src .venv/bin/python bench/udp_mix.py --packets 1000000 [--before /work/main/src]
+    PYTHONPATH=src .venv/bin/python bench/udp_mix.py --packets 1000000 [--before ../main/src] [--no-bacnet]
 
 Builds bench/out/udp-mix-<N>.pcap from the UDP datagrams of real captures the project holds
 (the dairy's DNS, BACnet/IP and DHCP from examples/dairy/captures/normal.pcap; EtherNet/IP
@@ -64,9 +64,10 @@ def _span(path: Path) -> float:
     return last - first
 
 
-def build(n: int) -> Path:
-    """The UDP datagrams of SOURCES, one after the other, doubled until N packets, cut at N."""
-    path = OUT / f"udp-mix-{n}.pcap"
+def build(n: int, bacnet: bool = True) -> Path:
+    """The UDP datagrams of SOURCES (without BACnet/IP unless ``bacnet``), one after the other,
+    doubled until N packets, cut at N."""
+    path = OUT / f"udp-mix-{n}.pcap" if bacnet else OUT / f"udp-mix-nobacnet-{n}.pcap"
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
@@ -74,8 +75,10 @@ def build(n: int) -> Path:
         parts = []
         for i, src in enumerate(SOURCES):
             part = Path(tmp) / f"part{i}.pcap"
-            _run("tshark", "-r", str(src), "-Y", "udp and !(ip.flags.mf == 1) and !(ip.frag_offset > 0)",
-                 "-F", "pcap", "-w", str(part))
+            wanted = "udp and !(ip.flags.mf == 1) and !(ip.frag_offset > 0)"
+            if not bacnet:
+                wanted += " and !(udp.port == 47808)"
+            _run("tshark", "-r", str(src), "-Y", wanted, "-F", "pcap", "-w", str(part))
             moved = Path(tmp) / f"moved{i}.pcap"  # every part starts at the same moment
             _run("editcap", "-t", f"{T0 - _times(part)[0]:.6f}", str(part), str(moved))
             parts.append(str(moved))
@@ -109,8 +112,9 @@ def main() -> None:
     ap.add_argument("--before-runs", type=int, default=1,
                     help="runs of the --before line (the first rounds only: the Python engine is slow)")
     ap.add_argument("--no-tshark", action="store_true")
+    ap.add_argument("--no-bacnet", action="store_true", help="leave BACnet/IP out (not in the kernel yet)")
     args = ap.parse_args()
-    path = build(args.packets)
+    path = build(args.packets, not args.no_bacnet)
     n = _count(path)
     print(f"{path.name}: {n:,} packets, {path.stat().st_size / 1e6:.0f} MB")
     lines: list[tuple[str, list[str], dict[str, str]]] = []
