@@ -1,12 +1,13 @@
-"""The fused kernel: pcap record walk, L2-L4, flow table, TCP sequence, PDU counting.
+"""The fused kernel: pcap record walk, L2-L4, flow table, TCP sequence, TCP and UDP PDU counting.
 
 One call walks the records of ``buf[pos:end]`` (classic pcap, draft-ietf-opsawg-pcap §5)
 until the buffer ends with a partial record, the event table is nearly full, or something
 only the Python engine can follow appears (``S_BAIL``). It mirrors the flow rules of
 :mod:`plantwarden.net.flows` and :mod:`plantwarden.net.tcpstream` (client = SYN side or
 the service-port guess, new flow on SYN after close or after 300 s idle, retransmissions
-dropped, mid-stream start on the first segment longer than one byte) and writes events
-for Python in capture order: frames and PDUs to hand over, flows that ended.
+dropped, mid-stream start on the first segment longer than one byte; UDP flows keyed apart
+from TCP ones, their client guessed from the UDP service ports: :mod:`plantwarden.fast.udp`)
+and writes events for Python in capture order: frames and PDUs to hand over, flows that ended.
 """
 
 # numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
