@@ -27,7 +27,7 @@ from plantwarden.fast.detecting import _text_slot
 from plantwarden.fast.labels import describe
 from plantwarden.fast.learnconv import RunLearner
 from plantwarden.fast.tables import Tables
-from plantwarden.fast.watch import PROTOS, label_tables
+from plantwarden.fast.watch import label_tables
 from plantwarden.fast.watchk import W_SKEY, W_SPOOL, W_SVAL
 from plantwarden.net.decode import Decoder
 from plantwarden.net.detect import ProtocolIndex
@@ -37,6 +37,8 @@ from plantwarden.protocols.base import Anomaly, Identity, Operation, PointValue
 from plantwarden.protocols.registry import SPECS
 
 _M64 = (1 << 64) - 1
+_ADDR_BITS, _PROTO_BITS = 22, 5  # address ids (layout.ADDR_CAP), kernel protocol ids (layout.P_*)
+_ADDR_MASK = (1 << _ADDR_BITS) - 1
 
 
 class KernelLearner(RunLearner):
@@ -89,18 +91,20 @@ class KernelLearner(RunLearner):
     def _map(self, recs: np.ndarray) -> np.ndarray:
         """(channel id, symbol id, ts) of each record; its code counted with its unit and range.
 
-        Rows are grouped by one int64 key each (address ids < 2^22, labels < 2^32, units
-        < 2^8, points < 2^20): sorting one column is several times faster than ``np.unique``
-        over rows."""
+        Rows are grouped by one int64 key each (address ids < 2^22, protocol ids < 2^5,
+        labels < 2^32, units < 2^8, points < 2^20): sorting one column is several times
+        faster than ``np.unique`` over rows. A channel's protocol is its labels' name
+        (``labels.describe``), so every protocol the kernel labels has one."""
         name, text = self.names
         labels = recs[:, L.RC_PB]
-        pairs, inverse = np.unique((recs[:, L.RC_A] << 25) | (recs[:, L.RC_B] << 3) | (labels >> 24),
-                                   return_inverse=True)
+        packed = (recs[:, L.RC_A] << (_ADDR_BITS + _PROTO_BITS)) | (recs[:, L.RC_B] << _PROTO_BITS)
+        pairs, first, inverse = np.unique(packed | (labels >> 24), return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         chan_of = np.empty(len(pairs), np.int64)
         keys = []
-        for j, pair in enumerate(pairs.tolist()):
-            key = (name(pair >> 25), name((pair >> 3) & 0x3FFFFF), PROTOS[pair & 7])
+        for j, (pair, label) in enumerate(zip(pairs.tolist(), labels[first].tolist(), strict=True)):
+            client, server = pair >> (_ADDR_BITS + _PROTO_BITS), (pair >> _PROTO_BITS) & _ADDR_MASK
+            key = (name(client), name(server), describe(label)[0])
             keys.append(key)
             chan_of[j] = self.channel_ids.setdefault(key, len(self.channel_ids))
         chans = chan_of[inverse]
