@@ -32,11 +32,11 @@ def test_revision_0013_upgrades_from_0012_and_downgrades(store_url: str) -> None
         engine.dispose()
     assert "plan_runs" not in tables(store_url)
     choose_site(store_url, "alpha", create=True)
-    assert upgrade(store_url) == migrate.head_revision() == "0013"
+    assert upgrade(store_url) == migrate.head_revision()
     assert {"plan_runs", "plan_pins"} <= tables(store_url)
     assert downgrade(store_url, "0012") == "0012"
     assert not {"plan_runs", "plan_pins"} & tables(store_url) and "compliance_statements" in tables(store_url)
-    assert upgrade(store_url) == "0013"
+    assert upgrade(store_url) == migrate.head_revision()
 
 
 def test_a_run_and_a_pin_are_stored_and_the_pin_audited(store_url: str) -> None:
