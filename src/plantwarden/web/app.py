@@ -47,8 +47,11 @@ def create_app(db_url: str, *, tls: bool = False) -> FastAPI:
     web = WebState(db_url, open_engine(db_url), tls=tls)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         yield
+        jobs = getattr(started.state, "capture_jobs", None)
+        if jobs is not None:
+            jobs.shutdown()
         web.engine.dispose()
 
     app = FastAPI(
