@@ -118,7 +118,7 @@ def columns(url: str, table: str) -> set[str]:
 def test_revision_0017_adds_the_rotation_columns_and_downgrades(store_url: str) -> None:
     token = make_central(store_url, None)
     rotated = rotate_sensor(store_url, SENSOR, grace=timedelta(hours=1), actor="ana")
-    assert downgrade(store_url, "0015") == "0015"
+    assert downgrade(store_url, "0016") == "0016"
     assert "previous_token_sha256" not in columns(store_url, "sensors")
     assert "pending_private_key" not in columns(store_url, "sensor_identity")
     assert upgrade(store_url) == migrate.head_revision()  # the sensor kept, its grace gone

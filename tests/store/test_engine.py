@@ -60,6 +60,8 @@ TABLES = {
     "plan_runs",
     "plan_pins",
     "plan_control_checks",
+    "capture_jobs",
+    "login_failures",
 }
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/plantwarden"
 

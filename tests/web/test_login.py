@@ -163,7 +163,7 @@ def _attempt(client: TestClient, name: str, password: str) -> int:
 
 def test_rate_limit_per_user_name(client: TestClient, world: World) -> None:
     clock = Clock()
-    client.app.state.pw.limiter = LoginLimiter(clock=clock)  # type: ignore[attr-defined]
+    client.app.state.pw.limiter = LoginLimiter(client.app.state.pw.engine, clock=clock)  # type: ignore[attr-defined]
     assert [_attempt(client, "ana", "wrong password here") for _ in range(5)] == [401] * 5
     form = {"name": "ana", "password": PASSWORD, "csrf": login_form_token(client)}
     refused = client.post("/login", data=form)  # the right password, too late
@@ -176,7 +176,7 @@ def test_rate_limit_per_user_name(client: TestClient, world: World) -> None:
 
 
 def test_rate_limit_per_client_address(client: TestClient) -> None:
-    client.app.state.pw.limiter = LoginLimiter(clock=Clock())  # type: ignore[attr-defined]
+    client.app.state.pw.limiter = LoginLimiter(client.app.state.pw.engine, clock=Clock())  # type: ignore[attr-defined]
     for name in ("u1", "u2", "u3", "u4", "u5"):
         assert _attempt(client, name, "wrong password here") == 401
     assert _attempt(client, "vic", PASSWORD) == 429  # another name, the same address

@@ -186,6 +186,7 @@ class Anomaly(Base):
 
 
 from plantwarden.access import models as _access_models  # noqa: E402,F401  (registers the access tables)
+from plantwarden.analyze import job_models as _job_models  # noqa: E402,F401  (capture upload jobs)
 from plantwarden.compliance import models as _compliance_models  # noqa: E402,F401  (registers the compliance table)
 from plantwarden.incidents import models as _incident_models  # noqa: E402,F401  (registers incident tables)
 from plantwarden.people import models as _people_models  # noqa: E402,F401  (registers the people tables)

@@ -48,8 +48,11 @@ def create_app(db_url: str, *, tls: bool = False, max_batch_bytes: int = 64 << 2
     web = WebState(db_url, open_engine(db_url), tls=tls, max_batch_bytes=max_batch_bytes)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         yield
+        jobs = getattr(started.state, "capture_jobs", None)
+        if jobs is not None:
+            jobs.shutdown()
         web.engine.dispose()
 
     app = FastAPI(

@@ -25,7 +25,10 @@ class WebState:
     max_batch_bytes: int = 64 << 20  # the sensors' ingest route (serve --max-batch)
     session_idle: timedelta = timedelta(hours=8)
     session_max: timedelta = timedelta(hours=24)
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    limiter: LoginLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = LoginLimiter(self.engine)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -6,7 +6,8 @@ The upload is streamed to a temporary file and refused past :data:`MAX_BYTES` (4
 ``PLANTWARDEN_UPLOAD_MAX_MB``); a file whose first bytes are not a pcap, pcapng or gzip is
 refused at once (422, as ``plantwarden analyze`` says it); a capture damaged further on fails
 its job with the readers' message, which names the packet. A stored capture is audited as
-``capture.upload``."""
+``capture.upload``. Jobs are rows of the store, so with ``serve --workers N`` the poll may
+land on any worker."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def jobs_of(request: Request) -> Jobs:
     with _lock:
         jobs: Jobs | None = getattr(request.app.state, "capture_jobs", None)
         if jobs is None:
-            jobs = Jobs(state(request).db_url)
+            web = state(request)
+            jobs = Jobs(web.db_url, web.engine)
             request.app.state.capture_jobs = jobs
     return jobs
 

@@ -1,7 +1,7 @@
 """Sensor re-registration: a rotated token's grace period (central), a pending key (sensor).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07
 
 ``plantwarden sensor rotate NAME`` gives a registered sensor a new token (and, with
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
