@@ -26,9 +26,11 @@ class Counting(KernelLearner):
     def __init__(self, index: ProtocolIndex, batch: int) -> None:
         super().__init__(index, batch)
         self.kernel_requests = self.kernel_runs = 0
+        self.kernel_protos: set[int] = set()
 
     def defer(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
         self.kernel_requests += len(recs)
+        self.kernel_protos.update((recs[:, layout.RC_PB] >> 24).tolist())
         super().defer(recs, name, text)
 
     def open_run(self, *args: Any) -> None:
@@ -44,7 +46,8 @@ def _fast(paths: list[Path], batch: int = 1 << 18) -> tuple[dict[str, object], C
 
 
 KERNEL_PROTOCOLS = {"modbus-pymodbus.pcap", "s7comm-snap7.pcap", "enip-cpppo.pcap", "opcua-asyncua.pcap",
-                    "normal.pcap", "modbus-iti-modbus_test_data_part1.pcap"}
+                    "normal.pcap", "modbus-iti-modbus_test_data_part1.pcap", "iec104-c104.pcap",
+                    "iec104-iti-TestDissectIec104.pcap"}
 
 
 @pytest.mark.parametrize("capture", CAPTURES, ids=lambda p: p.name)
@@ -75,3 +78,17 @@ def test_kernel_learns_the_same_baseline_with_small_tables(capture: Path,
     pure = _learn(Learner(ProtocolIndex(SPECS)), [capture])
     assert _fast([capture])[0] == pure
     assert _fast([capture], batch=3)[0] == pure
+
+
+@pytest.mark.parametrize("capture", [c for c in CAPTURES if c.name.startswith("iec104-")],
+                         ids=lambda p: p.name)
+def test_kernel_learns_iec104(capture: Path) -> None:
+    """IEC 104 requests (protocol id 8, above the three bits the records once packed it in)
+    learned from the kernel's records: the pure learner's document, iec104 channels in it."""
+    pure = _learn(Learner(ProtocolIndex(SPECS)), [capture])
+    fast, learner = _fast([capture])
+    assert fast == pure
+    assert layout.P_IEC104 in learner.kernel_protos
+    channels = fast["channels"]
+    assert isinstance(channels, list)
+    assert any(ch["proto"] == "iec104" and ch["requests"] > 0 for ch in channels)

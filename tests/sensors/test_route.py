@@ -19,7 +19,7 @@ from plantwarden.sensors.identity import load_identity
 from plantwarden.sensors.outbox import depth, peek
 from plantwarden.sensors.push import push
 from plantwarden.sensors.transport import CentralRefused, HttpTransport
-from sensors.conftest import SENSOR, SITE, make_central
+from sensors.conftest import SENSOR, SITE, cli, make_central
 from sensors.content import site_content
 from sensors.plant import plant
 from sensors.tlscentral import make_certificates
@@ -79,3 +79,22 @@ def test_the_sensors_transport_pushes_into_serve(tmp_path: Path) -> None:
         assert site_content(central, SITE) == site_content(sensor_db, SITE)
     assert refusals(central) == ["wrong_site", "malformed", "replay_differs"]
     assert not any(site_content(central, "beta").values())  # nothing reached the other site
+
+
+def test_a_batch_over_the_servers_cap_is_413_in_the_error_shape(tmp_path: Path) -> None:
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    token = make_central(central, None)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    big = b'{"pad": "' + b"x" * (1 << 20) + b'"}'  # just over 1 MiB
+    with serving(central, "--max-batch", "1MiB", timeout_s=120) as served:
+        url = served.base + f"/api/v1/sensors/{SENSOR}/batches"
+        declared = httpx.post(url, content=big, headers=auth, timeout=60)
+        streamed = httpx.post(url, content=iter([big[:4096], big[4096:]]), headers=auth, timeout=60)
+        small = httpx.post(url, content=b"{}", headers=auth, timeout=60)
+    for answer in (declared, streamed):
+        error = answer.json()["error"]
+        assert answer.status_code == 413 and error["code"] == "too_large" and error["status"] == 413
+        assert "at most 1 MiB (serve --max-batch)" in error["message"]
+    assert small.status_code == 422 and small.json()["error"]["code"] == "malformed"
+    bad = cli("serve", "--max-batch", "lots", db=tmp_path / "central.db", check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--max-batch 'lots'" in bad.stderr

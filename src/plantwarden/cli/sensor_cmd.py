@@ -8,14 +8,13 @@ register`` (the token, shown once), ``sensor list``, ``sensor import`` (a bundle
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from plantwarden.cli import sensor_run
+from plantwarden.cli import sensor_keys, sensor_run
 from plantwarden.cli.audit_cmd import ByOption
 from plantwarden.cli.console import err, out
 from plantwarden.cli.listing import Cell, CsvOption, Time, emit
@@ -23,6 +22,7 @@ from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
 from plantwarden.cli.outfile import ForceOption, guard
 from plantwarden.errors import UsageError
 from plantwarden.settings import Settings
+from plantwarden.sizes import parse_size
 
 
 class SensorGroup(TyperGroup):
@@ -40,11 +40,14 @@ class SensorGroup(TyperGroup):
 
 sensor_app = typer.Typer(
     cls=SensorGroup,
-    help="Sensors: analyse at the plant and push to the central (run, init, push, status, export); "
-    "at the central: register, list, import.",
+    help="Sensors: analyse at the plant and push to the central (run, init, push, status, export, "
+    "rekey, adopt); at the central: register, rotate, list, import.",
     no_args_is_help=True,
 )
 sensor_app.command("run")(sensor_run.run)
+sensor_app.command("rotate")(sensor_keys.rotate)
+sensor_app.command("rekey")(sensor_keys.rekey)
+sensor_app.command("adopt")(sensor_keys.adopt)
 
 
 def register(app: typer.Typer) -> None:
@@ -53,19 +56,6 @@ def register(app: typer.Typer) -> None:
 
 def _url(db: str | None) -> str:
     return Settings.load(db).db_url
-
-
-SIZE = re.compile(r"^(\d+)\s*(|b|k|kb|m|mb|g|gb|kib|mib|gib)$")
-UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
-
-
-def parse_size(text: str) -> int:
-    """``500MiB``, ``2GiB``, ``1GB``, ``800M``, or bytes (``KB``/``MB``/``GB`` are powers of 1000)."""
-    found = SIZE.match(text.strip().lower())
-    if found is None or int(found.group(1)) == 0:
-        raise UsageError(f"invalid size {text!r}: e.g. 500MiB, 2GiB, 1GB")
-    unit = found.group(2)
-    return int(found.group(1)) * UNITS[unit if unit in UNITS else unit[0]]
 
 
 @sensor_app.command("init")

@@ -15,6 +15,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from plantwarden.detect import ops
 from plantwarden.detect.baseline import Baseline, Channel, Code, Conversation, Learned, Period, Talker
 from plantwarden.detect.convkey import ConvKey, Orienter, is_unicast
@@ -154,14 +156,36 @@ class Learner:
                 )
                 for k, v in sorted(self.convs.items())
             ],
-            channels=[_channel(k, ch) for k, ch in sorted(self.channels.items())],
+            channels=self._channels(),
         )
 
+    def _channels(self) -> list[Channel]:
+        return [_channel(k, ch) for k, ch in sorted(self.channels.items())]
 
-def _period(sym: str, med: float, mad: float, windows: list[float], samples: int) -> Period:
-    low, high = round(min(windows), 6), round(max(windows), 6)
+
+def _sorted_median(s: np.ndarray) -> np.ndarray:
+    """``statistics.median`` of each row of ``s`` (sorted along its last axis): the middle
+    value, or the two middle values' sum halved, the same doubles."""
+    n = s.shape[-1]
+    middle: np.ndarray = s[..., n // 2] if n % 2 else (s[..., n // 2 - 1] + s[..., n // 2]) / 2
+    return middle
+
+
+def window_stats(values: list[float], width: int = WINDOW) -> tuple[float, float, float, float]:
+    """(median, MAD, smallest, largest) of the window medians, as :func:`robust` over
+    :func:`window_medians` gives them (the same doubles), in whole-array operations."""
+    v = np.asarray(values, np.float64)
+    rows = np.arange(len(v) - width + 1)[:, None] + np.arange(width)
+    windows = _sorted_median(np.sort(v[rows], axis=1))
+    med = _sorted_median(np.sort(windows))
+    mad = _sorted_median(np.sort(np.abs(windows - med)))
+    return float(med), float(mad), float(windows.min()), float(windows.max())
+
+
+def _period(sym: str, med: float, mad: float, low: float, high: float, samples: int) -> Period:
     return Period(
-        symbol=sym, median_s=round(med, 6), mad_s=round(mad, 6), samples=samples, low_s=low, high_s=high
+        symbol=sym, median_s=round(med, 6), mad_s=round(mad, 6), samples=samples, low_s=round(low, 6),
+        high_s=round(high, 6),
     )
 
 
@@ -169,10 +193,9 @@ def _channel(key: ops.ChannelKey, ch: _Channel) -> Channel:
     periods = []
     for sym, values in sorted(ch.intervals.items()):
         if len(values) >= max(MIN_INTERVALS, WINDOW):
-            windows = window_medians(values)
-            med, mad = robust(windows)
+            med, mad, low, high = window_stats(values)
             if med > 0:
-                periods.append(_period(sym, med, mad, windows, len(values)))
+                periods.append(_period(sym, med, mad, low, high, len(values)))
     trained = ch.requests >= MIN_SEQUENCE_REQUESTS and ch.last_new * 2 <= ch.requests
     codes = [
         Code(

@@ -63,6 +63,10 @@ class FastCollector(Collector):
                                  self.conversation_classes)
 
 
+def _transport(e: list[int]) -> str:
+    return "udp" if e[L.E_UDP] else "tcp"
+
+
 def _describe_row(label: int) -> tuple[str, str, str]:
     proto, code, _, op_class = describe(label)
     return proto, code, op_class.value
@@ -131,7 +135,10 @@ class Bridge:
             elif kind == L.K_HANDOVER:
                 self._adopt(e)
             elif kind == L.K_END:  # its edge is in the kernel's edge table
-                self.sessions.pop(e[L.E_SERIAL], None)
+                ended = self.sessions.pop(e[L.E_SERIAL], None)
+                flush = getattr(ended[1], "flush", None) if ended is not None else None
+                if flush is not None:  # as FlowEngine._end: operations a session holds (dnp3)
+                    flush(self.emit)
             elif kind == L.K_TICK and detection is not None:
                 detection.tick(e)
         if detection is not None and recs is not None:
@@ -141,7 +148,8 @@ class Bridge:
     def _flow(self, e: list[int]) -> Flow:
         client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
         cport, sport, first = e[L.E_CPORT], e[L.E_SPORT], e[L.E_FIRST]
-        flow = Flow(flow_id("tcp", client, cport, server, sport, first), "tcp", client, cport, server, sport,
+        tr = _transport(e)
+        flow = Flow(flow_id(tr, client, cport, server, sport, first), tr, client, cport, server, sport,
                     first, e[L.E_LAST], syn_seen=bool(e[L.E_SYN]), state=L.STATES[e[L.E_STATE]],
                     fins=e[L.E_FINS])
         flow.packets = [e[L.E_PK0], e[L.E_PK1]]
@@ -154,7 +162,7 @@ class Bridge:
         if known is None:
             spec = self.specs[e[L.E_PROTO]]
             client, server = self.addr(e[L.E_CLIENT]), self.addr(e[L.E_SERVER])
-            fid = flow_id("tcp", client, e[L.E_CPORT], server, e[L.E_SPORT], e[L.E_FIRST])
+            fid = flow_id(_transport(e), client, e[L.E_CPORT], server, e[L.E_SPORT], e[L.E_FIRST])
             known = self.sessions[e[L.E_SERIAL]] = (fid, spec.new_session())
         return known
 
@@ -166,7 +174,7 @@ class Bridge:
         ctx = PduContext(self.capture, e[L.E_FRAME], e[L.E_TS], fid,
                          Direction.TO_SERVER if d == 0 else Direction.TO_CLIENT,
                          c if d == 0 else s, s if d == 0 else c, cp if d == 0 else sp, sp if d == 0 else cp,
-                         "tcp", e[L.E_FRAME])
+                         _transport(e), e[L.E_FRAME])
         try:
             session.on_pdu(pdu, ctx, self.emit)
         except Exception as exc:  # same guard as FlowEngine._deliver
@@ -199,6 +207,11 @@ class Bridge:
             state = getattr(session, "_state", None)
             if state is not None:
                 state.jobs[key] = (aux, [])
+        elif proto == L.P_DNP3:  # fast.dnp3: a Read (master << 20 | outstation << 4 | sequence)
+            remember = getattr(getattr(session, "_app", None), "_remember", None)
+            if remember is not None:
+                _, _, name, op_class = describe(label)
+                remember((key >> 20, key >> 4 & 0xFFFF, key & 0x0F), name, op_class)
         elif proto == L.P_ENIP:
             cip = getattr(session, "cip", None)
             if cip is not None:  # fast.cip: an Unconnected Send embedding Read Tag (path unknown)
@@ -209,6 +222,9 @@ class Bridge:
     def _adopt(self, e: list[int]) -> None:
         """The Python engine takes a flow over, as it would stand had it seen every packet."""
         flow = self._flow(e)
+        if e[L.E_UDP]:
+            self._adopt_udp(flow, e)
+            return
         flow.streams = [TcpStream(), TcpStream()]
         for stream, nseq in zip(flow.streams, (e[L.E_NSEQ0], e[L.E_NSEQ1]), strict=True):
             stream.next_seq = nseq if nseq >= 0 else None
@@ -222,6 +238,19 @@ class Bridge:
         key = ("tcp", 6, *x, *y) if x <= y else ("tcp", 6, *y, *x)
         if key in self.engine.flows:
             self.engine._end(key)  # the flow that ran under this key before a restart
+        self.engine.flows[key] = flow
+
+    def _adopt_udp(self, flow: Flow, e: list[int]) -> None:
+        """A UDP flow (fast.udp): its spec once its first payload passed the probe (one try),
+        none before, or for a flow no decoder takes (``P_SSDP``, whose tries decide nothing)."""
+        known = self.sessions.pop(e[L.E_SERIAL], None)
+        if flow.spec is not None:
+            flow.tries = 1
+            flow.session = known[1] if known is not None else flow.spec.new_session()
+        x, y = (flow.client, flow.client_port), (flow.server, flow.server_port)
+        key = ("udp", 17, *x, *y) if x <= y else ("udp", 17, *y, *x)
+        if key in self.engine.flows:
+            self.engine._end(key)  # the flow that ran under this key before it went idle
         self.engine.flows[key] = flow
 
     # -- the end -------------------------------------------------------------------------
@@ -246,10 +275,10 @@ class Bridge:
         t, edges, protos = self.t, self.out.edges, {pid: spec.name for pid, spec in self.specs.items()}
         used = np.flatnonzero(t.ekey[:, 1])
         keys = t.ekey[used].tolist()
-        total = 0
         for (k0, k1), (flows, packets, nbytes, first, last) in zip(keys, t.edges[used].tolist(), strict=True):
             port, proto = (k1 >> 8) & 0xFFFF, protos.get(k1 & 0xFF, "")
-            key = (names[k0 >> 32], names[k0 & 0xFFFFFFFF], "tcp", port, proto)
+            tr = "udp" if k1 >> 40 & 1 else "tcp"
+            key = (names[k0 >> 32], names[k0 & 0xFFFFFFFF], tr, port, proto)
             e = edges.get(key)
             if e is None:
                 e = edges[key] = EdgeStats(first_ns=first, last_ns=last)
@@ -257,9 +286,7 @@ class Bridge:
             e.packets += packets
             e.bytes += nbytes
             e.first_ns, e.last_ns = min(e.first_ns, first), max(e.last_ns, last)
-            total += flows
-        if total:
-            self.out.flow_count["tcp"] += total
+            self.out.flow_count[tr] += flows
 
     def _per_label(self, labels: np.ndarray, vals: np.ndarray) -> None:
         """Code counts, operation classes and first names: one update per distinct label."""

@@ -38,7 +38,7 @@ from plantwarden.fast.inputs import Opened, Prefixed, fill, open_input
 from plantwarden.fast.kernel import expire, finish, walk
 from plantwarden.fast.tables import Tables
 from plantwarden.fast.watchk import W_REC, W_WG
-from plantwarden.net.detect import ProtocolIndex
+from plantwarden.net.detect import IT_SERVICE_PORTS, ProtocolIndex
 from plantwarden.net.flows import FlowEngine
 from plantwarden.protocols.base import Emitter, ProtocolSpec
 from plantwarden.protocols.registry import SPECS
@@ -58,12 +58,22 @@ SAMPLING = {
 def _setup(t: Tables, index: ProtocolIndex) -> dict[int, ProtocolSpec]:
     specs: dict[int, ProtocolSpec] = {}
     for port in index.tcp:
-        t.svc[port] = 1
+        t.svc[port] |= L.SVC_TCP
+    for port in index.udp:
+        t.svc[port] |= L.SVC_UDP
     for port, pid in L.KERNEL_PORTS.items():
         spec = index.tcp.get(port)
         if spec is not None and spec.name == L.SPEC_NAMES[pid]:
             t.kport[port] = pid
             specs[pid] = spec
+    for port, pid in L.UDP_KERNEL_PORTS.items():
+        spec = index.udp.get(port)
+        if spec is not None and spec.name == L.UDP_SPEC_NAMES[pid]:
+            t.kport[port] |= pid << L.KPORT_UDP_SHIFT
+            specs[pid] = spec
+    for port in (*range(1024), *IT_SERVICE_PORTS):  # index.choose never guesses there (fast.udp)
+        if port not in index.udp:
+            t.kport[port] |= L.P_SSDP << L.KPORT_UDP_SHIFT
     return specs
 
 

@@ -40,6 +40,7 @@ def flow_event(ev: np.ndarray, ne: int, kind: int, fl: np.ndarray, fkey: np.ndar
     ev[ne, L.E_SKEY], ev[ne, L.E_SLABEL], ev[ne, L.E_SAUX] = row[L.F_SKEY], row[L.F_SLABEL], row[L.F_SAUX]
     ev[ne, L.E_SKEY2], ev[ne, L.E_SLABEL2] = row[L.F_SKEY2], row[L.F_SLABEL2]
     ev[ne, L.E_SAUX2] = row[L.F_SAUX2]
+    ev[ne, L.E_UDP] = np.int64((fkey[i, 1] >> np.uint64(32)) & np.uint64(1))
     return ne + 1
 
 

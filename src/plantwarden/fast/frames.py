@@ -2,8 +2,8 @@
 
 Layouts: IEEE 802.3 clause 3 and 802.1Q-2018 clause 9 (tags 0x8100, 0x88A8, 0x9100),
 RFC 791 3.1 (IPv4), RFC 8200 3 and 4 (IPv6 and its extension headers), RFC 9293 3.1 (TCP).
-Anything the Python decoder would flag with a note, and every frame that is not plain TCP
-over IPv4/IPv6, is left to Python; addresses still go into the host sets here (sets: the
+RFC 768 (UDP). Anything the Python decoder would flag with a note, and every frame that is
+not plain TCP or UDP over IPv4/IPv6, is left to Python; addresses still go into the host sets here (sets: the
 union with what Python adds is the same).
 """
 
@@ -21,7 +21,7 @@ from plantwarden.fast.tables import OCCUPIED, mix
 # parse result columns (int64 r[12])
 R_KIND, R_SRC, R_DST, R_SPORT, R_DPORT, R_FLAGS, R_SEQ, R_ACK, R_POFF, R_PLEN, R_WEIRD = range(11)
 R_PORTPROTO, R_MAC, R_HANDED, R_TTL = 11, 12, 13, 14
-KIND_PY, KIND_TCP, KIND_BAIL = 0, 1, 2
+KIND_PY, KIND_TCP, KIND_BAIL, KIND_UDP = 0, 1, 2, 3
 _EXT_GENERIC = (0, 43, 60, 135, 139, 140)
 
 
@@ -73,6 +73,20 @@ def _tcp(b: np.ndarray, s: int, end: int, r: np.ndarray) -> None:
 
 
 @jit(inline="always")
+def _udp(b: np.ndarray, s: int, end: int, r: np.ndarray) -> None:
+    """UDP header at ``s`` (RFC 768): the payload as ``net.transport.udp`` cuts it (the length
+    field when it fits, else the rest of the datagram). Shorter than 8 bytes: Python's note."""
+    if end - s < 8:
+        return
+    r[R_SPORT] = (np.int64(b[s]) << 8) | np.int64(b[s + 1])
+    r[R_DPORT] = (np.int64(b[s + 2]) << 8) | np.int64(b[s + 3])
+    length = (np.int64(b[s + 4]) << 8) | np.int64(b[s + 5])
+    stop = s + length if 8 <= length <= end - s else end
+    r[R_KIND] = KIND_UDP
+    r[R_POFF], r[R_PLEN] = s + 8, stop - s - 8
+
+
+@jit(inline="always")
 def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval: np.ndarray,
           g: np.ndarray) -> None:
     if end - o < 20:
@@ -82,12 +96,16 @@ def _ipv4(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
     r[R_TTL] = np.int64(b[o + 8])
     ihl = (np.int64(b[o]) & 15) * 4
     total = (np.int64(b[o + 2]) << 8) | np.int64(b[o + 3])
-    if np.int64(b[o]) >> 4 != 4 or ihl < 20 or total < ihl or np.int64(b[o + 9]) != 6:
+    proto = np.int64(b[o + 9])
+    if np.int64(b[o]) >> 4 != 4 or ihl < 20 or total < ihl or (proto != 6 and proto != 17):
         return
     if (np.int64(b[o + 6]) & 0x3F) or b[o + 7]:
         r[R_KIND] = KIND_BAIL  # a fragment: the Python defragmenter owns what follows
         return
-    _tcp(b, o + ihl, min(o + total, end), r)
+    if proto == 6:
+        _tcp(b, o + ihl, min(o + total, end), r)
+    else:
+        _udp(b, o + ihl, min(o + total, end), r)
     if o + total > end:
         r[R_WEIRD] = 1
 
@@ -117,9 +135,12 @@ def _ipv6(b: np.ndarray, o: int, end: int, r: np.ndarray, akey: np.ndarray, aval
         hl = (np.int64(b[pos + 1]) + 1) * 8 if nxt != 51 else (np.int64(b[pos + 1]) + 2) * 4
         nxt = np.int64(b[pos])
         pos += hl
-    if nxt != 6 or pos > stop:
+    if (nxt != 6 and nxt != 17) or pos > stop:
         return
-    _tcp(b, pos, stop, r)
+    if nxt == 6:
+        _tcp(b, pos, stop, r)
+    else:
+        _udp(b, pos, stop, r)
     r[R_WEIRD] |= weird
 
 

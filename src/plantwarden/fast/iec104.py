@@ -18,8 +18,10 @@ ASDU in 4096 (its point values, as the other protocols sample reads). The sessio
 N(S) per direction, so the kernel keeps the next expected N(S) of each direction in the
 flow's pairing slot (``T_LABEL`` towards the server, ``T_AUX`` towards the client, each + 1,
 0 = none yet), and every I-format APDU it routes first primes the session with them
-(``A_PRIME_ROUTE``; ``fast.bridge`` sets the session's ``_next_seq``). With detection or
-learning on, every APDU goes to the session (the baseline's rules read them there).
+(``A_PRIME_ROUTE``; ``fast.bridge`` sets the session's ``_next_seq``). With detection on,
+every APDU goes to the session (the baseline's rules read them there); learning counts them
+as without detection, and writes a record for each request among them (``S``, ``U`` act:
+``fast.watch._request_mode``).
 """
 
 # numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
@@ -30,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from plantwarden.fast.jit import jit
-from plantwarden.fast.layout import A_COUNT, A_PRIME_ROUTE, A_ROUTE, G_DETECT, G_LEARN, P_IEC104
+from plantwarden.fast.layout import A_COUNT, A_PRIME_ROUTE, A_ROUTE, G_DETECT, P_IEC104
 from plantwarden.fast.protos import T_LABEL, sampled, u16le
 from plantwarden.protocols.iec104 import wire
 
@@ -98,7 +100,7 @@ def _countable_asdu(b: np.ndarray, o: int, n: int) -> int:
 def iec104_pdu(b: np.ndarray, o: int, n: int, d: int, tmp: np.ndarray, g: np.ndarray) -> tuple[int, int]:
     length = np.int64(b[o + 1])
     c1 = np.int64(b[o + 2])
-    counting = length <= wire.APDU_MAX_LEN and g[G_DETECT] == 0 and g[G_LEARN] == 0
+    counting = length <= wire.APDU_MAX_LEN and g[G_DETECT] == 0
     if c1 & 0x01 == 0:
         seq = u16le(b, o + 2) >> 1
         expected = tmp[T_LABEL + d]

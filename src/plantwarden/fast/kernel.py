@@ -1,12 +1,13 @@
-"""The fused kernel: pcap record walk, L2-L4, flow table, TCP sequence, PDU counting.
+"""The fused kernel: pcap record walk, L2-L4, flow table, TCP sequence, TCP and UDP PDU counting.
 
 One call walks the records of ``buf[pos:end]`` (classic pcap, draft-ietf-opsawg-pcap §5)
 until the buffer ends with a partial record, the event table is nearly full, or something
 only the Python engine can follow appears (``S_BAIL``). It mirrors the flow rules of
 :mod:`plantwarden.net.flows` and :mod:`plantwarden.net.tcpstream` (client = SYN side or
 the service-port guess, new flow on SYN after close or after 300 s idle, retransmissions
-dropped, mid-stream start on the first segment longer than one byte) and writes events
-for Python in capture order: frames and PDUs to hand over, flows that ended.
+dropped, mid-stream start on the first segment longer than one byte; UDP flows keyed apart
+from TCP ones, their client guessed from the UDP service ports: :mod:`plantwarden.fast.udp`)
+and writes events for Python in capture order: frames and PDUs to hand over, flows that ended.
 """
 
 # numba kernels compute with numpy scalar types (np.int64) that stand for ints here:
@@ -21,6 +22,7 @@ from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import (
     KIND_BAIL,
     KIND_TCP,
+    KIND_UDP,
     R_DPORT,
     R_DST,
     R_KIND,
@@ -33,6 +35,7 @@ from plantwarden.fast.frames import (
 from plantwarden.fast.jit import jit
 from plantwarden.fast.segment import count, tcp_packet
 from plantwarden.fast.tables import OCCUPIED, delete, find, find_or_add
+from plantwarden.fast.udp import udp_packet
 from plantwarden.fast.watchk import (
     CV_ZONE,
     P_ANSWERED,
@@ -71,7 +74,9 @@ def add_edge(ekey: np.ndarray, edges: np.ndarray, g: np.ndarray, fkey: np.ndarra
         k0, port = (a << np.uint64(32)) | bb, ports & 0xFFFF
     else:
         k0, port = (bb << np.uint64(32)) | a, ports >> 16
-    j = find_or_add(ekey, k0, OCCUPIED | np.uint64((port << 8) | row[L.F_PROTO]), g, L.G_EDGES)
+    udp = (fkey[i, 1] >> np.uint64(32)) & np.uint64(1)  # the flow's transport (bit 40 of the edge key)
+    j = find_or_add(ekey, k0, OCCUPIED | (udp << np.uint64(40)) | np.uint64((port << 8) | row[L.F_PROTO]), g,
+                    L.G_EDGES)
     packets, nbytes = row[L.F_PK0] + row[L.F_PK1], row[L.F_BY0] + row[L.F_BY1]
     if j < 0:
         j = -j - 1
@@ -106,11 +111,13 @@ def end_flow(ev: np.ndarray, ne: int, fl: np.ndarray, fkey: np.ndarray, i: int, 
 def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, svc: np.ndarray,
               kport: np.ndarray, g: np.ndarray, weird: bool, w: WTables, aval: np.ndarray) -> None:
     flags, sport, dport = r[5], r[R_SPORT], r[R_DPORT]  # frames.R_FLAGS == 5
+    udp = r[R_KIND] == KIND_UDP
     syn = flags & 0x12
-    if syn == 0x12:
+    if syn == 0x12 and not udp:
         client_is_src = False
-    elif syn != 0x02:
-        sk, dk = svc[sport] != 0, svc[dport] != 0
+    elif syn != 0x02 or udp:
+        bit = L.SVC_UDP if udp else L.SVC_TCP
+        sk, dk = svc[sport] & bit != 0, svc[dport] & bit != 0
         client_is_src = dk if sk != dk else dport <= sport
     else:
         client_is_src = True
@@ -124,9 +131,12 @@ def _new_flow(fl: np.ndarray, i: int, r: np.ndarray, a_is_src: bool, ts: int, sv
     row[L.F_SKEY2] = -1
     server_port = dport if client_is_src else sport
     client, server = (r[R_SRC], r[R_DST]) if client_is_src else (r[R_DST], r[R_SRC])
-    if g[L.G_DETECT] and kport[server_port] and not flow_watch(w, aval, row, client, server, server_port):
+    kp = kport[server_port] & 0xFF
+    if udp:  # detection and learning see every UDP packet in Python (fast.udp)
+        kp = 0 if g[L.G_DETECT] or g[L.G_LEARN] else (kport[server_port] >> L.KPORT_UDP_SHIFT) & 0xFF
+    elif g[L.G_DETECT] and kp and not flow_watch(w, aval, row, client, server, server_port):
         weird = True  # a conversation the baseline does not know: every rule sees it in Python
-    if kport[server_port] and not weird:
+    if kp and not weird:
         row[L.F_MODE] = L.MODE_KERNEL
         g[L.G_KFLOWS] += 1
     else:
@@ -140,12 +150,13 @@ def _flow_slot(fkey: np.ndarray, fl: np.ndarray, r: np.ndarray, ts: int, ev: np.
     """Row of the packet's flow (created, expired or restarted as the Python engine would)."""
     src, dst, sp, dp = r[R_SRC], r[R_DST], r[R_SPORT], r[R_DPORT]
     a_is_src = (src, sp) <= (dst, dp)
+    udp = np.uint64(1 if r[R_KIND] == KIND_UDP else 0) << np.uint64(32)  # the transport is in the key
     if a_is_src:
         k0 = (np.uint64(src) << np.uint64(32)) | np.uint64(dst)
-        k1 = OCCUPIED | np.uint64((sp << 16) | dp)
+        k1 = OCCUPIED | udp | np.uint64((sp << 16) | dp)
     else:
         k0 = (np.uint64(dst) << np.uint64(32)) | np.uint64(src)
-        k1 = OCCUPIED | np.uint64((dp << 16) | sp)
+        k1 = OCCUPIED | udp | np.uint64((dp << 16) | sp)
     i = find(fkey, k0, k1)
     if i >= 0:
         st = fl[i, L.F_STATE]
@@ -348,8 +359,14 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         if g[L.G_DETECT] and ts >= g[L.G_NEXT_TICK]:  # the polling rules' clock (rules.polling.tick)
             ne = tick_event(ev, ne, frame, ts)
             g[L.G_NEXT_TICK] = ts + L.TICK_NS
-        if g[L.G_ALLPY] or r[R_KIND] != KIND_TCP:
+        if g[L.G_ALLPY] or (r[R_KIND] != KIND_TCP and r[R_KIND] != KIND_UDP):
             ne = py_frame(ev, ne, frame, ts, pos + 16, incl, orig)
+        elif r[R_KIND] == KIND_UDP:
+            i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges, w, aval)
+            ne = udp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey, cval,
+                            seen, g, ev, ne, kport)
+            if not r[13]:  # frames.R_HANDED
+                count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
         else:
             i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges, w, aval)
             mark, want = ne, 0

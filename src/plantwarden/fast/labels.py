@@ -8,14 +8,32 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from plantwarden.fast.layout import P_CIP, P_COTP, P_ENIP, P_IEC104, P_MODBUS, P_OPCUA, P_S7
+from plantwarden.fast.layout import (
+    P_CIP,
+    P_COTP,
+    P_DNP3,
+    P_DNS,
+    P_ENIP,
+    P_ENIP_IO,
+    P_IEC104,
+    P_MDNS,
+    P_MODBUS,
+    P_NBNS,
+    P_NTP,
+    P_OPCUA,
+    P_S7,
+)
 from plantwarden.protocols.base import OpClass
 from plantwarden.protocols.cip.classify import meaning
 from plantwarden.protocols.cip.wire import Path
+from plantwarden.protocols.dnp3 import codes as dnp3_codes
+from plantwarden.protocols.dns import codes as dns_codes
 from plantwarden.protocols.enip import codes as enip_codes
 from plantwarden.protocols.enip.session import _COMMAND_CLASS
 from plantwarden.protocols.iec104 import codes as iec104_codes
 from plantwarden.protocols.modbus import codes as modbus_codes
+from plantwarden.protocols.nbns import codes as nbns_codes
+from plantwarden.protocols.ntp.session import MODES as NTP_MODES
 from plantwarden.protocols.opcua.codes import MESSAGE_CLASS, MESSAGE_TYPE, SERVICE_INFO
 from plantwarden.protocols.s7comm import codes as s7_codes
 
@@ -63,6 +81,31 @@ def _iec104(bits: int) -> Label:
     return "iec104", f"U:0x{code:02x}", iec104_codes.U_NAMES[code], OpClass.SESSION
 
 
+def _dnp3(bits: int) -> Label:
+    if bits >> 16:  # fast.dnp3.LINK: a link frame without user data
+        primary, function = bool(bits >> 4 & 1), bits & 0x0F
+        code = f"link:{'pri' if primary else 'sec'}/{function}"
+        return "dnp3", code, dnp3_codes.link_name(primary, function), OpClass.SESSION
+    function = bits & 0xFF
+    return "dnp3", str(function), dnp3_codes.function_name(function), dnp3_codes.function_class(function)
+def _dns(proto: int, bits: int) -> Label:
+    kind = "response" if bits >> 16 & 1 else "query"
+    tname = dns_codes.type_name(bits & 0xFFFF)
+    return "mdns" if proto == P_MDNS else "dns", f"{kind}:{tname}", f"{kind} {tname}", OpClass.OTHER
+
+
+def _udp(proto: int, bits: int) -> Label:
+    """The UDP protocols of fast.udp."""
+    if proto == P_NTP:
+        return "ntp", str(bits), NTP_MODES[bits], OpClass.TIME_SYNC
+    if proto == P_NBNS:
+        tname = nbns_codes.name_of(nbns_codes.RR_TYPES, bits)
+        return "nbns", f"query:{tname}", f"query {tname}", OpClass.OTHER
+    if proto == P_ENIP_IO:
+        return "cipio", "io", "Class 1 I/O", OpClass.IO_DATA
+    return _dns(proto, bits)
+
+
 @lru_cache(maxsize=4096)
 def describe(label: int) -> Label:
     """(proto, code, name, op_class) of a kernel label."""
@@ -84,4 +127,8 @@ def describe(label: int) -> Label:
         return "enip", f"0x{bits:04x}", enip_codes.COMMANDS[bits], _COMMAND_CLASS.get(bits, OpClass.OTHER)
     if proto == P_IEC104:
         return _iec104(bits)
+    if proto == P_DNP3:
+        return _dnp3(bits)
+    if proto in (P_DNS, P_MDNS, P_NTP, P_NBNS, P_ENIP_IO):
+        return _udp(proto, bits)
     raise ValueError(f"unknown kernel label 0x{label:08x}")

@@ -61,6 +61,7 @@ G_BINDS, G_EDGES = 29, 30  # entries of the binding and edge tables
 G_DETECT, G_NEXT_TICK = 31, 32  # detection on (1, 2 with a site model); next clock event (ns)
 TICK_NS = 1_000_000_000  # the clock events' period: the polling rules' stop check (rules.polling)
 G_LEARN = 33  # learning a baseline (fast.learning): runs of packets and every request as records
+G_SAMPLE_DNP3 = G_SAMPLE0 + 9  # IEC 104's write counter, which nothing counts: DNP3's sampled reads
 NG = 34
 
 # -- event columns (int64 ev[EVENT_CAP, NE]) ----------------------------------------------
@@ -68,6 +69,7 @@ E_KIND, E_FRAME, E_TS, E_OFF, E_LEN, E_ORIG, E_DIR, E_SERIAL = range(8)
 E_CLIENT, E_SERVER, E_CPORT, E_SPORT, E_PROTO, E_FIRST, E_LAST = range(8, 15)
 E_PK0, E_PK1, E_BY0, E_BY1, E_SYN, E_STATE, E_FINS, E_NSEQ0, E_NSEQ1 = range(15, 24)
 E_SKEY, E_SLABEL, E_SAUX, E_SKEY2, E_SLABEL2, E_SAUX2 = range(24, 30)
+E_UDP = 30  # 1: the event's flow is a UDP flow (fast.udp), 0: TCP
 NE = 32
 K_FRAME, K_PDU, K_PRIME, K_HANDOVER, K_END, K_PKT, K_TICK = 1, 2, 3, 4, 5, 6, 7
 K_LFRAME = 8  # a frame of link type E_DIR for Python, made by the engine, not the kernel (pcapng)
@@ -100,8 +102,23 @@ S_MORE, S_EVENTS, S_GARBAGE, S_BAIL, S_GROW = 0, 1, 2, 3, 4
 
 # -- protocols the kernel frames (label = proto << 24 | code bits) -------------------------
 P_NONE, P_MODBUS, P_S7, P_COTP, P_OPCUA, P_ENIP, P_BIND, P_CIP, P_IEC104 = range(9)
+P_BACNET = 10  # reserved for BACnet/IP (not in the kernel yet)
+P_ENIP_IO = 11  # EtherNet/IP class-1 I/O (UDP 2222; proto "cipio"; the flow's spec is EtherNet/IP)
+P_DNS = 12  # DNS (UDP 53); also the spec id of mDNS flows (one spec, DNS_SPEC)
+P_NBNS = 13  # NetBIOS name service (UDP 137)
+P_MDNS = 14  # mDNS (UDP 5353): a label protocol only (the flow's spec is P_DNS)
+P_SSDP = 15  # UDP flows no decoder takes (SSDP 1900, every unregistered well-known port): packets only
+P_NTP = 16  # NTP (UDP 123)
 KERNEL_PORTS = {502: P_MODBUS, 102: P_S7, 4840: P_OPCUA, 44818: P_ENIP, 2404: P_IEC104}
+# UDP server ports the kernel follows (fast.udp), and the spec name each must have in the index
+UDP_KERNEL_PORTS = {53: P_DNS, 5353: P_DNS, 123: P_NTP, 137: P_NBNS, 2222: P_ENIP_IO, 44818: P_ENIP}
+UDP_SPEC_NAMES = {P_DNS: "dns", P_NTP: "ntp", P_NBNS: "nbns", P_ENIP_IO: "enip", P_ENIP: "enip"}
+SVC_TCP, SVC_UDP = 1, 2  # bits of Tables.svc: a port some protocol registers, per transport
+KPORT_UDP_SHIFT = 8  # Tables.kport: TCP protocol id in bits 0-7, UDP protocol id in bits 8-15
 SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "enip", P_IEC104: "iec104"}
+P_DNP3 = 9  # fast.dnp3 (TCP)
+KERNEL_PORTS[20000] = P_DNP3
+SPEC_NAMES[P_DNP3] = "dnp3"
 
 # -- per-PDU actions ------------------------------------------------------------------------
 A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5

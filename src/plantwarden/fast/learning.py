@@ -20,14 +20,16 @@ import numpy as np
 
 from plantwarden.capture.source import STDIN_NAME, CaptureSource, open_capture
 from plantwarden.capture.stream import STREAM_CHUNK
-from plantwarden.detect.baseline import Baseline
+from plantwarden.detect import ops, symkey
+from plantwarden.detect.baseline import Baseline, Channel
 from plantwarden.detect.learn import _Code
+from plantwarden.fast import foldk
 from plantwarden.fast import layout as L
 from plantwarden.fast.detecting import _text_slot
 from plantwarden.fast.labels import describe
 from plantwarden.fast.learnconv import RunLearner
 from plantwarden.fast.tables import Tables
-from plantwarden.fast.watch import PROTOS, label_tables
+from plantwarden.fast.watch import label_tables
 from plantwarden.fast.watchk import W_SKEY, W_SPOOL, W_SVAL
 from plantwarden.net.decode import Decoder
 from plantwarden.net.detect import ProtocolIndex
@@ -45,13 +47,55 @@ class KernelLearner(RunLearner):
     Records are kept as they come (:meth:`defer`) and mapped to channels and symbols, counted
     into codes and folded in one go per :attr:`batch` records (:meth:`settle`), in order with
     the requests the Python decoders saw between them; a run's address and symbol names are
-    only valid during the run, so the run settles before it ends."""
+    only valid during the run, so the run settles before it ends.
+
+    Symbols are numbered by (symbol key, channel id) in a compiled table
+    (:func:`plantwarden.fast.foldk.symbol_id`), whoever saw the request: the Python decoders'
+    requests get the key of their text (``detect.symkey``), which is the kernel's for the same
+    text. A symbol's text is looked up once per key, not per symbol."""
 
     def __init__(self, index: ProtocolIndex, batch: int = 1 << 18) -> None:
         super().__init__(index, batch)
         self.parts: list[tuple[bool, np.ndarray]] = []  # (from the kernel, records) in order
         self.pending = 0
         self.names: tuple[Callable[[int], str], Callable[[int], str]] = (str, str)
+        self.skeys = foldk.table(0)  # (symbol key, channel id) -> symbol id, over every run
+        self.sval = np.zeros((self.skeys.shape[0], 1), np.int64)
+        self.sg = np.zeros(1, np.int64)  # symbols
+        self.key_of = np.zeros(16, np.uint64)  # symbol id -> key
+        self.key_text: dict[int, str] = {}  # symbol key -> text
+        self.begin_run()
+
+    def begin_run(self) -> None:
+        """A new run of the kernel: its address ids name other addresses."""
+        self.pkeys = foldk.table(0)  # (client id, server id, protocol id) -> channel id, this run's
+        self.pval = np.zeros((self.pkeys.shape[0], 1), np.int64)
+        self.pg = np.zeros(1, np.int64)
+
+    def observe_operation(self, op: Operation) -> None:
+        key = self._request(op)
+        if key is None:
+            return
+        k = self.channel_ids.setdefault(key, len(self.channel_ids))
+        text = ops.symbol(op)
+        sym = self.symbol_ids.get((k, text))
+        if sym is None:
+            h = symkey.key(text)
+            self.key_text[h] = text
+            self._symbol_room(1)
+            sym = self.symbol_ids[(k, text)] = foldk.one_symbol(self.skeys, self.sval, self.sg, self.key_of,
+                                                                np.uint64(h), k)
+        self.records.append((k, sym, op.ctx.ts_ns))
+        if len(self.records) >= self.batch:
+            self._flush()
+
+    def _symbol_room(self, more: int) -> None:
+        count = int(self.sg[0])
+        self.skeys, self.sval = foldk.room(self.skeys, self.sval, count, more)
+        if len(self.key_of) < count + more:
+            grown = np.zeros(max(count + more, 2 * len(self.key_of)), np.uint64)
+            grown[: len(self.key_of)] = self.key_of
+            self.key_of = grown
 
     def defer(self, recs: np.ndarray, name: Callable[[int], str], text: Callable[[int], str]) -> None:
         """LK_REQ records, in capture order, after everything the learner was told before."""
@@ -89,51 +133,80 @@ class KernelLearner(RunLearner):
     def _map(self, recs: np.ndarray) -> np.ndarray:
         """(channel id, symbol id, ts) of each record; its code counted with its unit and range.
 
-        Rows are grouped by one int64 key each (address ids < 2^22, labels < 2^32, units
-        < 2^8, points < 2^20): sorting one column is several times faster than ``np.unique``
-        over rows."""
+        Compiled passes (:mod:`plantwarden.fast.foldk`) map the records to channels (by
+        client, server and protocol id) and symbols, and group them by code, unit and range;
+        Python names each new channel once (a channel's protocol is its labels' name,
+        ``labels.describe``), reads each new symbol key's text once and counts the groups
+        per channel and label."""
         name, text = self.names
-        labels = recs[:, L.RC_PB]
-        pairs, inverse = np.unique((recs[:, L.RC_A] << 25) | (recs[:, L.RC_B] << 3) | (labels >> 24),
-                                   return_inverse=True)
-        inverse = inverse.reshape(-1)
-        chan_of = np.empty(len(pairs), np.int64)
-        keys = []
-        for j, pair in enumerate(pairs.tolist()):
-            key = (name(pair >> 25), name((pair >> 3) & 0x3FFFFF), PROTOS[pair & 7])
-            keys.append(key)
-            chan_of[j] = self.channel_ids.setdefault(key, len(self.channel_ids))
-        chans = chan_of[inverse]
-        # codes, units and ranges (order does not matter to them)
-        code_key = (inverse << 32) | (labels & 0xFFFFFFFF)
-        shape_key = ((recs[:, L.RC_X] + 1) << 42) | ((recs[:, L.RC_Y] + 1) << 21) | (recs[:, L.RC_Z] + 1)
-        order = np.lexsort((shape_key, code_key))
-        ck, sk = code_key[order], shape_key[order]
-        starts = np.flatnonzero(np.r_[True, (ck[1:] != ck[:-1]) | (sk[1:] != sk[:-1])])
-        counts = np.diff(np.r_[starts, len(ck)])
-        rows = recs[order[starts]]
-        for j, label, unit, lo, hi, n in zip(inverse[order[starts]].tolist(), rows[:, L.RC_PB].tolist(),
-                                             rows[:, L.RC_X].tolist(), rows[:, L.RC_Y].tolist(),
-                                             rows[:, L.RC_Z].tolist(), counts.tolist(), strict=True):
+        recs = np.ascontiguousarray(recs)
+        n = len(recs)
+        slots, new = np.empty(n, np.int64), np.empty(n, np.int64)
+        self.pkeys, self.pval = foldk.room(self.pkeys, self.pval, int(self.pg[0]), n)
+        fresh = new[: foldk.map_pairs(recs, self.pkeys, self.pg, slots, new)]
+        for slot, a, b, label in zip(slots[fresh].tolist(), recs[fresh, L.RC_A].tolist(),
+                                     recs[fresh, L.RC_B].tolist(), recs[fresh, L.RC_PB].tolist(),
+                                     strict=True):
+            key = (name(a), name(b), describe(label)[0])
+            self.pval[slot, 0] = self.channel_ids.setdefault(key, len(self.channel_ids))
+        chans = self.pval[slots, 0]
+        for h in np.unique(recs[:, L.RC_SYM].view(np.uint64)).tolist():
+            if h not in self.key_text:
+                self.key_text[h] = text(h)
+        self._symbol_room(n)
+        syms = np.empty(n, np.int64)
+        foldk.map_symbols(recs, chans, self.skeys, self.sval, self.sg, self.key_of, syms)
+        self._codes(recs, chans)
+        return np.stack([chans, syms, recs[:, L.RC_TS]], axis=1)
+
+    def _codes(self, recs: np.ndarray, chans: np.ndarray) -> None:
+        """Codes counted with their units and ranges, per (channel, label), from the groups of
+        records by (channel, label, unit, range). A segment's ranges are merged here (the
+        baseline keeps ``ops.merge_ranges`` of them: the maximal runs of the addresses they
+        cover, which merging a part first does not change)."""
+        n = len(recs)
+        ckeys = foldk.table(n)
+        first, counts = np.empty(n, np.int64), np.empty(n, np.int64)
+        groups = foldk.count_codes(recs, chans, ckeys, np.zeros(1, np.int64), np.empty(len(ckeys), np.int64),
+                                   first, counts)
+        if not groups:
+            return
+        first, counts = first[:groups], counts[:groups]
+        gch, glabel = chans[first], recs[first, L.RC_PB]
+        order = np.lexsort((glabel, gch))  # groups of one (channel, label) together
+        gch, glabel, counts, rows = gch[order], glabel[order], counts[order], recs[first[order]]
+        head = np.r_[True, (gch[1:] != gch[:-1]) | (glabel[1:] != glabel[:-1])]
+        cuts, seg = np.flatnonzero(head), np.cumsum(head) - 1
+        nseg = len(cuts)
+        sums = np.add.reduceat(counts, cuts).tolist()
+        has = rows[:, L.RC_X] >= 0  # units: each segment's distinct ones
+        units = np.unique((seg[has] << 9) | rows[has, L.RC_X])
+        uat = np.searchsorted(units >> 9, np.arange(nseg + 1)).tolist()
+        units_list = (units & 0x1FF).tolist()
+        has = rows[:, L.RC_Z] >= 0  # ranges: each segment's merged runs
+        s, lo, hi = seg[has], rows[has, L.RC_Y], rows[has, L.RC_Z]
+        o = np.lexsort((hi, lo, s))
+        s, lo, hi = s[o], lo[o], hi[o]
+        reach = np.maximum.accumulate((s << 32) | hi) & 0xFFFFFFFF  # the segment's largest last so far
+        starts = np.flatnonzero(np.r_[True, (s[1:] != s[:-1]) | (lo[1:] > reach[:-1] + 1)][: len(s)])
+        ends = np.r_[starts[1:], len(s)][: len(starts)] - 1
+        rs, rlo, rhi = s[starts], lo[starts].tolist(), reach[ends].tolist()
+        rat = np.searchsorted(rs, np.arange(nseg + 1)).tolist()
+        keys = list(self.channel_ids)  # ids are given in insertion order
+        for j, (k, label, c) in enumerate(zip(gch[cuts].tolist(), glabel[cuts].tolist(), sums, strict=True)):
             _, code, op_name, op_class = describe(label)
-            entry = self.channels[keys[j]].codes.setdefault(code, _Code(op_name, op_class.value))
-            entry.count += n
-            if unit >= 0:
-                entry.units.add(unit)
-            if hi >= 0:
-                entry.ranges.add((lo, hi))
-        hashes, hinv = np.unique(recs[:, L.RC_SYM], return_inverse=True)
-        syms, sinv = np.unique((chans << 32) | hinv.reshape(-1), return_inverse=True)
-        sym_of = np.empty(len(syms), np.int64)
-        hash_list = hashes.tolist()
-        for j, ks in enumerate(syms.tolist()):
-            k, label_text = ks >> 32, text(hash_list[ks & 0xFFFFFFFF] & _M64)
-            sid = self.symbol_ids.get((k, label_text))
-            if sid is None:
-                sid = self.symbol_ids[(k, label_text)] = len(self.texts)
-                self.texts.append(label_text)
-            sym_of[j] = sid
-        return np.stack([chans, sym_of[sinv.reshape(-1)], recs[:, L.RC_TS]], axis=1)
+            codes = self.channels[keys[k]].codes
+            entry = codes.get(code)
+            if entry is None:
+                entry = codes[code] = _Code(op_name, op_class.value)
+            entry.count += c
+            entry.units.update(units_list[uat[j] : uat[j + 1]])
+            entry.ranges.update(zip(rlo[rat[j] : rat[j + 1]], rhi[rat[j] : rat[j + 1]], strict=True))
+
+    def _channels(self) -> list[Channel]:
+        key_text = self.key_text
+        self.texts = [key_text[h] for h in self.key_of[: int(self.sg[0])].tolist()]
+        return super()._channels()
 
     def first_request(self, client: str, server: str, port: int, label: int) -> None:
         """A flow's first request of a protocol: its conversation's protocol, if not set yet
@@ -169,6 +242,7 @@ class FastLearning:
 
     def __init__(self, learner: KernelLearner, t: Tables) -> None:
         self.learner, self.t = learner, t
+        learner.begin_run()
         t.learn(label_tables())
         self.emitter = _Emitter(self)
         self.recs = np.zeros((0, L.NR), np.int64)

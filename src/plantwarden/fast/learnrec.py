@@ -1,14 +1,15 @@
-"""Request records folded into a baseline's polling periods and request sequences, in numpy.
+"""Request records folded into a baseline's polling periods and request sequences, compiled.
 
 The half of kernel-speed learning (issue 19) that does not depend on who decoded a request:
 given every request of the learning pass as a record (channel id, symbol id, timestamp in
 ns) in capture order, :func:`fold` computes what :class:`plantwarden.detect.learn.Learner`
 accumulates one operation at a time in ``_timing`` (each channel's request count, each
 symbol's first :data:`~plantwarden.detect.learn.MAX_INTERVALS` intervals, each channel's
-transitions and the request at which it learned its last new one), with whole-array
-operations instead of a Python call per request. The intervals are the same IEEE doubles
-the learner computes (``ts_ns / 1e9``, then the difference), so :func:`channel` (the learner's
-own ``_channel``, statistics included) gives the same document field for field;
+transitions and the request at which it learned its last new one), in one compiled pass
+over the records (:func:`plantwarden.fast.foldk.fold`) instead of a Python call per request.
+The intervals are the same IEEE doubles the learner computes (``ts_ns / 1e9``, then the
+difference), so :func:`channel` (the learner's own ``_channel``, statistics included) gives
+the same document field for field;
 tests/fast/test_learnrec.py requires that on every shared and generated capture.
 
 Symbol ids are unique per (channel, symbol text); the caller keeps the texts.
@@ -16,42 +17,85 @@ Symbol ids are unique per (channel, symbol text); the caller keeps the texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from plantwarden.detect import ops
 from plantwarden.detect.baseline import Baseline, Channel
-from plantwarden.detect.learn import MAX_INTERVALS, NS, Learner, _Channel, _channel, _Code
+from plantwarden.detect.learn import MAX_INTERVALS, MIN_SEQUENCE_REQUESTS, Learner, _Channel, _channel, _Code
+from plantwarden.fast import foldk
 from plantwarden.net.detect import ProtocolIndex
 from plantwarden.protocols.base import Operation
 
 
-@dataclass
 class Folded:
     """What the records say, per channel id and per symbol id; :meth:`add` folds a batch.
 
     Batches may split the records anywhere (as the kernel's batches do): what a batch needs
     of the ones before (each channel's previous symbol and request count, each symbol's last
-    timestamp) is carried in ``prev``, ``requests`` and ``last_ts``."""
+    timestamp, the transitions seen) is kept in the arrays :func:`plantwarden.fast.foldk.fold`
+    updates, one pass over the batch in order."""
 
-    requests: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per channel
-    last_new: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # the request (1-based)
-    # that added the channel's last new transition
-    transitions: list[set[tuple[int, int]]] = field(default_factory=list)  # (previous symbol, symbol)
-    intervals: dict[int, list[float]] = field(default_factory=dict)  # symbol -> first MAX_INTERVALS (s)
-    owner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # channel of each symbol
-    prev: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per channel, -1: none
-    last_ts: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per symbol, NaN: none
-    _by_channel: list[list[int]] | None = None  # symbols_of, once the records are all in
+    def __init__(self) -> None:
+        self.requests = np.zeros(0, np.int64)  # per channel
+        self.last_new = np.zeros(0, np.int64)  # the request (1-based) that added its last new transition
+        self.prev = np.zeros(0, np.int64)  # per channel, -1: none
+        self.owner = np.zeros(0, np.int64)  # channel of each symbol
+        self.last_ts = np.zeros(0)  # per symbol, NaN: none
+        self.nint = np.zeros(0, np.int64)  # intervals kept per symbol
+        self.tkeys = foldk.table(0)  # transitions: (channel, previous << SYM_BITS | symbol)
+        self.trows = np.zeros((self.tkeys.shape[0], 1), np.int64)
+        self.tg = np.zeros(2, np.int64)  # transitions, intervals
+        self.iv_sym = np.zeros(0, np.int64)  # intervals in the order they came, and their symbol
+        self.iv_val = np.zeros(0)
+        self._cache: dict[str, object] = {}
+
+    @property
+    def transitions(self) -> list[set[tuple[int, int]]]:
+        """Per channel, its (previous symbol, symbol) transitions."""
+        found = self._cache.get("transitions")
+        if found is None:
+            found = [set() for _ in range(len(self.requests))]
+            for k, a, b in zip(*(col.tolist() for col in foldk.transition_rows(self.tkeys)), strict=True):
+                found[k].add((a, b))
+            self._cache["transitions"] = found
+        return found  # type: ignore[return-value]
+
+    @property
+    def intervals(self) -> dict[int, list[float]]:
+        """Symbol -> its first MAX_INTERVALS intervals (s)."""
+        found = self._cache.get("intervals")
+        if found is None:
+            n = int(self.tg[1])
+            order = np.argsort(self.iv_sym[:n], kind="stable")
+            of, values = self.iv_sym[:n][order], self.iv_val[:n][order]
+            bounds = np.flatnonzero(np.r_[True, of[1:] != of[:-1]]) if n else np.zeros(0, np.int64)
+            ends = np.r_[bounds[1:], n][: len(bounds)]
+            found = {int(of[lo]): values[lo:hi].tolist() for lo, hi in zip(bounds.tolist(), ends.tolist(),
+                                                                             strict=True)}
+            self._cache["intervals"] = found
+        return found  # type: ignore[return-value]
+
+    def transitions_of(self, k: int) -> list[tuple[int, int]]:
+        """The (previous symbol, symbol) transitions of channel ``k``."""
+        grouped = self._cache.get("by_transition")
+        if grouped is None:
+            ch, a, b = foldk.transition_rows(self.tkeys)
+            order = np.argsort(ch, kind="stable")
+            cut = np.searchsorted(ch[order], np.arange(len(self.requests) + 1))
+            grouped = self._cache["by_transition"] = (a[order], b[order], cut)
+        a, b, cut = grouped  # type: ignore[misc]
+        lo, hi = int(cut[k]), int(cut[k + 1])
+        return list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), strict=True))
 
     def symbols_of(self, k: int) -> list[int]:
         """The symbol ids of channel ``k``."""
-        if self._by_channel is None:
+        by_channel = self._cache.get("by_channel")
+        if by_channel is None:
             order = np.argsort(self.owner, kind="stable")
             cut = np.searchsorted(self.owner[order], np.arange(len(self.requests) + 1))
-            self._by_channel = [order[cut[i] : cut[i + 1]].tolist() for i in range(len(self.requests))]
-        return self._by_channel[k]
+            by_channel = [order[cut[i] : cut[i + 1]].tolist() for i in range(len(self.requests))]
+            self._cache["by_channel"] = by_channel
+        return by_channel[k]  # type: ignore[index,no-any-return]
 
     def _grow(self, nchannels: int, nsymbols: int) -> None:
         more = nchannels - len(self.requests)
@@ -59,63 +103,29 @@ class Folded:
             self.requests = np.r_[self.requests, np.zeros(more, np.int64)]
             self.last_new = np.r_[self.last_new, np.zeros(more, np.int64)]
             self.prev = np.r_[self.prev, np.full(more, -1, np.int64)]
-            self.transitions += [set() for _ in range(more)]
         more = nsymbols - len(self.owner)
         if more > 0:
             self.owner = np.r_[self.owner, np.full(more, -1, np.int64)]
             self.last_ts = np.r_[self.last_ts, np.full(more, np.nan)]
+            self.nint = np.r_[self.nint, np.zeros(more, np.int64)]
 
     def add(self, chans: np.ndarray, syms: np.ndarray, ts_ns: np.ndarray, nchannels: int = 0) -> None:
         """The records ``(chans[i], syms[i], ts_ns[i])``, in capture order, after those added before."""
-        chans, syms = np.asarray(chans, np.int64), np.asarray(syms, np.int64)
-        ts = np.asarray(ts_ns, np.int64) / NS  # as the learner: op.ctx.ts_ns / NS, a double
+        chans, syms = np.ascontiguousarray(chans, np.int64), np.ascontiguousarray(syms, np.int64)
+        ts = np.ascontiguousarray(ts_ns, np.int64)
         n = len(chans)
         self._grow(max(nchannels, int(chans.max()) + 1 if n else 0), int(syms.max()) + 1 if n else 0)
-        self._by_channel = None
+        self._cache.clear()
         if not n:
             return
-        self.owner[syms] = chans
-        # sequences: each channel's records in order, after its previous symbol
-        by_ch = np.argsort(chans, kind="stable")
-        c, y = chans[by_ch], syms[by_ch]
-        head = np.r_[True, c[1:] != c[:-1]]  # the channel's first record in this batch
-        starts = np.flatnonzero(head)
-        pos = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) + 1 + self.requests[c]
-        before = np.r_[-1, y[:-1]]
-        before[head] = self.prev[c[head]]
-        has = before >= 0
-        ch, a, b, at = c[has], before[has], y[has], pos[has]
-        if len(ch):
-            if max(int(ch.max()), int(a.max()), int(b.max())) < 1 << 21:  # one key: a 1-D sort
-                _, first = np.unique((ch << 42) | (a << 21) | b, return_index=True)
-            else:
-                _, first = np.unique(np.stack([ch, a, b], axis=1), axis=0, return_index=True)
-            for i in first.tolist():
-                k, pair = int(ch[i]), (int(a[i]), int(b[i]))
-                seen = self.transitions[k]
-                if pair not in seen:
-                    seen.add(pair)
-                    self.last_new[k] = max(self.last_new[k], int(at[i]))
-        ends = np.r_[starts[1:], n] - 1
-        self.prev[c[ends]] = y[ends]
-        self.requests += np.bincount(chans, minlength=len(self.requests))
-        # intervals: each symbol's records in order, after its last timestamp
-        by_sym = np.argsort(syms, kind="stable")
-        y, t = syms[by_sym], ts[by_sym]
-        head = np.r_[True, y[1:] != y[:-1]]
-        earlier = np.r_[np.nan, t[:-1]]
-        earlier[head] = self.last_ts[y[head]]
-        keep = ~np.isnan(earlier)
-        diffs, of = (t - earlier)[keep], y[keep]
-        if len(of):
-            bounds = np.flatnonzero(np.r_[True, of[1:] != of[:-1]])
-            for lo, hi in zip(bounds.tolist(), np.r_[bounds[1:], len(of)].tolist(), strict=True):
-                have = self.intervals.setdefault(int(of[lo]), [])
-                room = MAX_INTERVALS - len(have)
-                if room > 0:
-                    have += diffs[lo : lo + min(room, hi - lo)].tolist()
-        last = np.r_[np.flatnonzero(head)[1:], n] - 1
-        self.last_ts[y[last]] = t[last]
+        self.tkeys, self.trows = foldk.room(self.tkeys, self.trows, int(self.tg[0]), n)
+        need = int(self.tg[1]) + n
+        if len(self.iv_sym) < need:
+            size = max(need, 2 * len(self.iv_sym))
+            self.iv_sym = np.r_[self.iv_sym, np.zeros(size - len(self.iv_sym), np.int64)]
+            self.iv_val = np.r_[self.iv_val, np.zeros(size - len(self.iv_val))]
+        foldk.fold(chans, syms, ts, self.requests, self.last_new, self.prev, self.owner, self.last_ts,
+                   self.nint, self.tkeys, self.tg, self.iv_sym, self.iv_val, MAX_INTERVALS)
 
 
 def fold(chans: np.ndarray, syms: np.ndarray, ts_ns: np.ndarray, nchannels: int) -> Folded:
@@ -131,12 +141,14 @@ def channel(
     """Channel ``k`` (``key``) of the baseline from the folded records and its codes (counts,
     units and ranges, as the learner keeps them); ``texts[symbol id]`` is the symbol's text."""
     ch = _Channel(requests=int(folded.requests[k]), codes=codes)
+    intervals = folded.intervals
     for sym in folded.symbols_of(k):
-        values = folded.intervals.get(sym)
+        values = intervals.get(sym)
         if values is not None:
             ch.intervals[texts[sym]] = values
-    ch.transitions = {(texts[a], texts[b]) for a, b in folded.transitions[k]}
     ch.last_new = int(folded.last_new[k])
+    if ch.requests >= MIN_SEQUENCE_REQUESTS and ch.last_new * 2 <= ch.requests:  # kept only if trained
+        ch.transitions = {(texts[a], texts[b]) for a, b in folded.transitions_of(k)}
     return _channel(key, ch)
 
 
@@ -177,10 +189,9 @@ class RecordLearner(Learner):
 
     def baseline(self, site: str | None = None) -> Baseline:
         self._flush()
+        return super().baseline(site)
+
+    def _channels(self) -> list[Channel]:
         folded = self.folded
-        doc = super().baseline(site)
-        doc.channels = [
-            channel(key, self.channel_ids[key], folded, self.channels[key].codes, self.texts)
-            for key in sorted(self.channels)
-        ]
-        return doc
+        return [channel(key, self.channel_ids[key], folded, self.channels[key].codes, self.texts)
+                for key in sorted(self.channels)]

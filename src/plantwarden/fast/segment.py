@@ -17,6 +17,7 @@ import numpy as np
 
 from plantwarden.fast import layout as L
 from plantwarden.fast.cip import enip_front, enip_pdu
+from plantwarden.fast.dnp3 import dnp3_frame, dnp3_pdu, dnp3_probe
 from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SEQ, R_SPORT, R_SRC, R_WEIRD
 from plantwarden.fast.iec104 import iec104_frame, iec104_pdu, iec104_probe
@@ -62,6 +63,8 @@ def _frame(proto: int, b: np.ndarray, o: int, n: int) -> int:
         return opcua_frame(b, o, n)
     if proto == L.P_IEC104:
         return iec104_frame(b, o, n)
+    if proto == L.P_DNP3:
+        return dnp3_frame(b, o, n)
     return _enip_frame(b, o, n)
 
 
@@ -86,6 +89,8 @@ def _probe(proto: int, b: np.ndarray, o: int, n: int) -> bool:
         return 8 <= u32le(b, o + 4) <= MAX_UA_MESSAGE
     if proto == L.P_IEC104:
         return iec104_probe(b, o, n)
+    if proto == L.P_DNP3:
+        return dnp3_probe(b, o, n)
     off = o
     while off < o + n:  # EtherNet/IP: whole PDUs with known, non-NOP commands, zero options
         if o + n - off < 24:
@@ -127,6 +132,8 @@ def _judge(b: np.ndarray, o: int, n: int, proto: int, r: np.ndarray, d: int, tmp
             act, label = opcua_pdu(b, pos, m, tmp, g, seen, r[R_SRC], dedup)
         elif proto == L.P_IEC104:
             act, label = iec104_pdu(b, pos, m, d, tmp, g)
+        elif proto == L.P_DNP3:
+            act, label = dnp3_pdu(b, pos, m, d, tmp, g)
         else:
             enip_front(b, pos, m, tmp)  # a reply to the second pending request: that one first
             old0, old1, old2 = tmp[T_KEY], tmp[T_LABEL], tmp[T_AUX]
@@ -326,4 +333,6 @@ def _port_proto(port: int) -> int:
         return L.P_OPCUA
     if port == 2404:
         return L.P_IEC104
+    if port == 20000:
+        return L.P_DNP3
     return L.P_ENIP

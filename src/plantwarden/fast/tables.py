@@ -155,8 +155,8 @@ class Tables:
         self.edges = np.zeros((START_CAP, 5), np.int64)  # flows, packets, bytes, first ts, last ts
         self.seen = np.zeros((SEEN_CAP, 2), np.uint64)
         self.ev = np.zeros((EVENT_CAP, NE), np.int64)
-        self.svc = np.zeros(65536, np.uint8)  # TCP ports some protocol registers (client guess)
-        self.kport = np.zeros(65536, np.int64)  # TCP server port -> kernel protocol id
+        self.svc = np.zeros(65536, np.uint8)  # ports some protocol registers (client guess): SVC_* bits
+        self.kport = np.zeros(65536, np.int64)  # server port -> kernel protocol id (TCP; UDP << 8)
         self.r = np.zeros(16, np.int64)  # work arrays of the kernel: parsed frame, pairing slot,
         self.tmp = np.zeros(8, np.int64)  # PDUs of the segment being judged
         self.scratch = np.zeros((MAX_SEG_PDUS, 13), np.int64)  # see segment._judge

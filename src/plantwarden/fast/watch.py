@@ -51,8 +51,12 @@ from plantwarden.fast.watchk import (
 from plantwarden.protocols.opcua.codes import SERVICE_INFO
 from plantwarden.protocols.s7comm import codes as s7_codes
 
+#: Kernel protocol id -> the ``Operation.proto`` of its labels (channels' protocol in the tables).
 PROTOS = {L.P_MODBUS: "modbus", L.P_S7: "s7comm", L.P_COTP: "cotp", L.P_OPCUA: "opcua", L.P_ENIP: "enip",
           L.P_CIP: "cip"}
+PROTOS[L.P_DNP3] = "dnp3"
+PROTOS[L.P_IEC104] = "iec104"
+PROTOS.update({pid: spec for pid, spec in L.SPEC_NAMES.items() if pid not in PROTOS})  # ids added later
 _COTP_REQUEST = {0xE0: True, 0x80: True, 0xD0: False, 0xC0: False}
 _OPCUA_REQUESTS = (631, 673, 554, 527, 467, 470, 473, 476, 634, 676, 557, 530, 461, 464)
 
@@ -77,7 +81,17 @@ def kernel_labels() -> list[int]:
 
     out += [CIP_SEND_REQ]
     out += [base | svc for base in (CIP_TAG_REQ, CIP_TAG_RSP) for svc in (READ_TAG, WRITE_TAG)]
+    out += _iec104_labels()
     return out
+
+
+def _iec104_labels() -> list[int]:
+    """IEC 104 labels (fast.iec104; counted when learning, routed with detection on)."""
+    from plantwarden.fast.iec104 import KIND_I, KIND_S, KIND_U, label
+    from plantwarden.protocols.iec104 import codes, wire
+
+    out = [label(KIND_I, t) for t in wire.ELEMENT_SIZE if t < 41]
+    return out + [label(KIND_S, 0)] + [label(KIND_U, f) for f in codes.U_NAMES]
 
 
 def _request_mode(label: int) -> int:
@@ -98,6 +112,9 @@ def _request_mode(label: int) -> int:
         return REQ_TO_SERVER  # HEL, OPN (a plain request is 446), CLO: the client sends them
     if proto == L.P_CIP:
         return REQ_NO if bits >> 8 & 1 else REQ_YES
+    if proto == L.P_IEC104:  # session._on_u, _is_request: S (None) and U act ask; monitoring does not
+        kind = bits >> 16
+        return REQ_YES if kind == 2 or (kind == 3 and bits & 0x15) else REQ_NO
     return REQ_TO_SERVER  # EtherNet/IP encapsulation
 
 

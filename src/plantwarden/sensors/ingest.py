@@ -27,7 +27,8 @@ from plantwarden.sensors.apply import apply_item
 from plantwarden.sensors.batch import Batch, header, items_digest, parse_batch
 from plantwarden.sensors.models import ReceivedBatch, Sensor
 from plantwarden.sensors.registry import SensorInfo, find_sensor
-from plantwarden.store.engine import connected, reason
+from plantwarden.sensors.stores import Store, opened
+from plantwarden.store.engine import reason
 from plantwarden.store.types import utc_now
 
 
@@ -68,8 +69,11 @@ class Ack:
         return asdict(self)
 
 
-def apply_batch(db_url: str, sensor: str, batch: object, *, via: str = "push") -> Ack:
-    """Apply ``batch`` from the (authenticated) sensor named ``sensor``; see the module."""
+def apply_batch(db_url: Store, sensor: str, batch: object, *, via: str = "push") -> Ack:
+    """Apply ``batch`` from the (authenticated) sensor named ``sensor``; see the module.
+
+    ``db_url``: the store's URL, or an engine on it that the caller keeps (the central's
+    workers: no new connection and no schema check per batch)."""
     try:
         try:
             parsed = parse_batch(batch, f"batch from sensor {sensor}")
@@ -81,15 +85,15 @@ def apply_batch(db_url: str, sensor: str, batch: object, *, via: str = "push") -
         raise
 
 
-def refuse_unreadable(db_url: str, sensor: str, problem: str, *, via: str = "push") -> BatchRefused:
+def refuse_unreadable(db_url: Store, sensor: str, problem: str, *, via: str = "push") -> BatchRefused:
     """A body that is not JSON at all: the refusal (``malformed``), logged as any other."""
     exc = BatchRefused("malformed", f"batch from sensor {sensor}: not JSON ({problem})")
     _log_refusal(db_url, sensor, None, exc, via)
     return exc
 
 
-def _apply(db_url: str, name: str, batch: Batch, raw: Any, via: str) -> Ack:
-    with connected(db_url, writes=True) as engine, Session(engine) as session:
+def _apply(db_url: Store, name: str, batch: Batch, raw: Any, via: str) -> Ack:
+    with opened(db_url, writes=True) as engine, Session(engine) as session:
         try:
             with session.begin():
                 sensor = _check(session, name, batch, via)
@@ -171,11 +175,11 @@ def _commit(session: Session, sensor: SensorInfo, batch: Batch, raw: Any, via: s
     return Ack(sensor.name, batch.first_seq, batch.last_seq, batch.last_seq, len(fresh), False)
 
 
-def _log_refusal(db_url: str, name: str, raw: object, exc: BatchRefused, via: str) -> None:
+def _log_refusal(db_url: Store, name: str, raw: object, exc: BatchRefused, via: str) -> None:
     """The refusal in the audit log, in a transaction of its own (nothing else is written)."""
     first = raw.get("first_seq") if isinstance(raw, dict) else None
     last = raw.get("last_seq") if isinstance(raw, dict) else None
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+    with opened(db_url, writes=True) as engine, Session(engine) as session, session.begin():
         sensor = find_sensor(session, name)
         audit.append(
             session,

@@ -1,4 +1,4 @@
-"""The sensors' tables (revision ``0007``).
+"""The sensors' tables (revision ``0007``; the rotation's columns: ``0017``).
 
 At the central: :class:`Sensor` (a registered sensor, its site, the public key its bundles
 and batches are signed with, the last sequence number acknowledged) and
@@ -34,6 +34,8 @@ class Sensor(Base):
     site_id: Mapped[int] = site_fk()
     public_key: Mapped[str | None]  # Ed25519, raw 32 bytes as base64
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    previous_token_sha256: Mapped[str | None] = mapped_column(String(64))  # rotated, in its grace period
+    previous_token_until: Mapped[datetime | None]  # revision 0017
     registered_at: Mapped[datetime]
     last_seq: Mapped[int]  # the highest sequence number applied and acknowledged (0: none)
     last_batch_at: Mapped[datetime | None]
@@ -68,6 +70,7 @@ class SensorIdentity(Base):
     name: Mapped[str]
     site_id: Mapped[int] = site_fk()
     private_key: Mapped[str]  # Ed25519 seed, base64 (the store file is the sensor's secret)
+    pending_private_key: Mapped[str | None]  # sensor rekey: used once sensor adopt (revision 0017)
     outbox_max_bytes: Mapped[int]
     next_seq: Mapped[int]  # never reused, even when the outbox is empty
     last_ack_seq: Mapped[int]

@@ -26,6 +26,7 @@ from plantwarden import jsonout
 from plantwarden.errors import OutboxFull
 from plantwarden.sensors.identity import identity_row
 from plantwarden.sensors.models import OutboxItem
+from plantwarden.sensors.stores import Store, opened
 from plantwarden.store.engine import connected
 from plantwarden.store.types import JsonText, utc_now
 
@@ -77,12 +78,13 @@ class Queued:
     payload: dict[str, Any]
 
 
-def peek(db_url: str, after: int = 0, max_items: int = 500, max_bytes: int = 8 << 20) -> list[Queued]:
+def peek(db_url: Store, after: int = 0, max_items: int = 500, max_bytes: int = 8 << 20) -> list[Queued]:
     """The oldest queued items with seq > ``after``: at most ``max_items``, and no more than
-    ``max_bytes`` of payload unless the first item alone is larger."""
+    ``max_bytes`` of payload unless the first item alone is larger. ``db_url`` may be an
+    engine the caller keeps (the push loop)."""
     found: list[Queued] = []
     total = 0
-    with connected(db_url) as engine, Session(engine) as session:
+    with opened(db_url) as engine, Session(engine) as session:
         query = select(OutboxItem.seq, OutboxItem.size).where(OutboxItem.seq > after).order_by(OutboxItem.seq)
         chosen: list[int] = []
         for seq, size in session.execute(query.limit(max_items)):
@@ -98,10 +100,10 @@ def peek(db_url: str, after: int = 0, max_items: int = 500, max_bytes: int = 8 <
     return found
 
 
-def forget_through(db_url: str, seq: int) -> int:
+def forget_through(db_url: Store, seq: int) -> int:
     """The central acknowledged everything up to ``seq``: delete those items, note the ack;
     returns how many were deleted."""
-    with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
+    with opened(db_url, writes=True) as engine, Session(engine) as session, session.begin():
         row = identity_row(session)
         if row is None:
             return 0

@@ -23,6 +23,7 @@ from plantwarden.errors import PlantwardenError
 from plantwarden.sensors.batch import make_batch
 from plantwarden.sensors.identity import load_identity
 from plantwarden.sensors.outbox import forget_through, peek
+from plantwarden.sensors.stores import kept
 from plantwarden.sensors.transport import CentralUnreachable, Transport
 
 log = logging.getLogger(__name__)
@@ -57,46 +58,47 @@ def push(
     retry_for: float | None = None,
     backoff: Backoff = Backoff(),
     follow: Callable[[], bool] | None = None,
-    poll_s: float = 2.0,
+    poll_s: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     between: Callable[[], None] | None = None,
 ) -> PushReport:
     """Send the outbox until it is empty (with ``follow``: until ``follow()`` is False)."""
     me = load_identity(db_url)
     report = PushReport(acknowledged=me.last_ack_seq)
-    failing_since: float | None = None
-    attempt = 0
-    while True:
-        if between is not None:
-            between()
-        items = peek(db_url, 0, max_items, max_bytes)
-        if not items:
-            if follow is None or not follow():
-                return report
-            sleep(poll_s)
-            continue
-        batch = make_batch(me.name, me.site, items, me.private_key)
-        try:
-            ack = transport(batch)
-        except CentralUnreachable as exc:
-            now = time.monotonic()
-            failing_since = failing_since if failing_since is not None else now
-            if retry_for is not None and now - failing_since >= retry_for:
-                report.gave_up = exc.message
-                return report
-            attempt += 1
-            report.retries += 1
-            wait = backoff.delay(attempt)
-            report.waits.append(wait)
-            log.info("central unreachable (%s); next try in %.1f s", exc.message, wait)
-            sleep(wait)
-            continue
-        failing_since, attempt = None, 0
-        done = _acknowledged(ack, batch["last_seq"])
-        forget_through(db_url, done)
-        report.batches += 1
-        report.items += len(items)
-        report.acknowledged = max(report.acknowledged, done)
+    with kept(db_url, writes=True) as store:  # one engine for the loop: no check per batch
+        failing_since: float | None = None
+        attempt = 0
+        while True:
+            if between is not None:
+                between()
+            items = peek(store, 0, max_items, max_bytes)
+            if not items:
+                if follow is None or not follow():
+                    return report
+                sleep(poll_s)
+                continue
+            batch = make_batch(me.name, me.site, items, me.private_key)
+            try:
+                ack = transport(batch)
+            except CentralUnreachable as exc:
+                now = time.monotonic()
+                failing_since = failing_since if failing_since is not None else now
+                if retry_for is not None and now - failing_since >= retry_for:
+                    report.gave_up = exc.message
+                    return report
+                attempt += 1
+                report.retries += 1
+                wait = backoff.delay(attempt)
+                report.waits.append(wait)
+                log.info("central unreachable (%s); next try in %.1f s", exc.message, wait)
+                sleep(wait)
+                continue
+            failing_since, attempt = None, 0
+            done = _acknowledged(ack, batch["last_seq"])
+            forget_through(store, done)
+            report.batches += 1
+            report.items += len(items)
+            report.acknowledged = max(report.acknowledged, done)
 
 
 def _acknowledged(ack: dict[str, object], last_seq: int) -> int:

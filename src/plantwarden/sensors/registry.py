@@ -21,6 +21,7 @@ from plantwarden.people import audit
 from plantwarden.people.tokens import PREFIX, digest
 from plantwarden.sensors.models import Sensor
 from plantwarden.sensors.signing import check_public_key
+from plantwarden.sensors.stores import Store, opened
 from plantwarden.store.engine import connected
 from plantwarden.store.models import Site
 from plantwarden.store.sites import SiteRef
@@ -91,11 +92,23 @@ def find_sensor(session: Session, name: str, *, lock: bool = False) -> SensorInf
     return None if found is None else _info(*found)
 
 
-def authenticate_sensor(db_url: str, name: str, token: str) -> SensorInfo | None:
-    """The sensor ``name`` if ``token`` is its token (None otherwise): what the HTTPS route checks."""
-    with connected(db_url) as engine, Session(engine) as session:
+def authenticate_sensor(
+    db_url: Store, name: str, token: str, *, now: datetime | None = None
+) -> SensorInfo | None:
+    """The sensor ``name`` if ``token`` is its token, or its previous one within the grace
+    period ``sensor rotate --grace`` gave (None otherwise): what the HTTPS route checks
+    (``db_url`` may be the worker's engine)."""
+    given = digest(token)
+    with opened(db_url) as engine, Session(engine) as session:
         row = session.scalars(select(Sensor).where(Sensor.name == name)).first()
-        if row is None or not hmac.compare_digest(row.token_sha256, digest(token)):
+        if row is None or not _matches(row, given, now or utc_now()):
             return None
         site = session.scalars(select(Site.name).where(Site.id == row.site_id)).one()
         return _info(row, site)
+
+
+def _matches(row: Sensor, given: str, now: datetime) -> bool:
+    if hmac.compare_digest(row.token_sha256, given):
+        return True
+    old, until = row.previous_token_sha256, row.previous_token_until
+    return old is not None and until is not None and now < until and hmac.compare_digest(old, given)

@@ -29,7 +29,7 @@ VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
 #: Every revision in ``migrations/versions``, oldest first (add a new one here).
 REVISIONS = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012", "0013", "0014",
-    "0015",
+    "0015", "0017",
 )  # fmt: skip
 
 

@@ -39,12 +39,13 @@ def assemble(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
-def create_app(db_url: str, *, tls: bool = False) -> FastAPI:
+def create_app(db_url: str, *, tls: bool = False, max_batch_bytes: int = 64 << 20) -> FastAPI:
     """The application on the store ``db_url``, which must exist and be writable (sessions and
-    the audit log are written): a missing or read-only store is a StoreError, before serving."""
+    the audit log are written): a missing or read-only store is a StoreError, before serving.
+    ``max_batch_bytes``: the largest body the sensors' ingest route takes (413 above)."""
     with connected(db_url, writes=True):
         pass  # refuses a missing store (one line), upgrades an older one
-    web = WebState(db_url, open_engine(db_url), tls=tls)
+    web = WebState(db_url, open_engine(db_url), tls=tls, max_batch_bytes=max_batch_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,8 @@ from plantwarden.errors import UsageError
 
 ENV_SERVE_DB = "PLANTWARDEN_SERVE_DB"
 ENV_SERVE_TLS = "PLANTWARDEN_SERVE_TLS"
+ENV_SERVE_MAX_BATCH = "PLANTWARDEN_SERVE_MAX_BATCH"
+DEFAULT_MAX_BATCH = 64 << 20  # the sensors' ingest route: the largest batch body taken (413 above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class ServeOptions:
     cert: Path | None = None
     key: Path | None = None
     workers: int = 1
+    max_batch_bytes: int = DEFAULT_MAX_BATCH
 
     @property
     def tls(self) -> bool:
@@ -48,13 +51,18 @@ def check(options: ServeOptions) -> None:
         raise UsageError(f"--port {options.port}: a port from 1 to 65535")
     if not 1 <= options.workers <= 64:
         raise UsageError(f"--workers {options.workers}: from 1 to 64")
+    if options.max_batch_bytes < 1 << 20:
+        raise UsageError(f"--max-batch {options.max_batch_bytes} bytes: at least 1MiB")
 
 
 def from_environment() -> Any:
     """The application of one worker among several (the store from the serving process)."""
     from plantwarden.web.app import create_app
 
-    return create_app(os.environ[ENV_SERVE_DB], tls=os.environ.get(ENV_SERVE_TLS) == "1")
+    limit = int(os.environ.get(ENV_SERVE_MAX_BATCH, DEFAULT_MAX_BATCH))
+    return create_app(
+        os.environ[ENV_SERVE_DB], tls=os.environ.get(ENV_SERVE_TLS) == "1", max_batch_bytes=limit
+    )
 
 
 def run(options: ServeOptions, announce: Any) -> None:
@@ -64,7 +72,7 @@ def run(options: ServeOptions, announce: Any) -> None:
     from plantwarden.web.app import create_app
 
     check(options)
-    app = create_app(options.db_url, tls=options.tls)
+    app = create_app(options.db_url, tls=options.tls, max_batch_bytes=options.max_batch_bytes)
     tls: dict[str, Any] = {}
     if options.tls:
         tls = {"ssl_certfile": str(options.cert), "ssl_keyfile": str(options.key)}
@@ -82,4 +90,5 @@ def run(options: ServeOptions, announce: Any) -> None:
         return
     os.environ[ENV_SERVE_DB] = options.db_url
     os.environ[ENV_SERVE_TLS] = "1" if options.tls else "0"
+    os.environ[ENV_SERVE_MAX_BATCH] = str(options.max_batch_bytes)
     uvicorn.run(f"{__name__}:from_environment", factory=True, workers=options.workers, **common)

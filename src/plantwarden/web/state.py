@@ -22,6 +22,7 @@ class WebState:
     db_url: str
     engine: Engine
     tls: bool = False
+    max_batch_bytes: int = 64 << 20  # the sensors' ingest route (serve --max-batch)
     session_idle: timedelta = timedelta(hours=8)
     session_max: timedelta = timedelta(hours=24)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
