@@ -1,7 +1,8 @@
 """Every grant and incident change says in its audit entry how it came (``details.via``): the
 command line ``cli``; the API ``token`` (with the token's id); a page ``session``. The walk
-does each action from the CLI on the web world's store, then from the API, then a request
-and an approval from the pages, and reads back every ``access.*`` and ``incident.*`` entry."""
+does each grant and incident action from the CLI on the web world's store (and an alert's
+ack), then from the API, then a request from the access page's form, and reads back every
+``access.*``, ``incident.*`` and ``alert.*`` entry."""
 
 from __future__ import annotations
 
@@ -42,12 +43,12 @@ def api(client: TestClient, world: World, user: str, path: str, body: dict[str, 
     return found
 
 
-def entries(world: World) -> list[tuple[str, str, dict[str, Any]]]:
+def entries(world: World, *kinds: str) -> list[tuple[str, str, dict[str, Any]]]:
     engine = create_engine(world.url)
     with engine.connect() as conn:
         rows = conn.execute(select(AuditEntry).order_by(AuditEntry.seq)).all()
     engine.dispose()
-    return [(r.action, r.target, r.details) for r in rows if r.action.startswith(("access.", "incident."))]
+    return [(r.action, r.target, r.details) for r in rows if r.action.startswith(kinds)]
 
 
 def plc_stop(client: TestClient, world: World) -> str:
@@ -65,6 +66,7 @@ def cli_walk(world: World, alert_id: str, evidence: Path) -> None:
     cli(world, "access", "revoke", "G1", "--by", "Anna Keller", "--why", "done early")
     cli(world, *request, "--by", "eng")  # G2
     cli(world, "access", "deny", "G2", "--by", "Anna Keller", "--why", "not this week")
+    cli(world, "alert", "ack", alert_id, "--by", "ana", "--why", "looking at it")
     opened = ["incident", "open", "--alert", alert_id, "--by", "ana", "--why", "PLC stopped"]
     cli(world, *opened, "--evidence-dir", str(evidence))  # INC-1
     cli(world, "incident", "note", "INC-1", "called the shift lead", "--by", "ana")
@@ -110,7 +112,7 @@ def test_every_grant_and_incident_change_says_its_way_in(
     capsys.readouterr()
     api_walk(client, world, alert_id)
     page_walk(client)
-    found = entries(world)
+    found = entries(world, "access.", "incident.")
     actions = [
         "access.request", "access.approve", "access.revoke", "access.request", "access.deny",
         "incident.open", "incident.note", "incident.decide", "incident.decide", "incident.close",
@@ -123,6 +125,7 @@ def test_every_grant_and_incident_change_says_its_way_in(
     assert {t for _, t, _ in by_api} == {"grant G3", "grant G4", "INC-2"}
     assert [(t, d["via"]) for _, t, d in by_page] == [("grant G5", "session")]
     assert "token_id" not in by_page[0][2]
+    assert [(a, d["via"]) for a, _, d in entries(world, "alert.")] == [("alert.ack", "cli")]
     # the details the services wrote before stay beside it
     assert by_cli[1][2]["state"] == "approved" and by_api[5][2]["alerts"] == [alert_id]
     assert by_cli[7][2]["option"] == "safety.clear" and by_api[8][2]["option"] == "containment.block-source"
