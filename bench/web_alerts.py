@@ -12,7 +12,7 @@ requests per kind through httpx, one connection kept alive: the first page, filt
 (state and severity; a rule; an asset; a zone; a line), and pages deep in the list (cursors
 of rows picked across the whole order). Beside them, the floor: the same keyset query run
 directly with SQLAlchemy (no HTTP, no JSON), and the peer ``plantwarden alerts --json``
-(the CLI reads and sorts every alert: a few runs). PostgreSQL uses its own database
+(the CLI writes every alert, paging through the same query: a few runs). PostgreSQL uses its own database
 (``plantwarden_bench_web_alerts``, dropped at the end); the SQLite store is in bench/out/.
 """
 
@@ -268,7 +268,7 @@ def bench(url: str, n_alerts: int, n_requests: int, cli_runs: int, reuse: bool) 
         times.append(time.perf_counter() - start)
     print(
         f"  peer  plantwarden alerts --json   median {statistics.median(times):.2f} s over {cli_runs} runs"
-        f" (all {n_alerts:,} alerts, sorted)"
+        f" (all {n_alerts:,} alerts, worst first)"
     )
 
 

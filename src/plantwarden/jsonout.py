@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -120,9 +120,14 @@ def dumps(doc: Any) -> str:
 
 
 def _write_to(stream: IO[bytes], doc: Any) -> None:
+    _batched(stream, pieces(doc))
+
+
+def _batched(stream: IO[bytes], parts: Iterable[bytes]) -> None:
+    """The pieces, a megabyte at a time, then a newline."""
     batch: list[bytes] = []
     size = 0
-    for piece in pieces(doc):
+    for piece in parts:
         batch.append(piece)
         size += len(piece)
         if size >= 1 << 20:
@@ -130,6 +135,43 @@ def _write_to(stream: IO[bytes], doc: Any) -> None:
             batch, size = [], 0
     batch.append(b"\n")
     stream.write(b"".join(batch))
+
+
+def listed_pieces(head: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[bytes]:
+    """``{**head, key: list(items)}`` as :func:`pieces` writes it, taking the items one by one
+    from an iterator (a store read page by page): the list is never held whole."""
+    yield b"{"
+    for i, (name, value) in enumerate(head.items()):
+        yield (b",\n  " if i else b"\n  ") + orjson.dumps(name) + b": "
+        yield from pieces(value, 1)
+    yield (b",\n  " if head else b"\n  ") + orjson.dumps(key) + b": ["
+    empty = True
+    for item in items:
+        yield (b"," if not empty else b"") + b"\n    " + _shift(_indented(item), 2)
+        empty = False
+    yield b"]\n}" if empty else b"\n  ]\n}"
+
+
+def write_listed(head: dict[str, Any], key: str, items: Iterable[Any], target: str | Path = "-") -> None:
+    """Write ``{**head, key: [items]}`` (the bytes :func:`write` writes for it) while the items
+    are still being made: memory holds about a megabyte of output, not the list."""
+    if str(target) == "-":
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stream (a test's StringIO)
+            for piece in listed_pieces(head, key, items):
+                sys.stdout.write(piece.decode("utf-8"))
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.flush()
+            _batched(binary, listed_pieces(head, key, items))
+            binary.flush()
+        sys.stdout.flush()
+        return
+    try:
+        with open(target, "wb") as f:
+            _batched(f, listed_pieces(head, key, items))
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write JSON output: {exc.strerror}") from exc
 
 
 def write(doc: Any, target: str | Path) -> None:

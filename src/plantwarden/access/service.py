@@ -1,13 +1,16 @@
 """What the ``access`` commands (and later the API and page) do: one function per step.
 
 Every function takes the store URL and the site (its id in the store and its model);
-every change is one transaction with its history row and its audit-log entry.
+every change is one transaction with its history row and its audit-log entry, whose
+details say how the change came (``how``: ``{"via": "cli"}`` from the command line,
+``{"via": "token", "token_id": 3}`` or ``{"via": "session"}`` from the API or a page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,13 +28,15 @@ from plantwarden.store.engine import connected
 from plantwarden.store.types import utc_now
 
 
-def _event(session: Session, row: AccessGrant, actor: str, action: str, why: str) -> None:
+def _event(
+    session: Session, row: AccessGrant, actor: str, action: str, why: str, how: Mapping[str, Any] | None
+) -> None:
     session.add(
         AccessGrantEvent(
             site_id=row.site_id, grant_id=row.id, ts=utc_now(), actor=actor, action=action, why=why
         )
     )
-    details = {"state": row.state, "grantee": row.grantee, "company": row.company}
+    details = {"state": row.state, "grantee": row.grantee, "company": row.company, **(how or {})}
     audit.append(
         session, actor, f"access.{action}", f"grant G{row.id}", site_id=row.site_id, why=why, details=details
     )
@@ -53,7 +58,14 @@ def all_grants(db_url: str | None, site_id: int | None, model: SiteModel | None)
     return declared(model) + (stored(db_url, site_id) if db_url is not None else [])
 
 
-def request(db_url: str, site_id: int, model: SiteModel, req: GrantRequest, actor: str) -> Grant:
+def request(
+    db_url: str,
+    site_id: int,
+    model: SiteModel,
+    req: GrantRequest,
+    actor: str,
+    how: Mapping[str, Any] | None = None,
+) -> Grant:
     """Store a requested grant after every check (nothing is stored when one fails)."""
     now = utc_now()
     end = check_request(req, model, now, all_grants(db_url, site_id, model))
@@ -80,7 +92,7 @@ def request(db_url: str, site_id: int, model: SiteModel, req: GrantRequest, acto
         )
         session.add(row)
         session.flush()
-        _event(session, row, actor, "request", req.reason.strip())
+        _event(session, row, actor, "request", req.reason.strip(), how)
         return of_row(row)
 
 
@@ -118,6 +130,7 @@ def _decide(
     why: str,
     action: str,
     check: Callable[[AccessGrant], None],
+    how: Mapping[str, Any] | None,
 ) -> Grant:
     if not why.strip():
         raise UsageError(f"say why (--why): every {action} is recorded")
@@ -133,7 +146,7 @@ def _decide(
                 actor,
                 now,
             )
-        _event(session, row, actor, action, why.strip())
+        _event(session, row, actor, action, why.strip(), how)
         return of_row(row)
 
 
@@ -145,6 +158,7 @@ def approve(
     approver: str,
     why: str,
     principal: Principal | None = None,
+    how: Mapping[str, Any] | None = None,
 ) -> Grant:
     """Four eyes: another person than the requester, Responsible or Accountable for every asset."""
     if principal is not None and not can(principal, site_id, "grant.approve"):
@@ -160,7 +174,7 @@ def approve(
         if problem is not None:
             raise UsageError(problem)
 
-    return _decide(db_url, site_id, key, approver, why, "approve", check)
+    return _decide(db_url, site_id, key, approver, why, "approve", check, how)
 
 
 def _pending(row: AccessGrant, done: str) -> None:
@@ -168,18 +182,22 @@ def _pending(row: AccessGrant, done: str) -> None:
         raise UsageError(f"grant G{row.id} is {row.state}; only a requested grant can be {done}")
 
 
-def deny(db_url: str, site_id: int, key: str, actor: str, why: str) -> Grant:
-    return _decide(db_url, site_id, key, actor, why, "deny", lambda row: _pending(row, "denied"))
+def deny(
+    db_url: str, site_id: int, key: str, actor: str, why: str, how: Mapping[str, Any] | None = None
+) -> Grant:
+    return _decide(db_url, site_id, key, actor, why, "deny", lambda row: _pending(row, "denied"), how)
 
 
-def revoke(db_url: str, site_id: int, key: str, actor: str, why: str) -> Grant:
+def revoke(
+    db_url: str, site_id: int, key: str, actor: str, why: str, how: Mapping[str, Any] | None = None
+) -> Grant:
     """End a requested or approved grant now (sessions after this are outside it)."""
 
     def check(row: AccessGrant) -> None:
         if row.state not in ("requested", "approved"):
             raise UsageError(f"grant G{row.id} is {row.state} already")
 
-    return _decide(db_url, site_id, key, actor, why, "revoke", check)
+    return _decide(db_url, site_id, key, actor, why, "revoke", check, how)
 
 
 def listing(grants: list[Grant], now: datetime, state: str | None = None) -> list[Grant]:

@@ -108,7 +108,7 @@ def request_cmd(
     from plantwarden.access import service
     from plantwarden.access.validate import GrantRequest
     from plantwarden.durations import parse_seconds
-    from plantwarden.people.audit import os_actor
+    from plantwarden.people.audit import VIA_CLI, os_actor
 
     model, site_id, url = site_context(db, site, site_name)
     begin = parse_at(start, "--start", model)
@@ -129,7 +129,7 @@ def request_cmd(
         reason,
         ticket,
     )
-    grant = service.request(url, _writing(site_id), model, req, os_actor(by))
+    grant = service.request(url, _writing(site_id), model, req, os_actor(by), VIA_CLI)
     _one(
         grant,
         model,
@@ -191,17 +191,17 @@ def _decision(
     json_out: bool,
 ) -> None:
     from plantwarden.access import service
-    from plantwarden.people.audit import os_actor
+    from plantwarden.people.audit import VIA_CLI, os_actor
 
     model, site_id, url = site_context(db, site, site_name)
     actor = os_actor(by)
     sid = _writing(site_id)
     if action == "approve":
-        grant = service.approve(url, sid, model, key, actor, why)
+        grant = service.approve(url, sid, model, key, actor, why, how=VIA_CLI)
     elif action == "deny":
-        grant = service.deny(url, sid, key, actor, why)
+        grant = service.deny(url, sid, key, actor, why, VIA_CLI)
     else:
-        grant = service.revoke(url, sid, key, actor, why)
+        grant = service.revoke(url, sid, key, actor, why, VIA_CLI)
     _one(grant, model, json_out, [], f"grant {grant.key} {grant.state(datetime.now(UTC))}")
 
 

@@ -4,6 +4,7 @@ the stored current site, times in its timezone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,6 +15,7 @@ from plantwarden.cli.options import DbOption, JsonOption, SiteNameOption
 from plantwarden.settings import Settings
 
 if TYPE_CHECKING:  # imported where used, so that other commands start without them
+    from plantwarden.detect.listing import QueueFilter
     from plantwarden.detect.model import Alert
     from plantwarden.detect.queue import SiteView
 
@@ -90,7 +92,8 @@ def alert_rows(items: list[Alert], view: SiteView, *, as_csv: bool = False) -> l
 def show_alerts(
     items: list[Alert], view: SiteView, *, limit: int | None = None, as_csv: bool = False, wide: bool = False
 ) -> None:
-    """Alerts worst first (:func:`plantwarden.detect.order.worst_first`), at most ``limit``."""
+    """Alerts held in memory (a detection run's) worst first
+    (:func:`plantwarden.detect.order.worst_first`), at most ``limit``."""
     from plantwarden.detect.order import worst_first
 
     ordered = worst_first(view.named(a) for a in items)
@@ -103,7 +106,23 @@ def show_alerts(
     shown = ordered if limit is None else ordered[:limit]
     emit(HEADERS, alert_rows(shown, view), wide=wide)
     if len(shown) < len(ordered):
-        out.print(f"the {len(shown)} most severe of {len(ordered)} alerts; all of them: plantwarden alerts")
+        out.print(f"the {len(shown)} most severe of {len(ordered)} alerts; all of them: {ALL}")
+
+
+#: How to see every alert (after a first page).
+ALL = "plantwarden alerts --all (or --limit N)"
+#: Rows the table shows without --limit or --all (the API's page).
+FIRST_PAGE = 50
+
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=0,
+        help=f"At most N alerts, worst first; 0: all. Default: {FIRST_PAGE} in a table, all in JSON or CSV.",
+    ),
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Every alert (the same as --limit 0).")]
 
 
 def alerts(
@@ -122,29 +141,82 @@ def alerts(
         str | None, typer.Option("--until", help="Active until (same forms as --since).")
     ] = None,
     severity: Annotated[str | None, typer.Option("--severity", help="This severity and above.")] = None,
+    limit: LimitOption = None,
+    all_: AllOption = False,
     json_out: JsonOption = False,
     as_csv: CsvOption = False,
     wide: WideOption = False,
     db: DbOption = None,
     site_name: SiteNameOption = None,
 ) -> None:
-    """List the site's stored alerts, worst first: assets by name, production at risk, owner."""
+    """List the site's stored alerts, worst first: assets by name, production at risk, owner.
+
+    The table shows the first 50 (--limit N, --all); --json and --csv write every one, read
+    from the store a page at a time (plantwarden.detect.listing, as the API's list)."""
+    from plantwarden.detect.listing import QueueFilter
     from plantwarden.detect.queue import parse_query
-    from plantwarden.detect.store_alerts import list_alerts
 
     url, site_id, view = scoped(db, site_name)
     query = parse_query(
         state=state, rule=rule, asset=asset, since=since, until=until, severity=severity, site=view.site
     )
-    items = list_alerts(url, query=query, site=site_id)
+    if all_ or limit == 0:
+        most: int | None = None
+    else:
+        most = limit if limit is not None else (None if json_out or as_csv else FIRST_PAGE)
+    flt = QueueFilter(query)
     if json_out:
         from plantwarden import jsonout
-        from plantwarden.detect.order import worst_first
 
-        docs = [_document(a, view) for a in worst_first(view.named(a) for a in items)]
-        jsonout.write(jsonout.document("alerts", 1, {"alerts": docs}), "-")
+        docs = (_document(a, view) for a in _stored(url, site_id, flt, view, most))
+        jsonout.write_listed(jsonout.document("alerts", 1, {}), "alerts", docs)
         return
-    show_alerts(items, view, as_csv=as_csv, wide=wide)
+    if as_csv:
+        from plantwarden.cli.listing import write_csv_pages
+
+        found = _pages(url, site_id, flt, view, most)
+        write_csv_pages(CSV_HEADERS, (alert_rows(page, view, as_csv=True) for page in found))
+        return
+    _table(url, site_id, flt, view, most, wide)
+
+
+def _pages(
+    url: str, site_id: int | None, flt: QueueFilter, view: SiteView, most: int | None
+) -> Iterator[list[Alert]]:
+    """The stored alerts a page at a time, worst first, as the site names and prices them
+    (none in a store that has no site yet)."""
+    from plantwarden.detect.listing import pages
+    from plantwarden.detect.model import Alert
+
+    if site_id is None:
+        return
+    for rows in pages(url, site_id, flt, most):
+        yield [view.named(Alert.from_json(r.document)) for r in rows]
+
+
+def _stored(
+    url: str, site_id: int | None, flt: QueueFilter, view: SiteView, most: int | None
+) -> Iterator[Alert]:
+    for page in _pages(url, site_id, flt, view, most):
+        yield from page
+
+
+def _table(
+    url: str, site_id: int | None, flt: QueueFilter, view: SiteView, most: int | None, wide: bool
+) -> None:
+    from plantwarden.detect.listing import count
+
+    shown = [a for page in _pages(url, site_id, flt, view, None if most is None else most + 1) for a in page]
+    if not shown:
+        out.print("no alerts")
+        return
+    more = most is not None and len(shown) > most
+    shown = shown[:most] if more else shown
+    emit(HEADERS, alert_rows(shown, view), wide=wide)
+    if more and site_id is not None:
+        total = count(url, site_id, flt)
+        rest = total - len(shown)
+        out.print(f"the {len(shown)} most severe of {total:,} alerts ({rest:,} more); all of them: {ALL}")
 
 
 def _document(alert: Alert, view: SiteView, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -282,6 +354,7 @@ def _act(action: str, alert_id: str, by: str, why: str, db: str | None, site_nam
         "rule": alert.rule,
         "src": alert.src,
         "dst": alert.dst,
+        "via": "cli",
     }
     if version:
         details["baseline_version"] = version

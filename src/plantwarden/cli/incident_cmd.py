@@ -73,6 +73,7 @@ def open_cmd(
 ) -> None:
     """Open an incident from alerts (their frames preserved as evidence first) or by hand."""
     from plantwarden.incidents.service import OpenRequest, open_incident
+    from plantwarden.people.audit import VIA_CLI
 
     url, site_id, model = scoped(db, site_name)
     req = OpenRequest(
@@ -85,6 +86,7 @@ def open_cmd(
         why=why,
         evidence_dir=evidence_dir,
         window_s=window,
+        how=VIA_CLI,
     )
     incident = open_incident(url, site_id, req, model)
     if json_out:
@@ -113,9 +115,10 @@ def note_cmd(
 ) -> None:
     """Add a note to the incident's timeline."""
     from plantwarden.incidents.service import note
+    from plantwarden.people.audit import VIA_CLI
 
     url, site_id, _ = scoped(db, site_name)
-    incident = note(url, site_id, ref, text, by)
+    incident = note(url, site_id, ref, text, by, VIA_CLI)
     out.print(f"{incident.label}: note added ({len(incident.entries)} timeline entries)", markup=False)
 
 
@@ -125,9 +128,10 @@ def close_cmd(
 ) -> None:
     """Close the incident; --why holds the lessons learned."""
     from plantwarden.incidents.service import close
+    from plantwarden.people.audit import VIA_CLI
 
     url, site_id, _ = scoped(db, site_name)
-    incident = close(url, site_id, ref, by, why)
+    incident = close(url, site_id, ref, by, why, VIA_CLI)
     out.print(f"{incident.label} closed", markup=False)
 
 

@@ -63,9 +63,10 @@ def exercise_cmd(
     if store:
         from plantwarden.incidents.generate import for_incident
         from plantwarden.incidents.service import OpenRequest, open_incident
+        from plantwarden.people.audit import VIA_CLI
 
         req = OpenRequest(title=title, assets=(asset,), source=src, severity="medium", by=by, why=why,
-                          scenario=scenario)  # fmt: skip
+                          scenario=scenario, how=VIA_CLI)  # fmt: skip
         incident = open_incident(url, site_id, req, model)
         pb = for_incident(url, site_id, incident, model, now)
         out.print(f"stored as {incident.label} (plantwarden incident show {incident.label})", markup=False)

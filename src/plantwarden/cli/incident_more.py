@@ -80,9 +80,10 @@ def decide(
     """Record a decision: the option, its predicted cost per hour, who and why."""
     from plantwarden.cli.incident_cmd import scoped
     from plantwarden.incidents.decide import decide as record
+    from plantwarden.people.audit import VIA_CLI
 
     url, site_id, model = scoped(db, site_name)
-    incident = record(url, site_id, ref, option, by, why, model, override)
+    incident = record(url, site_id, ref, option, by, why, model, override, how=VIA_CLI)
     d = incident.decisions[-1]
     out.print(
         f"{incident.label} ({incident.state}): {d.option} decided by {d.by}, predicted "

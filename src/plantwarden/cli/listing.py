@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Annotated
@@ -90,6 +90,15 @@ def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
     writer.writerow(headers)
     for row in rows:
         writer.writerow([csv_text(c) for c in row])
+    sys.stdout.flush()
+
+
+def write_csv_pages(headers: Sequence[str], pages: Iterable[Sequence[Sequence[Cell]]]) -> None:
+    """:func:`write_csv` of rows that come a page at a time (written as each page comes)."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(headers)
+    for rows in pages:
+        writer.writerows([csv_text(c) for c in row] for row in rows)
     sys.stdout.flush()
 
 

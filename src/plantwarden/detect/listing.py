@@ -7,6 +7,10 @@ place. The first two are columns written with the alert's document (revision 000
 index holds the whole order, so a page deep into 100,000 alerts reads a handful of index
 entries more than the first page does.
 
+:func:`pages` walks the same order page by page (one index range per key after the last
+row of the page before, :mod:`plantwarden.store.keyset`), so ``plantwarden alerts --json``
+streams 100,000 alerts holding one page at a time; :func:`count` says how many there are.
+
 A zone is the addresses of the assets the site model declares in it; a line is the addresses
 of the assets whose failure stops it (or would, after the spares of a redundancy group that
 covers them): an alert from or to one of them is kept. Each filter narrows the others.
@@ -14,16 +18,19 @@ covers them): an alert from or to one of them is kept. Each filter narrows the o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 
 from plantwarden.detect.queue import parse_query
 from plantwarden.detect.store_alerts import AlertQuery
 from plantwarden.errors import UsageError
 from plantwarden.store.detect_models import DetectAlert
+from plantwarden.store.engine import connected
+from plantwarden.store.keyset import ranges_after
 
 if TYPE_CHECKING:
     from plantwarden.site.model import SiteModel
@@ -142,3 +149,41 @@ def queue_select(site_id: int, flt: QueueFilter) -> Select[Any]:
     if q.until is not None:
         query = query.where(A.first_ts <= q.until)
     return query
+
+
+#: Rows one query of :func:`pages` reads.
+PAGE_ROWS = 500
+
+
+def key_of(row: Row[Any]) -> tuple[Any, ...]:
+    """A row's place in :data:`ORDER` (what a page goes on after)."""
+    return (row.severity_rank, row.at_risk_per_hour, row.last_ts, row.rule, row.src, row.dst, row.id)
+
+
+def pages(
+    db_url: str, site_id: int, flt: QueueFilter, limit: int | None = None, size: int | None = None
+) -> Iterator[list[Row[Any]]]:
+    """The alerts the filter keeps, worst first, ``size`` rows at a time (default
+    :data:`PAGE_ROWS`; at most ``limit`` in all, None: every one), each page read after the
+    last row of the one before."""
+    size = size or PAGE_ROWS
+    base = queue_select(site_id, flt)
+    left = limit
+    after: tuple[Any, ...] | None = None
+    with connected(db_url) as engine, engine.connect() as conn:
+        while left is None or left > 0:
+            n = size if left is None else min(size, left)
+            rows = list(conn.execute(ranges_after(base, ORDER, after, n)))
+            if rows:
+                yield rows
+            if len(rows) < n:
+                return
+            after = key_of(rows[-1])
+            left = None if left is None else left - len(rows)
+
+
+def count(db_url: str, site_id: int, flt: QueueFilter) -> int:
+    """How many alerts the filter keeps."""
+    query = select(func.count()).select_from(queue_select(site_id, flt).subquery())
+    with connected(db_url) as engine, engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -18,7 +18,9 @@ The decision keeps the option, its predicted cost per hour, who, why and the ove
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -96,8 +98,10 @@ def decide(
     model: SiteModel | None,
     override: str | None = None,
     now: datetime | None = None,
+    how: Mapping[str, Any] | None = None,
 ) -> IncidentView:
-    """Record one decision (and the state it leads to); see the module's rules."""
+    """Record one decision (and the state it leads to); see the module's rules. ``how``: how
+    it came, into the audit entry's details (``{"via": "cli"}``)."""
     if not by.strip() or not why.strip():
         raise UsageError("a decision needs --by NAME and --why TEXT")
     if override is not None and not override.strip():
@@ -114,7 +118,7 @@ def decide(
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         raise UsageError(f"{option.id} needs --override REASON: {reasons[0]}{more}")
     after = _next_state(incident.label, incident.state, option)
-    return _store(db_url, site, incident, pb, option, by, why, override, reasons, after, at)
+    return _store(db_url, site, incident, pb, option, by, why, override, reasons, after, at, how)
 
 
 def _store(
@@ -129,6 +133,7 @@ def _store(
     reasons: list[str],
     after: str,
     at: datetime,
+    how: Mapping[str, Any] | None = None,
 ) -> IncidentView:
     site_id = resolve(db_url, site)
     with connected(db_url, writes=True) as engine, Session(engine) as session, session.begin():
@@ -154,5 +159,5 @@ def _store(
             row.state = after
         row.updated_at = at
         audit.append(session, by, "incident.decide", incident.label, site_id=row.site_id, why=why.strip(),
-                     details={**details, "marks": marks, "state": after})  # fmt: skip
+                     details={**details, "marks": marks, "state": after, **(how or {})})  # fmt: skip
         return view(session, row)

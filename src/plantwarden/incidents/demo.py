@@ -31,6 +31,7 @@ def demo_incident(
             by="plantwarden demo",
             why="the demo plant's PLC STOP alert",
             evidence_dir=evidence_dir,
+            how={"via": "cli"},  # plantwarden demo
         )
         incident = open_incident(db_url, site, req, model)
     return incident, for_incident(db_url, site, incident, model)

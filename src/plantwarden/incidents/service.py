@@ -3,11 +3,14 @@
 Every function takes the store URL and the site id (None: the store's only site), checks its
 input before writing anything, changes the incident in one transaction and appends the change
 to the hash-chained audit log in that same transaction (:func:`plantwarden.people.audit.append`):
-an error leaves nothing stored. Decisions are :mod:`plantwarden.incidents.decide`.
+an error leaves nothing stored. Each audit entry's details say how the change came (``how``:
+``{"via": "cli"}``, or ``{"via": "token", "token_id": 3}`` / ``{"via": "session"}`` from
+the API or a page). Decisions are :mod:`plantwarden.incidents.decide`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +49,7 @@ class OpenRequest:
     window_s: float = evidence_mod.DEFAULT_WINDOW_S
     scenario: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    how: dict[str, Any] = field(default_factory=dict)  # into the audit entry's details (via)
 
 
 def _need(by: str, why: str, what: str) -> None:
@@ -191,6 +195,7 @@ def _store(
                 "alerts": doc["alerts"],
                 "severity": severity,
                 "evidence": [t.sha256 for t in taken],
+                **req.how,
             },
         )
         return view(session, row)
@@ -223,7 +228,9 @@ def entry(
     )
 
 
-def note(db_url: str, site: int | None, ref: str, text: str, by: str) -> IncidentView:
+def note(
+    db_url: str, site: int | None, ref: str, text: str, by: str, how: Mapping[str, Any] | None = None
+) -> IncidentView:
     """Add a note to the timeline (allowed until the incident is closed)."""
     if not by.strip() or not text.strip():
         raise UsageError("a note needs its text and --by NAME")
@@ -236,11 +243,16 @@ def note(db_url: str, site: int | None, ref: str, text: str, by: str) -> Inciden
         now = utc_now()
         entry(session, row, by, "note", text.strip(), "", row.state, now=now)
         row.updated_at = now
-        audit.append(session, by, "incident.note", label(number), site_id=row.site_id, why=text.strip())
+        audit.append(
+            session, by, "incident.note", label(number), site_id=row.site_id, why=text.strip(),
+            details=dict(how or {}),
+        )  # fmt: skip
         return view(session, row)
 
 
-def close(db_url: str, site: int | None, ref: str, by: str, why: str) -> IncidentView:
+def close(
+    db_url: str, site: int | None, ref: str, by: str, why: str, how: Mapping[str, Any] | None = None
+) -> IncidentView:
     """Close the incident (from any state but closed); ``why`` holds the lessons learned."""
     _need(by, why, "closing an incident")
     number = parse_ref(ref)
@@ -257,7 +269,7 @@ def close(db_url: str, site: int | None, ref: str, by: str, why: str) -> Inciden
             label(number),
             site_id=row.site_id,
             why=why.strip(),
-            details={"state_before": row.state},
+            details={"state_before": row.state, **(how or {})},
         )
         row.state, row.closed_at, row.updated_at = "closed", now, now
         return view(session, row)

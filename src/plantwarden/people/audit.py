@@ -34,6 +34,11 @@ GENESIS = "0" * 64
 PG_LOCK_KEY = 0x70776175646974
 
 
+#: How a change made on the command line is told in its audit entry's details (the API and
+#: the pages say ``token`` or ``session``: :func:`plantwarden.web.changes.how`).
+VIA_CLI: dict[str, Any] = {"via": "cli"}
+
+
 def os_actor(by: str | None = None) -> str:
     """Who acts on the command line: ``--by`` when given, else the operating-system user."""
     if by is not None and by.strip():

@@ -6,7 +6,9 @@ ones, filters ``state`` and ``vendor``), ``GET .../grants/{grant}`` (with its hi
 The service writes each change, its history row and its audit entry (``access.request``,
 ``access.approve``, ...) in one transaction, by the signed-in user's name; four eyes and the
 RACI (the approver Responsible or Accountable for every asset, ``anna.keller`` being the
-RACI's ``Anna Keller``) are the service's checks, refused with 422 and nothing stored."""
+RACI's ``Anna Keller``) are the service's checks, refused with 422 and nothing stored. The
+audit entries say how the change came (``via``: ``token`` or ``session``, as
+:func:`plantwarden.web.changes.how`)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from plantwarden.web import paging
 from plantwarden.web.api import siteload
 from plantwarden.web.api.common import ERRORS, SITE
 from plantwarden.web.api.siteload import invalid
+from plantwarden.web.changes import how
 from plantwarden.web.deps import SiteCtx, require, state
 from plantwarden.web.paging import Page
 from plantwarden.web.schemas import Paged, Reason
@@ -173,7 +176,7 @@ def ask(request: Request, ctx: SiteCtx, body: GrantIn) -> GrantOut:
         body.grantee, body.company, tuple(body.assets), body.zone, tuple(body.protocols),
         body.operations, start, end, body.reason, body.ticket,
     )  # fmt: skip
-    made = service.request(url, ctx.site_id, model, req, ctx.principal.name)
+    made = service.request(url, ctx.site_id, model, req, ctx.principal.name, how(ctx))
     return grant_out(made, datetime.now(UTC))
 
 
@@ -188,11 +191,11 @@ def decide(request: Request, ctx: SiteCtx, key: str, action: str, why: str) -> G
     url, who = state(request).db_url, ctx.principal.name
     if action == "approve":
         model = siteload.model(url, ctx)
-        done = service.approve(url, ctx.site_id, model, key, who, why, principal=ctx.principal)
+        done = service.approve(url, ctx.site_id, model, key, who, why, principal=ctx.principal, how=how(ctx))
     elif action == "deny":
-        done = service.deny(url, ctx.site_id, key, who, why)
+        done = service.deny(url, ctx.site_id, key, who, why, how(ctx))
     else:
-        done = service.revoke(url, ctx.site_id, key, who, why)
+        done = service.revoke(url, ctx.site_id, key, who, why, how(ctx))
     return grant_out(done, datetime.now(UTC))
 
 

@@ -26,6 +26,7 @@ from plantwarden.people.roles import can
 from plantwarden.web import paging
 from plantwarden.web.api.common import ERRORS, SITE
 from plantwarden.web.api.siteload import invalid
+from plantwarden.web.changes import how
 from plantwarden.web.deps import SiteCtx, require, state
 from plantwarden.web.errors import ApiError
 from plantwarden.web.paging import Page
@@ -172,7 +173,7 @@ def open_one(request: Request, ctx: SiteCtx, body: OpenIn) -> dict[str, Any]:
     url = state(request).db_url
     req = OpenRequest(
         alerts=tuple(body.alerts), title=body.title, severity=body.severity, assets=tuple(body.assets),
-        source=body.source, by=ctx.principal.name, why=body.why, evidence_dir=evidence_dir(url),
+        source=body.source, by=ctx.principal.name, why=body.why, evidence_dir=evidence_dir(url), how=how(ctx),
     )  # fmt: skip
     made = open_incident(url, ctx.site_id, req, model_of(request, ctx))
     return made.as_dict()
@@ -186,7 +187,7 @@ async def open_incident(request: Request, ctx: Worker, body: OpenIn) -> Any:
 def note_one(request: Request, ctx: SiteCtx, ref: str, text: str) -> dict[str, Any]:
     from plantwarden.incidents.service import note
 
-    return note(state(request).db_url, ctx.site_id, ref, text, ctx.principal.name).as_dict()
+    return note(state(request).db_url, ctx.site_id, ref, text, ctx.principal.name, how(ctx)).as_dict()
 
 
 @router.post(INCIDENTS + "/{ref}/note", response_model=dict[str, Any], summary="Add a note to the timeline")
@@ -211,6 +212,7 @@ def decide_one(request: Request, ctx: SiteCtx, ref: str, body: DecideIn) -> dict
         body.why,
         model_of(request, ctx),
         body.override,
+        how=how(ctx),
     )
     return done.as_dict()
 
@@ -223,7 +225,7 @@ async def decide(request: Request, ctx: Worker, ref: Ref, body: DecideIn) -> Any
 def close_one(request: Request, ctx: SiteCtx, ref: str, why: str) -> dict[str, Any]:
     from plantwarden.incidents.service import close
 
-    return close(state(request).db_url, ctx.site_id, ref, ctx.principal.name, why).as_dict()
+    return close(state(request).db_url, ctx.site_id, ref, ctx.principal.name, why, how(ctx)).as_dict()
 
 
 @router.post(INCIDENTS + "/{ref}/close", response_model=dict[str, Any], summary="Close (lessons learned)")

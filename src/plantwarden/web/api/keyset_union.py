@@ -8,8 +8,9 @@ the first page 4 ms). Here each term of that OR is its own query — the equal p
 one key beyond the cursor — which the index answers as one range read in order, at most
 ``limit + 1`` rows each; the union of them, in order, is the page (the terms are disjoint
 and each already sorted). Same rows, same order as :func:`paging.keyset`
-(``tests/web/test_alerts_api.py`` walks both). Kept beside the alert list because
-``web/paging.py`` is shared; it could move there.
+(``tests/web/test_alerts_api.py`` walks both). The query itself is
+:func:`plantwarden.store.keyset.ranges_after`, shared with the CLI's ``alerts``; here the
+client's cursor is checked first.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select, union_all
+from sqlalchemy import Select
 
+from plantwarden.store.keyset import ranges_after
 from plantwarden.web.errors import ApiError
 from plantwarden.web.paging import Key, PageRequest
 
@@ -41,22 +43,7 @@ def _check(after: tuple[Any, ...], keys: Sequence[Key]) -> None:
 
 def keyset_union(query: Select[Any], keys: Sequence[Key], page: PageRequest) -> Select[Any]:
     """``query`` ordered by ``keys`` from after the cursor, ``limit + 1`` rows (as
-    :func:`paging.keyset`), as a union of one index range per key."""
-    order = [k.column.desc() if k.desc else k.column.asc() for k in keys]
-    n = page.limit + 1
-    if page.after is None:
-        return query.order_by(*order).limit(n)
-    after = page.after
-    _check(after, keys)
-    parts = []
-    for i, key in enumerate(keys):
-        equal = [k.column == v for k, v in zip(keys[:i], after[:i], strict=True)]
-        beyond = key.column < after[i] if key.desc else key.column > after[i]
-        part = query.where(*equal, beyond).order_by(*order).limit(n).subquery()
-        parts.append(select(part))
-    rows = union_all(*reversed(parts)).subquery()  # the longest equal prefix comes first
-    names = [str(k.column.key) for k in keys]
-    outer = [
-        rows.c[name].desc() if k.desc else rows.c[name].asc() for name, k in zip(names, keys, strict=True)
-    ]
-    return select(rows).order_by(*outer).limit(n)
+    :func:`paging.keyset`), as a union of one index range per key (:mod:`plantwarden.store.keyset`)."""
+    if page.after is not None:
+        _check(page.after, keys)
+    return ranges_after(query, [(k.column, k.desc) for k in keys], page.after, page.limit + 1)
