@@ -15,6 +15,7 @@ from plantwarden.fast import layout as L
 from plantwarden.fast.bridge import Bridge
 from plantwarden.fast.labels import describe
 from plantwarden.fast.udp import udp_pdu, udp_probe
+from plantwarden.net.flows import Flow
 from tests.fast.test_equivalence import _python, _same
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,9 +234,9 @@ def test_dnp3_over_udp_is_framed_into_link_frames_and_counted_in_the_kernel(
     adopted: list[int] = []
     adopt = Bridge._adopt_udp
 
-    def adopting(self: Bridge, flow: object, e: list[int]) -> None:
+    def adopting(self: Bridge, flow: Flow, e: list[int]) -> None:
         adopted.append(e[L.E_PROTO])
-        adopt(self, flow, e)  # type: ignore[arg-type]
+        adopt(self, flow, e)
 
     monkeypatch.setattr(Bridge, "_adopt_udp", adopting)
     counted, routed, doc = _kernel(capture, monkeypatch)
@@ -245,3 +246,51 @@ def test_dnp3_over_udp_is_framed_into_link_frames_and_counted_in_the_kernel(
     assert routed["udp"] > 0
     assert L.P_DNP3 in adopted
     _same(doc, python)
+
+
+def _cut_response(tmp_path: Path, nth: int) -> Path:
+    """The DNP3-over-UDP capture with the ``nth`` Response that follows a Read (one link frame
+    each) short of its last two octets, the datagram's lengths shortened to match: a link
+    frame cut short, which the session notes (``dnp3.invalid_length``)."""
+    out = tmp_path / "cut.pcap"
+    read, k = False, 0
+    with DNP3.open("rb") as f, out.open("wb") as g:
+        writer = dpkt.pcap.Writer(g, linktype=1)
+        for ts, raw in dpkt.pcap.Reader(f):
+            eth = dpkt.ethernet.Ethernet(raw)
+            udp = eth.data.data
+            data = bytes(udp.data)
+            function = data[12] if len(data) > 12 and data[:2] == b"\x05\x64" else -1
+            if udp.dport == 20000:
+                read = function == 1
+            elif read and function == 0x81:
+                read, k = False, k + 1
+                if k == nth:
+                    udp.data = data[:-2]
+                    udp.ulen, udp.sum = udp.ulen - 2, 0
+                    eth.data.len, eth.data.sum = eth.data.len - 2, 0
+                    raw = bytes(eth)
+            writer.writepkt(raw, ts)
+    return out
+
+
+def test_a_dnp3_datagram_cut_short_hands_its_flow_over_with_the_read_the_kernel_counted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Response to a Read the kernel counted is not whole link frames: the flow goes to
+    Python before it, the pairing slot (that Read) in the handover for the session, as over
+    TCP; the same document as the pure-Python engine."""
+    capture = _cut_response(tmp_path, 2)  # the first Read is the sampled one: routed
+    primed: list[int] = []
+    adopt = Bridge._adopt_udp
+
+    def adopting(self: Bridge, flow: Flow, e: list[int]) -> None:
+        if e[L.E_PROTO] == L.P_DNP3:
+            primed.append(e[L.E_SKEY])
+        adopt(self, flow, e)
+
+    monkeypatch.setattr(Bridge, "_adopt_udp", adopting)
+    python = analyze_capture(capture, engine="python").doc
+    noted = "dnp3.invalid_length"
+    assert python["anomaly_counts"][noted] > _python(DNP3)["anomaly_counts"][noted]
+    _same(analyze_capture(capture, engine="fast").doc, python)
+    assert any(key >= 0 for key in primed)
