@@ -15,6 +15,7 @@ from plantwarden.fast import layout as L
 from plantwarden.fast.bridge import Bridge
 from plantwarden.fast.labels import describe
 from plantwarden.fast.udp import udp_pdu, udp_probe
+from plantwarden.net.flows import Flow
 from tests.fast.test_equivalence import _python, _same
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,7 @@ CPPPO = DATA / "enip-cpppo.pcap"  # a List Identity request over UDP 44818
 ENIP_IO = SHARED / "enip-cisa-enip_cip_example.pcap"  # class-1 I/O on UDP 2222
 NBNS = SHARED / "attack-lemay-moving_two_files_modbus_6RTU.pcap"  # NetBIOS name queries
 SSDP = SHARED / "mixed-emre-104deneme2.pcap"  # SSDP on 1900, DHCPv6, mDNS
+DNP3 = DATA / "dnp3-udp-reframed.pcap"  # the public DNP3 captures' link frames in UDP datagrams
 needs_shared = pytest.mark.skipif(not ENIP_IO.exists(), reason="the shared captures are not there")
 
 
@@ -190,3 +192,105 @@ def test_udp_flows_idle_for_300_s_end_as_python_ends_them(tmp_path: Path) -> Non
     _same(fast, python)
     io = [e for e in fast["edges"] if e["transport"] == "udp" and e["port"] == 2222]
     assert sum(e["flows"] for e in io) > len(io)  # each pair's flow ended at the gap and began again
+
+
+def _joined(tmp_path: Path) -> Path:
+    """The DNP3-over-UDP capture with every second datagram of each address-port tuple's
+    link frames appended to the first (one datagram of several link frames, the second one's
+    frames possibly earlier than where they were)."""
+    out = tmp_path / "joined.pcap"
+    kept: list[tuple[float, dpkt.ethernet.Ethernet]] = []
+    pending: dict[tuple[bytes, int, bytes, int], dpkt.ethernet.Ethernet] = {}
+    with DNP3.open("rb") as f:
+        for ts, raw in dpkt.pcap.Reader(f):
+            eth = dpkt.ethernet.Ethernet(raw)
+            ip = eth.data
+            udp = ip.data
+            key = (bytes(ip.src), udp.sport, bytes(ip.dst), udp.dport)
+            first = pending.pop(key, None)
+            if first is None:
+                pending[key] = eth
+                kept.append((ts, eth))
+                continue
+            joined = first.data.data
+            joined.data = bytes(joined.data) + bytes(udp.data)
+            joined.ulen, joined.sum = 8 + len(joined.data), 0
+            first.data.len, first.data.sum = first.data.hl * 4 + joined.ulen, 0
+    with out.open("wb") as g:
+        writer = dpkt.pcap.Writer(g, linktype=1)
+        for ts, eth in kept:
+            writer.writepkt(bytes(eth), ts)
+    return out
+
+
+@pytest.mark.parametrize("joined", [False, True], ids=["as-captured", "joined"])
+def test_dnp3_over_udp_is_framed_into_link_frames_and_counted_in_the_kernel(
+        tmp_path: Path, joined: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each datagram's link frames judged as over TCP: most frames counted, writes, odd
+    frames and fragments in reassembly routed to the session one by one, a datagram that is
+    not whole link frames (a TCP segment that split one) handing its flow to Python; the same
+    document as the pure-Python engine, which gives the session the whole datagram."""
+    capture = _joined(tmp_path) if joined else DNP3
+    adopted: list[int] = []
+    adopt = Bridge._adopt_udp
+
+    def adopting(self: Bridge, flow: Flow, e: list[int]) -> None:
+        adopted.append(e[L.E_PROTO])
+        adopt(self, flow, e)
+
+    monkeypatch.setattr(Bridge, "_adopt_udp", adopting)
+    counted, routed, doc = _kernel(capture, monkeypatch)
+    python = _python(capture)
+    ops = sum(c["count"] for c in python["conversations"] if c["proto"] == "dnp3")
+    assert ops > 50 and counted["dnp3"] > ops / 3
+    assert routed["udp"] > 0
+    assert L.P_DNP3 in adopted
+    _same(doc, python)
+
+
+def _cut_response(tmp_path: Path, nth: int) -> Path:
+    """The DNP3-over-UDP capture with the ``nth`` Response that follows a Read (one link frame
+    each) short of its last two octets, the datagram's lengths shortened to match: a link
+    frame cut short, which the session notes (``dnp3.invalid_length``)."""
+    out = tmp_path / "cut.pcap"
+    read, k = False, 0
+    with DNP3.open("rb") as f, out.open("wb") as g:
+        writer = dpkt.pcap.Writer(g, linktype=1)
+        for ts, raw in dpkt.pcap.Reader(f):
+            eth = dpkt.ethernet.Ethernet(raw)
+            udp = eth.data.data
+            data = bytes(udp.data)
+            function = data[12] if len(data) > 12 and data[:2] == b"\x05\x64" else -1
+            if udp.dport == 20000:
+                read = function == 1
+            elif read and function == 0x81:
+                read, k = False, k + 1
+                if k == nth:
+                    udp.data = data[:-2]
+                    udp.ulen, udp.sum = udp.ulen - 2, 0
+                    eth.data.len, eth.data.sum = eth.data.len - 2, 0
+                    raw = bytes(eth)
+            writer.writepkt(raw, ts)
+    return out
+
+
+def test_a_dnp3_datagram_cut_short_hands_its_flow_over_with_the_read_the_kernel_counted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Response to a Read the kernel counted is not whole link frames: the flow goes to
+    Python before it, the pairing slot (that Read) in the handover for the session, as over
+    TCP; the same document as the pure-Python engine."""
+    capture = _cut_response(tmp_path, 2)  # the first Read is the sampled one: routed
+    primed: list[int] = []
+    adopt = Bridge._adopt_udp
+
+    def adopting(self: Bridge, flow: Flow, e: list[int]) -> None:
+        if e[L.E_PROTO] == L.P_DNP3:
+            primed.append(e[L.E_SKEY])
+        adopt(self, flow, e)
+
+    monkeypatch.setattr(Bridge, "_adopt_udp", adopting)
+    python = analyze_capture(capture, engine="python").doc
+    noted = "dnp3.invalid_length"
+    assert python["anomaly_counts"][noted] > _python(DNP3)["anomaly_counts"][noted]
+    _same(analyze_capture(capture, engine="fast").doc, python)
+    assert any(key >= 0 for key in primed)

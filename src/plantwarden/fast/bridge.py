@@ -247,6 +247,8 @@ class Bridge:
         if flow.spec is not None:
             flow.tries = 1
             flow.session = known[1] if known is not None else flow.spec.new_session()
+            if e[L.E_PROTO] == L.P_DNP3:
+                self._prime(flow.session, e)  # a Read the kernel counted (fast.dnp3 over UDP)
         x, y = (flow.client, flow.client_port), (flow.server, flow.server_port)
         key = ("udp", 17, *x, *y) if x <= y else ("udp", 17, *y, *x)
         if key in self.engine.flows:

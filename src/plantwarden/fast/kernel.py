@@ -364,7 +364,7 @@ def walk(buf: np.ndarray, pos: int, end: int, big: bool, mult: int, limit: int, 
         elif r[R_KIND] == KIND_UDP:
             i, ne, a_is_src = _flow_slot(fkey, fl, r, ts, ev, ne, svc, kport, g, ekey, edges, w, aval)
             ne = udp_packet(buf, pos + 16, incl, orig, frame, ts, r, i, a_is_src, fkey, fl, ckey, cval,
-                            seen, g, ev, ne, kport)
+                            seen, g, ev, ne, kport, tmp, scratch, w)
             if not r[13]:  # frames.R_HANDED
                 count(bkey, bval, g, r[12], r[R_SRC], 0, ts, frame, L.G_BINDS)
         else:

@@ -119,6 +119,8 @@ SPEC_NAMES = {P_MODBUS: "modbus", P_S7: "s7comm", P_OPCUA: "opcua", P_ENIP: "eni
 P_DNP3 = 9  # fast.dnp3 (TCP)
 KERNEL_PORTS[20000] = P_DNP3
 SPEC_NAMES[P_DNP3] = "dnp3"
+UDP_KERNEL_PORTS[20000] = P_DNP3  # fast.udp: DNP3 over UDP, its link frames judged by fast.dnp3
+UDP_SPEC_NAMES[P_DNP3] = "dnp3"
 
 # -- per-PDU actions ------------------------------------------------------------------------
 A_COUNT, A_ROUTE, A_PRIME_ROUTE, A_SKIP, A_HANDOVER = 1, 2, 3, 4, 5

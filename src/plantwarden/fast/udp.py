@@ -23,6 +23,11 @@ anomaly nor an identity the run has not had already):
 - EtherNet/IP class-1 I/O (2222): CPF items whose first sequenced address item (0x8002)
   holds a connection id and sequence number (``cipio`` ``io``).
 - EtherNet/IP on UDP 44818: List Identity requests (no data, status 0).
+- DNP3 (20000): every datagram is framed into link frames and each judged as over TCP
+  (``segment._judge`` with ``fast.dnp3``: the same CRC checks, counting rules, pairing slot,
+  reassembly mirror and sampling; a routed frame goes to the session as its own PDU, which
+  the session handles as the same frame inside the whole datagram). A datagram that is not
+  whole link frames, or a frame ``dnp3_pdu`` hands over, hands the flow to Python before it.
 
 Everything else (other opcodes and modes, the first of each identity answer, List Identity
 replies, what the decoders would note) goes to the flow's Python session.
@@ -36,12 +41,14 @@ from __future__ import annotations
 import numpy as np
 
 from plantwarden.fast import layout as L
+from plantwarden.fast.dnp3 import dnp3_probe
 from plantwarden.fast.events import flow_event, py_frame
 from plantwarden.fast.frames import R_DPORT, R_DST, R_PLEN, R_POFF, R_SPORT, R_SRC, R_WEIRD
 from plantwarden.fast.jit import jit
 from plantwarden.fast.protos import u16be, u16le, u32le
-from plantwarden.fast.segment import count
+from plantwarden.fast.segment import _emit, _judge, count
 from plantwarden.fast.tables import OCCUPIED, find_or_add
+from plantwarden.fast.watchk import WTables
 
 DNS_HEADER = 12
 DNS_MAX_HOPS = 32  # protocols.dns.wire.MAX_HOPS
@@ -280,6 +287,22 @@ def _enip_pdu(b: np.ndarray, o: int, n: int, sport: int, dport: int) -> tuple[in
     return L.A_ROUTE, 0
 
 
+# -- DNP3 over UDP (IEEE 1815-2012 Annex C; protocols.dnp3.session) -------------------------
+
+@jit(inline="always")
+def _dnp3_datagram(b: np.ndarray, o: int, n: int, r: np.ndarray, d: int, row: np.ndarray, tmp: np.ndarray,
+                   g: np.ndarray, seen: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
+    """The link frames of a datagram judged into ``scratch`` as a TCP segment's are; the flow's
+    pairing slot and reassembly mirror updated. -1 hands the flow over (slot unchanged)."""
+    for q in range(L.F_PAIRING):
+        tmp[q] = row[L.F_SKEY + q]
+    k = _judge(b, o, n, L.P_DNP3, r, d, tmp, g, seen, scratch, row, w)
+    if k >= 0:
+        for q in range(L.F_PAIRING):
+            row[L.F_SKEY + q] = tmp[q]
+    return k
+
+
 # -- the datagram ---------------------------------------------------------------------------
 
 @jit()
@@ -291,6 +314,8 @@ def udp_probe(pid: int, b: np.ndarray, o: int, n: int) -> bool:
         return _ntp_probe(b, o, n)
     if pid == L.P_NBNS:
         return _nbns_probe(b, o, n)
+    if pid == L.P_DNP3:
+        return dnp3_probe(b, o, n)
     return _enip_probe(b, o, n)  # EtherNet/IP: UDP 2222 and 44818
 
 
@@ -311,14 +336,14 @@ def udp_pdu(pid: int, b: np.ndarray, o: int, n: int, sport: int, dport: int, g: 
 def udp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: int, r: np.ndarray,
                i: int, a_is_src: bool, fkey: np.ndarray, fl: np.ndarray, ckey: np.ndarray,
                cval: np.ndarray, seen: np.ndarray, g: np.ndarray, ev: np.ndarray, ne: int,
-               kport: np.ndarray) -> int:
+               kport: np.ndarray, tmp: np.ndarray, scratch: np.ndarray, w: WTables) -> int:
     """One UDP packet of flow row ``i``; returns the event count (``r[13]`` set: Python has it)."""
     row = fl[i]
     d = 0 if a_is_src == (row[L.F_CLIENT_IS_A] == 1) else 1
     if r[R_WEIRD] and row[L.F_MODE] == L.MODE_KERNEL:
         ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, frame, ts)
         row[L.F_MODE] = L.MODE_PY_HANDED
-    act, label = L.A_SKIP, 0
+    act, label, k = L.A_SKIP, 0, 0
     if row[L.F_MODE] == L.MODE_KERNEL and r[R_PLEN] > 0:
         server_port = r[R_DPORT] if d == 0 else r[R_SPORT]
         pid = (kport[server_port] >> L.KPORT_UDP_SHIFT) & 0xFF
@@ -329,7 +354,13 @@ def udp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: in
                 row[L.F_MODE] = L.MODE_PY_HANDED
             else:
                 row[L.F_PROTO] = L.P_ENIP if pid == L.P_ENIP_IO else pid
-                act, label = udp_pdu(pid, b, o, n, r[R_SPORT], r[R_DPORT], g, seen, r[R_SRC])
+                if pid == L.P_DNP3:
+                    k = _dnp3_datagram(b, o, n, r, d, row, tmp, g, seen, scratch, w)
+                    if k < 0:
+                        ne = flow_event(ev, ne, L.K_HANDOVER, fl, fkey, i, frame, ts)
+                        row[L.F_MODE] = L.MODE_PY_HANDED
+                else:
+                    act, label = udp_pdu(pid, b, o, n, r[R_SPORT], r[R_DPORT], g, seen, r[R_SRC])
     if row[L.F_MODE] != L.MODE_KERNEL:
         row[L.F_LAST] = ts
         r[13] = 1
@@ -343,4 +374,6 @@ def udp_packet(b: np.ndarray, off: int, incl: int, orig: int, frame: int, ts: in
         row[L.F_ROUTED] = 1
         ne = flow_event(ev, ne, L.K_PDU, fl, fkey, i, frame, ts)
         ev[ne - 1, L.E_OFF], ev[ne - 1, L.E_LEN], ev[ne - 1, L.E_DIR] = r[R_POFF], r[R_PLEN], d
+    elif k > 0:
+        ne = _emit(scratch, k, r[R_SRC], r[R_DST], ts, frame, d, fl, fkey, i, ckey, cval, g, ev, ne, w)
     return ne
