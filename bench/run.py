@@ -1,23 +1,27 @@
 #!/usr/bin/env python3
 """Capture-engine benchmark: plantwarden against tshark, nfstream and dpkt, in one run.
 
-    make bench                      # 1 M and 10 M packets (makes the captures once)
+    make bench                      # both reference captures, 1 M and 10 M packets
     .venv/bin/python bench/run.py --sizes 1000000
 
-Makes the reference plant capture with ../shared/tools/plantcap (real stacks on
-loopback: needs root and tcpdump; about a minute), scales it to each size, then runs every
-tool on every size and prints packets/s, MB/s and peak RSS (GNU time's maximum resident
-set size) side by side; each command runs once more for the summed PSS of its processes
-(sampling slows the run it samples, so that run is not timed). With detection (unless
-``--no-detect``) it learns a baseline from the 10 M capture once (``baseline learn``, in the
-fast engine's pass since issue 19; it took 6-14 minutes in detection's Python pass) and adds
-the lines of ``analyze --detect`` and ``detect`` against it; the equality check then compares
-the alerts of both engines too. Unless ``--no-formats``, the same packets also run as pcapng
-(``editcap -F pcapng``; file and stdin, and tshark on it) and as gzip'd pcap, and the script
-prints each one's time as a ratio to the same packets as pcap (the equality check runs on
-the pcapng too). For sizes up to ``--learn-max`` (1 M), the ``baseline learn`` line and its
-time as a ratio to ``analyze`` (issue 19 asks for at most 2x).
-Captures and the baseline's store live in bench/out/ (not committed).
+Two reference captures (bench/refcaps.py), each made once into bench/out/ (not committed):
+``plant`` by ../shared/tools/plantcap (Modbus/TCP, S7comm, OPC UA, EtherNet/IP from real
+stacks on loopback; needs root and tcpdump; about a minute), ``util`` by bench/utilcap.py
+(the utility and building mix: IEC 104, BACnet/IP, EtherNet/IP, DNS, NBNS, NTP, SMB from real
+stacks, DNP3 and class-1 I/O from the public captures) and bench/utilscale.py; each scaled to
+every size. Every tool runs on every size and capture and the script prints packets/s, MB/s
+and peak RSS (GNU time's maximum resident set size) side by side; each command runs once more
+for the summed PSS of its processes (sampling slows the run it samples, so that run is not
+timed). With detection (unless ``--no-detect``) it learns each capture's baseline from the
+run's largest size once (``baseline learn``) and adds the lines of ``analyze --detect`` and
+``detect`` against it; unless ``--no-stale``, also ``analyze --detect`` against a baseline
+learned on the capture's first 10 % (most pairs of the rest unknown to it). Unless
+``--no-formats``, the same packets also run as pcapng (``editcap -F pcapng``; file and stdin,
+and tshark on it) and as gzip'd pcap. For sizes up to ``--learn-max`` (1 M), the ``baseline
+learn`` line. Then the whole command on the dairy's 9,760-packet capture, the time ratios of
+the same packets in other formats, and issue 19's checklist (bench/checklist.py): each
+required ratio met or not met with its figure. The equality check compares both engines'
+documents (and alerts) on ``--check`` packets of each capture, as pcap and as pcapng.
 """
 
 from __future__ import annotations
@@ -302,3 +306,7 @@ def main() -> None:
                 ratio = wall / rows[(cap, n, same)][0]
                 console.print(f"{cap} {n:,}: {other} takes {ratio:.2f}x the time of {same}")
     console.print(checklist.table(rows, sizes))
+
+
+if __name__ == "__main__":
+    main()
