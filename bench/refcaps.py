@@ -65,7 +65,7 @@ def head(n: int, cap: str = "plant", share: float = 0.1) -> Path:
     k = max(1, int(n * share))
     path = OUT / f"{cap}-{n}-first{k}.pcap"
     if not path.exists():
-        subprocess.run(["editcap", "-r", str(scaled(n, cap)), str(path), f"1-{k}"], check=True)
+        subprocess.run(["editcap", "-F", "pcap", "-r", str(scaled(n, cap)), str(path), f"1-{k}"], check=True)
     return path
 
 
