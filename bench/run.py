@@ -243,7 +243,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000000,10000000", help="comma-separated packet counts")
     ap.add_argument("--captures", default=",".join(NAMES),
                     help="comma-separated reference captures: plant (plantcap), util (bench/utilcap.py)")
-    ap.add_argument("--skip", default="", help="comma-separated tool name prefixes to skip")
+    ap.add_argument("--skip", default="",
+                    help="tool name prefixes to skip, comma- or |-separated (a name may hold a comma)")
     ap.add_argument("--check", type=int, default=200_000,
                     help="packets of the fast/python equality check (0: none)")
     ap.add_argument("--repeat", type=int, default=3,
@@ -259,7 +260,7 @@ def main() -> None:
     args = ap.parse_args()
     formats = not args.no_formats
     console = Console()
-    skip = [s for s in args.skip.split(",") if s]
+    skip = [s for s in args.skip.split("|" if "|" in args.skip else ",") if s]
     sizes = [int(s) for s in args.sizes.split(",")]
     caps = [c for c in args.captures.split(",") if c]
     baselines = {c: None if args.no_detect else baseline_db(console, c, max(sizes)) for c in caps}
