@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plantwarden import __version__, gcpause, jsonout
+from plantwarden.analyze import engines
 from plantwarden.analyze.collect import NS, Collector
 from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.records import RawFrame
@@ -44,7 +45,7 @@ class CaptureResult:
         return int(self.doc["packets"])
 
 
-ENGINES = ("fast", "python")
+ENGINES = engines.ENGINES
 
 
 def analyze_capture(
@@ -56,9 +57,11 @@ def analyze_capture(
 ) -> CaptureResult:
     """Analyse one capture file (``-`` for stdin). Raises CaptureError if it is not a capture.
 
-    ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` (default) runs
+    ``engine`` (or the ``PLANTWARDEN_ENGINE`` environment variable): ``fast`` runs
     the numba kernel where the input allows it (pcap of Ethernet, or pcapng; gzip'd or not),
-    ``python`` forces the pure-Python engine. A ``detector`` sees the capture in the same
+    ``python`` forces the pure-Python engine; neither named, a small regular file runs the
+    pure-Python engine and anything else the fast one (``analyze.engines.choose``). A
+    ``detector`` sees the capture in the same
     pass (the caller calls its ``finish`` after the last capture); the fast engine takes it
     only when it has a
     baseline, the pure-Python engine otherwise. ``digest`` is the file's SHA-256 if the
@@ -66,7 +69,7 @@ def analyze_capture(
     """
     path = str(path)
     digest = digest if digest is not None else FileHash(path)
-    choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
+    choice = engines.choose([path], engine)
     if choice not in ENGINES:
         raise CaptureError(f"unknown engine {choice!r}; use one of {', '.join(ENGINES)}")
     if detector is not None and detector.shared.opstate is None:

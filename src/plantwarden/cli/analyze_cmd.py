@@ -51,7 +51,9 @@ def analyze(
     site_name: SiteNameOption = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Record results in the store.")] = True,
     engine: Annotated[
-        str | None, typer.Option("--engine", help="fast (default; numba kernel) or python (pure Python).")
+        str | None,
+        typer.Option("--engine", help="fast (numba kernel) or python (pure Python); default: python for a "
+                     "small file (up to 1.5 MB), fast otherwise."),
     ] = None,
     live: Annotated[
         str | None, typer.Option("--live", help="Listen on INTERFACE with tcpdump/dumpcap (never sends).")

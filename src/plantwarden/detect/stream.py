@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from plantwarden.analyze import engines
 from plantwarden.capture.filehash import FileHash
 from plantwarden.capture.source import open_capture
 from plantwarden.detect.baseline import Baseline
@@ -195,7 +196,7 @@ def learn_captures(paths: list[str], site_name: str | None = None, engine: str |
     ``engine`` (or ``PLANTWARDEN_ENGINE``) as in ``analyze_capture``: ``fast`` (default)
     learns in the fast engine's pass (fast.learning: the same baseline), ``python`` in this
     module's own pass. Raises CaptureError on the first input that is not a capture."""
-    choice = engine or os.environ.get("PLANTWARDEN_ENGINE", "fast")
+    choice = engines.choose(paths, engine)  # a small regular file: the pure-Python pass
     if choice == "fast":
         from plantwarden.fast.learning import learn_fast
 
