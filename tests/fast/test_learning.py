@@ -4,6 +4,8 @@ time, all in one learning run, and with small tables, chunks and record tables."
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,3 +94,20 @@ def test_kernel_learns_iec104(capture: Path) -> None:
     channels = fast["channels"]
     assert isinstance(channels, list)
     assert any(ch["proto"] == "iec104" and ch["requests"] > 0 for ch in channels)
+
+
+@pytest.mark.parametrize("capture", [c for c in CAPTURES if c.name in KERNEL_PROTOCOLS],
+                         ids=lambda p: p.name)
+def test_kernel_learns_the_same_baseline_from_pcapng(capture: Path, tmp_path: Path) -> None:
+    """The same packets written as pcapng by editcap (what Wireshark and dumpcap write) learn
+    the pure learner's document from the classic file: the pcapng path (fast.ngrun) takes the
+    learner as the pcap path does (it once refused it: `baseline learn x.pcapng` failed)."""
+    editcap = shutil.which("editcap")
+    if editcap is None:
+        pytest.skip("editcap (tshark's package) is not installed")
+    ng = tmp_path / capture.name  # the same name (the document names its captures); pcapng inside
+    subprocess.run([editcap, "-F", "pcapng", str(capture), str(ng)], check=True)
+    pure = _learn(Learner(ProtocolIndex(SPECS)), [capture])
+    fast, learner = _fast([ng])
+    assert fast == pure
+    assert learner.kernel_requests and learner.kernel_runs

@@ -24,6 +24,7 @@ from plantwarden.fast.watchk import tick_event
 
 if TYPE_CHECKING:
     from plantwarden.detect.engine import Detector
+    from plantwarden.fast.learning import KernelLearner
 
 
 _MORE, _STOP = -1, -2  # NgRun._block: the block is not all there yet / reading stops
@@ -43,8 +44,9 @@ class NgRun(Run):
     the Python engine's. Interfaces' link types are only known as their blocks come, in a
     pipe too, so this is decided per packet, not per capture."""
 
-    def __init__(self, name: str, src: Opened, detector: Detector | None = None) -> None:
-        super().__init__(name, src, detector)
+    def __init__(self, name: str, src: Opened, detector: Detector | None = None,
+                 learner: KernelLearner | None = None) -> None:
+        super().__init__(name, src, detector, learner)
         self.endian = "<"
         self.st = np.zeros(ng.NST, np.int64)
         self.ifs = np.zeros((ng.MAX_IF, ng.NIF), np.int64)
