@@ -153,13 +153,14 @@ ALERT_OUTPUT_CALLS = frozenset({"sendto", "sendall", "create_connection", "urlop
 
 # The sensor's transport (issue 20): it sends the sensor's own batches to the central the
 # operator names (--central), outward through the plant's conduit, never into the monitored
-# network. It may import httpx and nothing else of the list.
-SENSOR_TRANSPORT = "plantwarden/sensors/transport.py"
+# network; the reachback client asks that same central for frame requests and delivers them
+# over the same connection rules. They may import httpx and nothing else of the list.
+SENSOR_TRANSPORT = frozenset({"plantwarden/sensors/transport.py", "plantwarden/sensors/reach_client.py"})
 SENSOR_TRANSPORT_ALLOWED = frozenset({"imports httpx"})
 
 
 def _accepted(f: Finding) -> bool:
-    if f.module == SENSOR_TRANSPORT:
+    if f.module in SENSOR_TRANSPORT:
         return f.what in SENSOR_TRANSPORT_ALLOWED
     if f.module != ALERT_OUTPUT:
         return False

@@ -21,7 +21,6 @@ import logging
 import os
 import secrets
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -126,7 +125,7 @@ class Jobs:
         self.db_url = db_url
         self.engine = engine
         self.keep = keep  # finished jobs kept per site
-        self.host = socket.gethostname()
+        self.host = os.uname().nodename
         self.pid = os.getpid()
         self._mine: set[str] = set()  # unfinished jobs this worker runs (the heartbeat's)
         self._lock = threading.Lock()
